@@ -1,0 +1,296 @@
+//! A connection to one customer account: parameters + one credential cache + SDK config.
+
+use crate::credentials::{CrossAccountCredentials, RefreshSettings};
+use crate::error::{Error, ErrorKind, Result};
+use crate::params::{ConnectionParams, CustomerAuth, Secret};
+use crate::{AccessLevel, Action};
+use aws_config::identity::IdentityCache;
+use aws_config::retry::RetryConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_credential_types::Credentials;
+use aws_smithy_async::time::{SharedTimeSource, SystemTimeSource, TimeSource};
+use std::fmt;
+use std::sync::Arc;
+
+/// The vendor's own AWS credentials, used only to call STS AssumeRole.
+#[derive(Clone, Default)]
+#[non_exhaustive]
+pub enum BaseCredentials {
+    /// The SDK's default chain (environment, profile, web identity, ECS/EC2 metadata).
+    #[default]
+    DefaultChain,
+    /// Explicit access keys.
+    Static {
+        /// The access key id.
+        access_key_id: String,
+        /// The secret access key.
+        secret_access_key: Secret,
+        /// The session token, for temporary keys.
+        session_token: Option<Secret>,
+    },
+    /// Any credentials provider.
+    Provider(SharedCredentialsProvider),
+}
+
+impl BaseCredentials {
+    /// Explicit long-term access keys.
+    pub fn from_keys(access_key_id: impl Into<String>, secret_access_key: impl Into<String>) -> Self {
+        BaseCredentials::Static {
+            access_key_id: access_key_id.into(),
+            secret_access_key: Secret::new(secret_access_key),
+            session_token: None,
+        }
+    }
+}
+
+impl fmt::Debug for BaseCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BaseCredentials::DefaultChain => f.write_str("DefaultChain"),
+            BaseCredentials::Static { access_key_id, .. } => f
+                .debug_struct("Static")
+                .field("access_key_id", access_key_id)
+                .finish_non_exhaustive(),
+            BaseCredentials::Provider(_) => f.write_str("Provider(..)"),
+        }
+    }
+}
+
+/// Builds a [`Connection`]; see [`Connection::builder`].
+#[derive(Debug)]
+#[must_use]
+pub struct ConnectionBuilder {
+    params: ConnectionParams,
+    base: BaseCredentials,
+    endpoint_url: Option<String>,
+    time_source: Option<SharedTimeSource>,
+    refresh: RefreshSettings,
+    retry: Option<RetryConfig>,
+}
+
+impl ConnectionBuilder {
+    /// The vendor's own credentials (default: the SDK's default chain).
+    pub fn base_credentials(mut self, base: BaseCredentials) -> Self {
+        self.base = base;
+        self
+    }
+
+    /// Sends every request (STS included) to this endpoint, e.g. a local emulator or a VPC
+    /// endpoint. Must be an `http://` or `https://` URL.
+    pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.endpoint_url = Some(url.into());
+        self
+    }
+
+    /// The clock used for credential expiry and request signing (tests inject their own).
+    pub fn time_source(mut self, time: impl TimeSource + 'static) -> Self {
+        self.time_source = Some(SharedTimeSource::new(time));
+        self
+    }
+
+    /// When credentials refresh.
+    pub fn refresh(mut self, settings: RefreshSettings) -> Self {
+        self.refresh = settings;
+        self
+    }
+
+    /// The SDK retry policy for every client of this connection (default: standard, 3
+    /// attempts). Retries happen here, once; the library adds no retry loop of its own.
+    pub fn retry_config(mut self, retry: RetryConfig) -> Self {
+        self.retry = Some(retry);
+        self
+    }
+
+    /// Builds the connection without any network call. Credentials are fetched on first use;
+    /// call [`Connection::verify`] to fetch them now.
+    pub async fn build(self) -> Result<Connection> {
+        self.refresh.validate()?;
+        if let Some(url) = &self.endpoint_url {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(Error::invalid(
+                    "endpoint_url",
+                    format!("must start with http:// or https://, got {url:?}"),
+                ));
+            }
+        }
+        let time = self
+            .time_source
+            .clone()
+            .unwrap_or_else(|| SharedTimeSource::new(SystemTimeSource::new()));
+        let region = Region::new(self.params.region.as_str().to_owned());
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .region(region)
+            .time_source(time.clone())
+            .retry_config(self.retry.clone().unwrap_or_else(RetryConfig::standard));
+        if let Some(url) = &self.endpoint_url {
+            loader = loader.endpoint_url(url);
+        }
+        match &self.base {
+            BaseCredentials::DefaultChain => {}
+            BaseCredentials::Static {
+                access_key_id,
+                secret_access_key,
+                session_token,
+            } => {
+                loader = loader.credentials_provider(Credentials::new(
+                    access_key_id,
+                    secret_access_key.expose(),
+                    session_token.as_ref().map(|t| t.expose().to_owned()),
+                    None,
+                    "chicory-base",
+                ));
+            }
+            BaseCredentials::Provider(p) => loader = loader.credentials_provider(p.clone()),
+        }
+        let base_config = loader.load().await;
+
+        let (provider, cross) = match &self.params.auth {
+            CustomerAuth::AssumeRole(role) => {
+                let sts = aws_sdk_sts::Client::new(&base_config);
+                let cross = CrossAccountCredentials::new(sts, role.clone(), time, self.refresh)?;
+                (SharedCredentialsProvider::new(cross.clone()), Some(cross))
+            }
+            CustomerAuth::AccessKeys(keys) => {
+                let creds = Credentials::builder()
+                    .access_key_id(&keys.access_key_id)
+                    .secret_access_key(keys.secret_access_key.expose())
+                    .account_id(&keys.account_id)
+                    .provider_name("chicory-customer-keys")
+                    .build();
+                (SharedCredentialsProvider::new(creds), None)
+            }
+        };
+        // Our provider keeps its own cache; a second cache in front of it would hide its
+        // advisory refresh, so the SDK's identity cache is off for the customer's clients.
+        let sdk_config = base_config
+            .to_builder()
+            .credentials_provider(provider)
+            .identity_cache(IdentityCache::no_cache())
+            .build();
+        Ok(Connection {
+            inner: Arc::new(ConnectionInner {
+                params: self.params,
+                sdk_config,
+                base_config,
+                cross,
+            }),
+        })
+    }
+
+    /// Builds the connection and fetches credentials once, so a wrong role, External ID or
+    /// base credential fails here with a clear [`ErrorKind`].
+    pub async fn connect(self) -> Result<Connection> {
+        let conn = self.build().await?;
+        conn.verify().await?;
+        Ok(conn)
+    }
+}
+
+struct ConnectionInner {
+    params: ConnectionParams,
+    sdk_config: SdkConfig,
+    base_config: SdkConfig,
+    cross: Option<CrossAccountCredentials>,
+}
+
+/// A connection to one customer account. Cheap to clone; clones share one credential cache.
+///
+/// Every service client built from [`sdk_config`](Connection::sdk_config) shares that cache.
+#[derive(Clone)]
+pub struct Connection {
+    inner: Arc<ConnectionInner>,
+}
+
+impl fmt::Debug for Connection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Connection")
+            .field("params", &self.inner.params)
+            .field("endpoint_url", &self.inner.sdk_config.endpoint_url())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Connection {
+    /// Starts building a connection from validated parameters.
+    pub fn builder(params: ConnectionParams) -> ConnectionBuilder {
+        ConnectionBuilder {
+            params,
+            base: BaseCredentials::DefaultChain,
+            endpoint_url: None,
+            time_source: None,
+            refresh: RefreshSettings::default(),
+            retry: None,
+        }
+    }
+
+    /// The parameters.
+    pub fn params(&self) -> &ConnectionParams {
+        &self.inner.params
+    }
+
+    /// What the customer granted.
+    pub fn access_level(&self) -> AccessLevel {
+        self.inner.params.access_level
+    }
+
+    /// The customer's account id.
+    pub fn account_id(&self) -> &str {
+        self.inner.params.account_id()
+    }
+
+    /// The region.
+    pub fn region(&self) -> &str {
+        self.inner.params.region.as_str()
+    }
+
+    /// The endpoint override, if any (e.g. a local emulator).
+    pub fn endpoint_url(&self) -> Option<&str> {
+        self.inner.sdk_config.endpoint_url()
+    }
+
+    /// SDK configuration holding the customer's credentials; build any AWS SDK client from it.
+    pub fn sdk_config(&self) -> &SdkConfig {
+        &self.inner.sdk_config
+    }
+
+    /// SDK configuration holding the vendor's own base credentials (used for STS).
+    pub fn base_sdk_config(&self) -> &SdkConfig {
+        &self.inner.base_config
+    }
+
+    /// The cross-account credential provider, for role connections.
+    pub fn cross_account_credentials(&self) -> Option<&CrossAccountCredentials> {
+        self.inner.cross.as_ref()
+    }
+
+    /// Fetches credentials now (assuming the role for role connections).
+    pub async fn verify(&self) -> Result<()> {
+        if let Some(cross) = &self.inner.cross {
+            cross.credentials().await?;
+        }
+        Ok(())
+    }
+
+    /// Refuses, before any request, an operation whose actions need more than was granted.
+    pub fn ensure_allowed(&self, operation: &str, actions: &[Action]) -> Result<()> {
+        let needed = AccessLevel::required_for(actions);
+        if self.access_level().allows(needed) {
+            return Ok(());
+        }
+        let writes: Vec<String> = actions
+            .iter()
+            .filter(|a| a.is_write())
+            .map(|a| a.iam_name())
+            .collect();
+        Err(Error::new(
+            ErrorKind::WriteNotPermitted,
+            format!(
+                "{operation} needs {needed} access (it calls {}) but this connection is {}",
+                writes.join(", "),
+                self.access_level()
+            ),
+        )
+        .with_operation(operation.to_owned()))
+    }
+}

@@ -1,0 +1,345 @@
+//! The one error type of chicory-aws, and the one mapping from AWS SDK errors to it.
+
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_runtime_api::http::Response as HttpResponse;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use std::borrow::Cow;
+use std::error::Error as StdError;
+use std::fmt;
+use std::sync::Arc;
+
+/// A boxed error source.
+pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
+
+/// The result type of chicory-aws.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What went wrong, in terms a caller can act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The connection parameters or an input are invalid; nothing was sent.
+    InvalidConfig,
+    /// AWS refused the request: trust policy, External ID or permissions.
+    AccessDenied,
+    /// The role to assume does not exist.
+    RoleNotFound,
+    /// The vendor's own credentials are missing or invalid.
+    InvalidCredentials,
+    /// The session token expired.
+    ExpiredToken,
+    /// AWS throttled the request and the SDK's retries ran out.
+    Throttled,
+    /// The resource does not exist.
+    NotFound,
+    /// The request timed out.
+    Timeout,
+    /// A write was refused locally because the connection is ReadOnly.
+    WriteNotPermitted,
+    /// Any other service or transport failure.
+    Service,
+}
+
+impl ErrorKind {
+    /// The remedy the integration guide gives for this kind, if it has one.
+    pub fn hint(self) -> Option<&'static str> {
+        match self {
+            ErrorKind::AccessDenied => Some(
+                "verify the IAM role trust policy includes the vendor's account ID, confirm the \
+                 External ID matches, and check that the permissions policy is attached to the role",
+            ),
+            ErrorKind::RoleNotFound => Some(
+                "verify the role ARN format arn:aws:iam::{account}:role/{name}, confirm the role \
+                 exists in the correct AWS account, and check for typos in the role name",
+            ),
+            ErrorKind::InvalidCredentials => Some(
+                "check that the vendor's AWS account credentials are properly configured and \
+                 verify network connectivity to the AWS STS endpoint",
+            ),
+            ErrorKind::ExpiredToken => Some(
+                "the session expired; the connection refreshes credentials itself, so this means \
+                 a refresh failed earlier (see the logged cause)",
+            ),
+            ErrorKind::WriteNotPermitted => Some(
+                "the customer granted ReadOnly access; ask them to grant ReadWrite (access_level \
+                 \"ReadWrite\" and the ReadWrite permission policy) to use this operation",
+            ),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = match self {
+            ErrorKind::InvalidConfig => "invalid configuration",
+            ErrorKind::AccessDenied => "access denied",
+            ErrorKind::RoleNotFound => "role not found",
+            ErrorKind::InvalidCredentials => "invalid credentials",
+            ErrorKind::ExpiredToken => "expired token",
+            ErrorKind::Throttled => "throttled",
+            ErrorKind::NotFound => "not found",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::WriteNotPermitted => "write not permitted",
+            ErrorKind::Service => "service error",
+        };
+        f.write_str(s)
+    }
+}
+
+/// The error of every chicory-aws operation.
+///
+/// It carries a [`kind`](Error::kind), the operation and resource it concerns, the AWS error
+/// code and HTTP status when AWS answered, a remedy [`hint`](Error::hint), and the source chain.
+/// It never contains secrets.
+#[derive(Clone)]
+pub struct Error {
+    kind: ErrorKind,
+    message: Cow<'static, str>,
+    operation: Option<Cow<'static, str>>,
+    resource: Option<String>,
+    field: Option<&'static str>,
+    code: Option<String>,
+    status: Option<u16>,
+    source: Option<Arc<dyn StdError + Send + Sync + 'static>>,
+}
+
+impl Error {
+    /// A new error of `kind` with a message.
+    pub fn new(kind: ErrorKind, message: impl Into<Cow<'static, str>>) -> Self {
+        Error {
+            kind,
+            message: message.into(),
+            operation: None,
+            resource: None,
+            field: None,
+            code: None,
+            status: None,
+            source: None,
+        }
+    }
+
+    /// An invalid-input error naming the field and the rule it breaks.
+    pub fn invalid(field: &'static str, rule: impl Into<Cow<'static, str>>) -> Self {
+        let mut e = Error::new(ErrorKind::InvalidConfig, rule);
+        e.field = Some(field);
+        e
+    }
+
+    /// Sets the operation (e.g. `glue:GetTables` or `RunAthenaQuery`).
+    pub fn with_operation(mut self, operation: impl Into<Cow<'static, str>>) -> Self {
+        self.operation = Some(operation.into());
+        self
+    }
+
+    /// Sets the resource (an ARN, name or id).
+    pub fn with_resource(mut self, resource: impl Into<String>) -> Self {
+        self.resource = Some(resource.into());
+        self
+    }
+
+    /// Sets the source error.
+    pub fn with_source(mut self, source: impl Into<BoxError>) -> Self {
+        self.source = Some(Arc::from(source.into()));
+        self
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The operation, if known.
+    pub fn operation(&self) -> Option<&str> {
+        self.operation.as_deref()
+    }
+
+    /// The resource, if known.
+    pub fn resource(&self) -> Option<&str> {
+        self.resource.as_deref()
+    }
+
+    /// The invalid field, for [`ErrorKind::InvalidConfig`] errors about an input.
+    pub fn field(&self) -> Option<&'static str> {
+        self.field
+    }
+
+    /// The AWS error code, e.g. `AccessDenied`, when AWS answered.
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+
+    /// The HTTP status, when AWS answered.
+    pub fn status(&self) -> Option<u16> {
+        self.status
+    }
+
+    /// The remedy for this error, if the integration guide gives one.
+    pub fn hint(&self) -> Option<&'static str> {
+        self.kind.hint()
+    }
+
+    /// Whether retrying later may succeed (throttling, timeouts, transient service failures).
+    pub fn is_temporary(&self) -> bool {
+        matches!(self.kind, ErrorKind::Throttled | ErrorKind::Timeout)
+            || (self.kind == ErrorKind::Service && self.status.is_none_or(|s| s >= 500))
+    }
+
+    /// Maps an AWS SDK error, by error code and HTTP status, never by message text.
+    ///
+    /// If the SDK error was caused by a chicory-aws error (e.g. the credential provider failed
+    /// to assume the role), that error's kind is kept.
+    pub fn from_sdk<E>(err: SdkError<E, HttpResponse>, operation: impl Into<Cow<'static, str>>) -> Self
+    where
+        E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
+    {
+        let operation = operation.into();
+        let status = err.raw_response().map(|r| r.status().as_u16());
+        let code = err.code().map(str::to_owned);
+        let aws_message = err.message().map(str::to_owned);
+        let kind = match &err {
+            SdkError::TimeoutError(_) => ErrorKind::Timeout,
+            SdkError::DispatchFailure(d) if d.is_timeout() => ErrorKind::Timeout,
+            SdkError::DispatchFailure(_) => ErrorKind::Service,
+            _ => match inner_chicory_error(&err) {
+                Some(kind) => kind,
+                None => kind_from_code(code.as_deref(), status),
+            },
+        };
+        let message: Cow<'static, str> = match (&code, aws_message) {
+            (Some(c), Some(m)) => format!("{operation} failed: {c}: {m}").into(),
+            (Some(c), None) => format!("{operation} failed: {c}").into(),
+            (None, Some(m)) => format!("{operation} failed: {m}").into(),
+            (None, None) => format!("{operation} failed").into(),
+        };
+        Error {
+            kind,
+            message,
+            operation: Some(operation),
+            resource: None,
+            field: None,
+            code,
+            status,
+            source: Some(Arc::new(err)),
+        }
+    }
+}
+
+/// Finds a chicory-aws [`Error`] in the source chain (e.g. raised by the credential provider).
+fn inner_chicory_error(err: &(dyn StdError + 'static)) -> Option<ErrorKind> {
+    let mut cur = err.source();
+    while let Some(e) = cur {
+        if let Some(ours) = e.downcast_ref::<Error>() {
+            return Some(ours.kind);
+        }
+        cur = e.source();
+    }
+    None
+}
+
+/// The one table from AWS error codes and HTTP statuses to [`ErrorKind`].
+pub fn kind_from_code(code: Option<&str>, status: Option<u16>) -> ErrorKind {
+    if let Some(code) = code {
+        match code {
+            "AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation"
+            | "UnauthorizedException" | "AllAccessDisabled" | "Forbidden" => {
+                return ErrorKind::AccessDenied
+            }
+            "NoSuchEntity" | "NoSuchEntityException" => return ErrorKind::RoleNotFound,
+            "InvalidClientTokenId" | "SignatureDoesNotMatch" | "UnrecognizedClientException"
+            | "InvalidAccessKeyId" | "IncompleteSignature" | "MissingAuthenticationToken"
+            | "InvalidToken" => return ErrorKind::InvalidCredentials,
+            "ExpiredToken" | "ExpiredTokenException" | "RequestExpired" | "TokenRefreshRequired" => {
+                return ErrorKind::ExpiredToken
+            }
+            "Throttling" | "ThrottlingException" | "ThrottledException" | "TooManyRequestsException"
+            | "RequestLimitExceeded" | "SlowDown" | "ProvisionedThroughputExceededException"
+            | "RequestThrottled" | "RequestThrottledException" | "BandwidthLimitExceeded"
+            | "PriorRequestNotComplete" | "EC2ThrottledException" => return ErrorKind::Throttled,
+            "EntityNotFoundException" | "ResourceNotFoundException" | "NoSuchBucket"
+            | "NoSuchKey" | "NoSuchVersion" | "NotFound" | "NoSuchBucketPolicy" | "NoSuchTagSet"
+            | "NoSuchTagSetError" | "MetadataException" => return ErrorKind::NotFound,
+            "RequestTimeout" | "RequestTimeoutException" => return ErrorKind::Timeout,
+            "MalformedPolicyDocument" | "MalformedPolicyDocumentException" | "PackedPolicyTooLarge"
+            | "RegionDisabledException" | "ValidationError" | "ValidationException"
+            | "InvalidParameterValue" | "InvalidParameterException" | "InvalidInputException"
+            | "InvalidRequestException" | "InvalidBucketName" | "InvalidArgument" => {
+                return ErrorKind::InvalidConfig
+            }
+            _ => {}
+        }
+    }
+    match status {
+        Some(401) => ErrorKind::InvalidCredentials,
+        Some(403) => ErrorKind::AccessDenied,
+        Some(404) => ErrorKind::NotFound,
+        Some(408) => ErrorKind::Timeout,
+        Some(429) => ErrorKind::Throttled,
+        _ => ErrorKind::Service,
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.kind)?;
+        if let Some(field) = self.field {
+            write!(f, ": field `{field}`")?;
+        }
+        write!(f, ": {}", self.message)?;
+        if let Some(r) = &self.resource {
+            write!(f, " (resource: {r})")?;
+        }
+        if let Some(h) = self.hint() {
+            write!(f, "; hint: {h}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Error")
+            .field("kind", &self.kind)
+            .field("message", &self.message)
+            .field("operation", &self.operation)
+            .field("resource", &self.resource)
+            .field("field", &self.field)
+            .field("code", &self.code)
+            .field("status", &self.status)
+            .field("source", &self.source)
+            .finish()
+    }
+}
+
+impl StdError for Error {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.source.as_deref().map(|e| e as &(dyn StdError + 'static))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_map_to_kinds() {
+        assert_eq!(kind_from_code(Some("AccessDenied"), Some(403)), ErrorKind::AccessDenied);
+        assert_eq!(kind_from_code(Some("ThrottlingException"), Some(400)), ErrorKind::Throttled);
+        assert_eq!(kind_from_code(Some("ExpiredToken"), Some(400)), ErrorKind::ExpiredToken);
+        assert_eq!(kind_from_code(Some("InvalidClientTokenId"), Some(403)), ErrorKind::InvalidCredentials);
+        assert_eq!(kind_from_code(Some("EntityNotFoundException"), Some(400)), ErrorKind::NotFound);
+        assert_eq!(kind_from_code(Some("RegionDisabledException"), Some(403)), ErrorKind::InvalidConfig);
+        assert_eq!(kind_from_code(None, Some(429)), ErrorKind::Throttled);
+        assert_eq!(kind_from_code(None, Some(403)), ErrorKind::AccessDenied);
+        assert_eq!(kind_from_code(Some("SomethingNew"), Some(500)), ErrorKind::Service);
+    }
+
+    #[test]
+    fn display_names_field_and_hint() {
+        let e = Error::invalid("role_arn", "must look like arn:aws:iam::123456789012:role/Name");
+        let s = e.to_string();
+        assert!(s.contains("`role_arn`"), "{s}");
+        let d = Error::new(ErrorKind::AccessDenied, "sts:AssumeRole failed").to_string();
+        assert!(d.contains("External ID matches"), "{d}");
+    }
+}

@@ -1,0 +1,55 @@
+//! Cross-account AWS connections for vendors.
+//!
+//! A vendor is given, per customer, a role ARN, an External ID and a region. From them a
+//! [`Connection`] assumes the customer's role through STS with the External ID (the
+//! confused-deputy defence), keeps the 15-minute sessions fresh in one cache shared by every
+//! service client and task, and enforces the [`AccessLevel`] the customer granted: a write on a
+//! ReadOnly connection is refused locally, before any request.
+//!
+//! ```no_run
+//! use chicory_aws_core::{BaseCredentials, Connection, ConnectionParams};
+//!
+//! # async fn demo() -> chicory_aws_core::Result<()> {
+//! let params = ConnectionParams::from_json(r#"{
+//!     "role_arn": "arn:aws:iam::123456789012:role/ChicoryGlueAccess",
+//!     "external_id": "chicory-8f14e45f-ceea-467f-a0e1-7c5b2f5f1b3a",
+//!     "region": "us-west-2"
+//! }"#)?;
+//! let conn = Connection::builder(params)
+//!     .base_credentials(BaseCredentials::DefaultChain)
+//!     .connect()
+//!     .await?;
+//! // Any AWS SDK client built from the connection shares its credential cache.
+//! let sts = aws_sdk_sts::Client::new(conn.sdk_config());
+//! let me = sts.get_caller_identity().send().await;
+//! # let _ = me; Ok(())
+//! # }
+//! ```
+//!
+//! Bad parameters fail before any network call, naming the field:
+//!
+//! ```
+//! use chicory_aws_core::{ConnectionParams, ErrorKind};
+//!
+//! let err = ConnectionParams::assume_role("arn:aws:iam::123:role/x", "chicory-p1").unwrap_err();
+//! assert_eq!(err.kind(), ErrorKind::InvalidConfig);
+//! assert_eq!(err.field(), Some("role_arn"));
+//! ```
+#![warn(missing_docs)]
+
+mod check;
+mod connection;
+pub mod credentials;
+mod error;
+mod operator;
+pub mod params;
+mod scan;
+
+pub use chicory_aws_policy::{actions, AccessLevel, Action, ActionLevel};
+pub use check::{ConfusedDeputyCheck, ConnectionReport, ServiceCheck, ServiceProbe};
+pub use connection::{BaseCredentials, Connection, ConnectionBuilder};
+pub use credentials::{CrossAccountCredentials, RefreshSettings};
+pub use error::{kind_from_code, BoxError, Error, ErrorKind, Result};
+pub use operator::{Operator, Tool};
+pub use params::{ConnectionParams, CustomerAuth, ExternalId, RoleArn};
+pub use scan::{run_scan, JsonLinesSink, Progress, ScanItem, ScanSummary, Scanner, Sink, Skipped};

@@ -1,0 +1,100 @@
+//! Operators: typed operations with declared IAM actions, offered as MCP tools.
+
+use crate::error::{Error, Result};
+use crate::{AccessLevel, Action, Connection};
+use async_trait::async_trait;
+use schemars::JsonSchema;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// One operation on the customer's account (an "MCP tool" of the spec).
+///
+/// Implement [`execute`](Operator::execute); callers use [`call`](Operator::call), which first
+/// refuses, before any request, an operation that needs more access than the connection has.
+#[async_trait]
+pub trait Operator: Send + Sync {
+    /// The typed input.
+    type Input: DeserializeOwned + JsonSchema + Send + 'static;
+    /// The typed output.
+    type Output: Serialize + JsonSchema + Send + 'static;
+
+    /// The tool name, snake_case, e.g. `glue_get_table`.
+    const NAME: &'static str;
+    /// What the tool does, for the MCP tool listing.
+    const DESCRIPTION: &'static str;
+    /// The IAM actions the operation calls; the access level follows from them.
+    const ACTIONS: &'static [Action];
+
+    /// The connection the operation runs on.
+    fn connection(&self) -> &Connection;
+
+    /// Does the work. Called by [`call`](Operator::call) after the access check.
+    async fn execute(&self, input: Self::Input) -> Result<Self::Output>;
+
+    /// Checks the access level, then executes.
+    async fn call(&self, input: Self::Input) -> Result<Self::Output> {
+        self.connection().ensure_allowed(Self::NAME, Self::ACTIONS)?;
+        self.execute(input).await
+    }
+
+    /// The level this operation needs.
+    fn required_level() -> AccessLevel
+    where
+        Self: Sized,
+    {
+        AccessLevel::required_for(Self::ACTIONS)
+    }
+}
+
+/// An operator seen as an MCP tool: JSON in, JSON out, with JSON Schemas. Object-safe, so a
+/// server can hold `Vec<Box<dyn Tool>>`. Every [`Operator`] is a `Tool`.
+#[async_trait]
+pub trait Tool: Send + Sync {
+    /// The tool name.
+    fn name(&self) -> &'static str;
+    /// The description.
+    fn description(&self) -> &'static str;
+    /// The IAM actions.
+    fn actions(&self) -> &'static [Action];
+    /// The access level needed.
+    fn required_level(&self) -> AccessLevel;
+    /// JSON Schema of the input.
+    fn input_schema(&self) -> serde_json::Value;
+    /// JSON Schema of the output.
+    fn output_schema(&self) -> serde_json::Value;
+    /// Calls the tool with JSON input.
+    async fn call_json(&self, input: serde_json::Value) -> Result<serde_json::Value>;
+}
+
+#[async_trait]
+impl<O: Operator> Tool for O {
+    fn name(&self) -> &'static str {
+        O::NAME
+    }
+    fn description(&self) -> &'static str {
+        O::DESCRIPTION
+    }
+    fn actions(&self) -> &'static [Action] {
+        O::ACTIONS
+    }
+    fn required_level(&self) -> AccessLevel {
+        AccessLevel::required_for(O::ACTIONS)
+    }
+    fn input_schema(&self) -> serde_json::Value {
+        serde_json::to_value(schemars::schema_for!(O::Input)).unwrap_or_default()
+    }
+    fn output_schema(&self) -> serde_json::Value {
+        serde_json::to_value(schemars::schema_for!(O::Output)).unwrap_or_default()
+    }
+    async fn call_json(&self, input: serde_json::Value) -> Result<serde_json::Value> {
+        // The access check comes before input parsing: a ReadOnly connection learns first that
+        // the tool is not for it.
+        self.connection().ensure_allowed(O::NAME, O::ACTIONS)?;
+        let input: O::Input = serde_json::from_value(input)
+            .map_err(|e| Error::invalid("input", format!("does not match the tool's schema: {e}")))?;
+        let out = self.execute(input).await?;
+        serde_json::to_value(out).map_err(|e| {
+            Error::new(crate::ErrorKind::Service, "output is not serializable").with_source(e)
+        })
+    }
+}
