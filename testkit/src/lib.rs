@@ -1,1 +1,250 @@
-//! placeholder
+//! Test support for chicory-aws (not published).
+//!
+//! - [`Emulator`]: the local moto server with IAM enforcement on, started or reused through
+//!   `scripts/emulator.sh start`; provisions vendor principals and customer roles with unique
+//!   names, so tests in parallel do not disturb each other.
+//! - [`FakeSts`] and [`TestClock`]: an STS fake whose session expirations follow a hand-moved
+//!   clock.
+
+mod clock;
+mod fake_sts;
+
+pub use clock::TestClock;
+pub use fake_sts::{FakeSts, StsBehaviour};
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::Credentials;
+use chicory_aws_core::{BaseCredentials, Connection, ConnectionParams};
+use serde::Deserialize;
+use std::net::{TcpStream, ToSocketAddrs};
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+/// The command that installs and starts the emulator; named in every failure.
+pub const SETUP_COMMAND: &str = "bash scripts/emulator.sh start";
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("testkit lives in the repo")
+        .to_path_buf()
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct State {
+    endpoint: String,
+    region: String,
+    account_id: String,
+    admin_access_key_id: String,
+    admin_secret_access_key: String,
+}
+
+/// The running moto server with IAM enforcement on.
+#[derive(Debug)]
+pub struct Emulator {
+    state: State,
+}
+
+fn reachable(endpoint: &str) -> bool {
+    let hostport = endpoint.trim_start_matches("http://").trim_end_matches('/');
+    hostport
+        .to_socket_addrs()
+        .ok()
+        .and_then(|mut a| a.next())
+        .is_some_and(|addr| TcpStream::connect_timeout(&addr, Duration::from_secs(2)).is_ok())
+}
+
+fn read_state() -> Option<State> {
+    let text = std::fs::read_to_string(repo_root().join(".emulator/state.json")).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+impl Emulator {
+    /// The shared emulator: reuses a running one, or starts it with [`SETUP_COMMAND`].
+    /// Panics, naming that command, when it cannot.
+    pub fn get() -> &'static Emulator {
+        static EMULATOR: OnceLock<Emulator> = OnceLock::new();
+        EMULATOR.get_or_init(|| {
+            if let Some(state) = read_state().filter(|s| reachable(&s.endpoint)) {
+                return Emulator { state };
+            }
+            let status = std::process::Command::new("bash")
+                .arg(repo_root().join("scripts/emulator.sh"))
+                .arg("start")
+                .current_dir(repo_root())
+                .status();
+            match (status, read_state()) {
+                (Ok(s), Some(state)) if s.success() && reachable(&state.endpoint) => {
+                    Emulator { state }
+                }
+                (status, _) => panic!(
+                    "the local AWS emulator (moto) is not running and could not be started \
+                     ({status:?}); run `{SETUP_COMMAND}` from the repository root and see \
+                     .emulator/moto.log"
+                ),
+            }
+        })
+    }
+
+    /// The endpoint, e.g. `http://127.0.0.1:5055`.
+    pub fn endpoint(&self) -> &str {
+        &self.state.endpoint
+    }
+
+    /// The emulator's account id.
+    pub fn account_id(&self) -> &str {
+        &self.state.account_id
+    }
+
+    /// The region.
+    pub fn region(&self) -> &str {
+        &self.state.region
+    }
+
+    /// SDK config with the emulator admin's credentials (may do anything).
+    pub async fn admin_config(&self) -> SdkConfig {
+        self.config_for(BaseCredentials::from_keys(
+            &self.state.admin_access_key_id,
+            &self.state.admin_secret_access_key,
+        ))
+        .await
+    }
+
+    async fn config_for(&self, creds: BaseCredentials) -> SdkConfig {
+        let BaseCredentials::Static {
+            access_key_id,
+            secret_access_key,
+            ..
+        } = creds
+        else {
+            unreachable!()
+        };
+        aws_config::defaults(BehaviorVersion::latest())
+            .region(Region::new(self.state.region.clone()))
+            .endpoint_url(&self.state.endpoint)
+            .credentials_provider(Credentials::new(
+                access_key_id,
+                secret_access_key.expose(),
+                None,
+                None,
+                "emulator",
+            ))
+            .load()
+            .await
+    }
+
+    /// A new vendor principal: an IAM user allowed only `sts:AssumeRole`, with access keys.
+    pub async fn vendor(&self) -> Vendor {
+        let iam = aws_sdk_iam::Client::new(&self.admin_config().await);
+        let name = unique("vendor");
+        let user = iam.create_user().user_name(&name).send().await.expect("create vendor user");
+        iam.put_user_policy()
+            .user_name(&name)
+            .policy_name("AssumeCustomerRoles")
+            .policy_document(
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}"#,
+            )
+            .send()
+            .await
+            .expect("put vendor policy");
+        let key = iam
+            .create_access_key()
+            .user_name(&name)
+            .send()
+            .await
+            .expect("create vendor key")
+            .access_key
+            .expect("access key");
+        Vendor {
+            arn: user.user.expect("user").arn,
+            access_key_id: key.access_key_id,
+            secret_access_key: key.secret_access_key,
+        }
+    }
+
+    /// A new customer role with `trust_policy` and one inline policy per `(name, document)`.
+    /// Returns the role ARN.
+    pub async fn customer_role(&self, trust_policy: &str, policies: &[(&str, &str)]) -> String {
+        let iam = aws_sdk_iam::Client::new(&self.admin_config().await);
+        let name = unique("customer");
+        let role = iam
+            .create_role()
+            .role_name(&name)
+            .assume_role_policy_document(trust_policy)
+            .send()
+            .await
+            .expect("create customer role")
+            .role
+            .expect("role");
+        for (policy_name, doc) in policies {
+            iam.put_role_policy()
+                .role_name(&name)
+                .policy_name(*policy_name)
+                .policy_document(*doc)
+                .send()
+                .await
+                .expect("put role policy");
+        }
+        role.arn
+    }
+
+    /// A vendor and a customer role trusting it with `external_id`, holding `policies`;
+    /// returns the vendor and connection parameters for the role.
+    pub async fn customer(&self, external_id: &str, policies: &[(&str, &str)]) -> (Vendor, ConnectionParams) {
+        let vendor = self.vendor().await;
+        let role_arn = self
+            .customer_role(&trust_policy(&vendor.arn, external_id), policies)
+            .await;
+        let params = ConnectionParams::assume_role(&role_arn, external_id)
+            .expect("valid params")
+            .with_region(&self.state.region)
+            .expect("region");
+        (vendor, params)
+    }
+
+    /// A connection builder for `params` against the emulator, as `vendor`.
+    pub fn connection(&self, vendor: &Vendor, params: ConnectionParams) -> chicory_aws_core::ConnectionBuilder {
+        Connection::builder(params)
+            .endpoint_url(&self.state.endpoint)
+            .base_credentials(vendor.base_credentials())
+    }
+}
+
+/// A trust policy letting `principal_arn` assume the role with `external_id`.
+pub fn trust_policy(principal_arn: &str, external_id: &str) -> String {
+    serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"AWS": principal_arn},
+            "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"sts:ExternalId": external_id}}
+        }]
+    })
+    .to_string()
+}
+
+/// A vendor principal in the emulator.
+#[derive(Debug, Clone)]
+pub struct Vendor {
+    /// The user ARN.
+    pub arn: String,
+    /// Its access key id.
+    pub access_key_id: String,
+    /// Its secret.
+    pub secret_access_key: String,
+}
+
+impl Vendor {
+    /// The vendor's base credentials.
+    pub fn base_credentials(&self) -> BaseCredentials {
+        BaseCredentials::from_keys(&self.access_key_id, &self.secret_access_key)
+    }
+}
+
+/// A unique name for a test resource.
+pub fn unique(prefix: &str) -> String {
+    format!("{prefix}-{}", &uuid::Uuid::new_v4().simple().to_string()[..12])
+}
