@@ -36,14 +36,6 @@ pub trait Operator: Send + Sync {
         self.connection().ensure_allowed(Self::NAME, Self::ACTIONS)?;
         self.execute(input).await
     }
-
-    /// The level this operation needs.
-    fn required_level() -> AccessLevel
-    where
-        Self: Sized,
-    {
-        AccessLevel::required_for(Self::ACTIONS)
-    }
 }
 
 /// An operator seen as an MCP tool: JSON in, JSON out, with JSON Schemas. Object-safe, so a
