@@ -1,1 +1,76 @@
-//! placeholder
+//! AWS Glue Data Catalog and Amazon Athena for chicory-aws.
+//!
+//! ```no_run
+//! use chicory_aws_core::{Connection, ConnectionParams, ServiceProbe};
+//! use chicory_aws_glue::GlueProbe;
+//!
+//! # async fn demo() -> chicory_aws_core::Result<()> {
+//! let params = ConnectionParams::assume_role(
+//!     "arn:aws:iam::123456789012:role/ChicoryGlueAccess",
+//!     "chicory-8f14e45f-ceea-467f-a0e1-7c5b2f5f1b3a",
+//! )?;
+//! let conn = Connection::builder(params).connect().await?;
+//! GlueProbe.probe(&conn).await?; // can we read the catalog?
+//! # Ok(())
+//! # }
+//! ```
+#![warn(missing_docs)]
+
+use async_trait::async_trait;
+use chicory_aws_core::{actions, Action, Connection, Error, Result, ServiceProbe};
+
+/// A Glue client for `conn`, sharing its credential cache.
+pub fn glue_client(conn: &Connection) -> aws_sdk_glue::Client {
+    aws_sdk_glue::Client::new(conn.sdk_config())
+}
+
+/// An Athena client for `conn`, sharing its credential cache.
+pub fn athena_client(conn: &Connection) -> aws_sdk_athena::Client {
+    aws_sdk_athena::Client::new(conn.sdk_config())
+}
+
+/// Read check for Glue: `GetDatabases` with one result.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GlueProbe;
+
+#[async_trait]
+impl ServiceProbe for GlueProbe {
+    fn service(&self) -> &'static str {
+        "glue"
+    }
+    fn action(&self) -> Action {
+        actions::glue::GET_DATABASES
+    }
+    async fn probe(&self, conn: &Connection) -> Result<()> {
+        glue_client(conn)
+            .get_databases()
+            .max_results(1)
+            .send()
+            .await
+            .map_err(|e| Error::from_sdk(e, "glue:GetDatabases"))?;
+        Ok(())
+    }
+}
+
+/// Read check for Athena: `ListWorkGroups` with one result.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AthenaProbe;
+
+#[async_trait]
+impl ServiceProbe for AthenaProbe {
+    fn service(&self) -> &'static str {
+        "athena"
+    }
+    fn action(&self) -> Action {
+        actions::athena::LIST_WORK_GROUPS
+    }
+    async fn probe(&self, conn: &Connection) -> Result<()> {
+        athena_client(conn)
+            .list_work_groups()
+            .max_results(1)
+            .send()
+            .await
+            .map_err(|e| Error::from_sdk(e, "athena:ListWorkGroups"))?;
+        Ok(())
+    }
+}
