@@ -1,0 +1,90 @@
+//! Shared pieces of the example binaries: connection options and the demo account on the
+//! local emulator.
+
+use chicory_aws_core::{BaseCredentials, Connection, ConnectionBuilder, ConnectionParams};
+use std::path::PathBuf;
+
+/// Where a binary gets its connection from.
+#[derive(Debug, clap::Args)]
+pub struct ConnectArgs {
+    /// A JSON file with the customer's connection parameters (role_arn, external_id, region,
+    /// access_level, ...). The vendor's own credentials come from the default AWS chain.
+    #[arg(long, conflicts_with = "demo", required_unless_present = "demo")]
+    pub params: Option<PathBuf>,
+    /// Send every request to this endpoint (e.g. a local emulator).
+    #[arg(long)]
+    pub endpoint_url: Option<String>,
+    /// Provision a demo vendor and customer role on the local emulator (started if needed
+    /// with scripts/emulator.sh) and connect to it.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+impl ConnectArgs {
+    /// The connection builder these arguments describe.
+    pub async fn builder(&self) -> Result<ConnectionBuilder, Box<dyn std::error::Error>> {
+        if self.demo {
+            let demo = demo::provision().await;
+            return Ok(demo.builder());
+        }
+        let path = self.params.as_ref().expect("clap requires --params without --demo");
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read --params {}: {e}", path.display()))?;
+        let params = ConnectionParams::from_json(&text)?;
+        let mut b = Connection::builder(params).base_credentials(BaseCredentials::DefaultChain);
+        if let Some(url) = &self.endpoint_url {
+            b = b.endpoint_url(url);
+        }
+        Ok(b)
+    }
+}
+
+/// The demo account on the local emulator.
+pub mod demo {
+    use super::*;
+    use chicory_aws_testkit::{Emulator, Vendor};
+
+    /// The External ID of the demo project.
+    pub const EXTERNAL_ID: &str = "chicory-00000000-0000-4000-8000-00000000d3m0";
+
+    /// A vendor principal and a customer role on the emulator.
+    #[derive(Debug)]
+    pub struct Demo {
+        /// The vendor principal.
+        pub vendor: Vendor,
+        /// The customer's connection parameters.
+        pub params: ConnectionParams,
+    }
+
+    impl Demo {
+        /// A connection builder for the demo customer, as the demo vendor.
+        pub fn builder(&self) -> ConnectionBuilder {
+            Emulator::get().connection(&self.vendor, self.params.clone())
+        }
+    }
+
+    /// Creates a vendor user and a customer role trusting it with [`EXTERNAL_ID`], holding
+    /// the ReadOnly policies of Glue (with Athena and S3), S3 and DataZone.
+    pub async fn provision() -> Demo {
+        let emulator = Emulator::get();
+        let policies = demo_policies();
+        let named: Vec<(&str, &str)> = policies.iter().map(|(n, d)| (n.as_str(), d.as_str())).collect();
+        let (vendor, params) = emulator.customer(EXTERNAL_ID, &named).await;
+        Demo { vendor, params }
+    }
+
+    fn demo_policies() -> Vec<(String, String)> {
+        vec![(
+            "ChicoryReadOnly".to_owned(),
+            serde_json::json!({
+                "Version": "2012-10-17",
+                "Statement": [{
+                    "Effect": "Allow",
+                    "Action": ["glue:GetDatabases", "athena:ListWorkGroups", "s3:ListAllMyBuckets", "datazone:ListDomains"],
+                    "Resource": "*"
+                }]
+            })
+            .to_string(),
+        )]
+    }
+}
