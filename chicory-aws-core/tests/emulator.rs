@@ -5,7 +5,7 @@
 //! fail naming that command if they cannot).
 
 use chicory_aws_core::{ConfusedDeputyCheck, ConnectionParams, Error, ErrorKind};
-use chicory_aws_testkit::{trust_policy, unique, Emulator};
+use chicory_aws_testkit::{unique, Emulator};
 
 const GLUE_LIST_ONLY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["glue:GetDatabases"],"Resource":"*"}]}"#;
 
