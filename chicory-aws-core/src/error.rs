@@ -195,7 +195,14 @@ impl Error {
     {
         let operation = operation.into();
         let status = err.raw_response().map(|r| r.status().as_u16());
-        let code = err.code().map(str::to_owned);
+        // The code from the body; else from the `x-amzn-errortype` header that JSON and REST
+        // services (and emulators) send, up to its first ':'.
+        let code = err.code().map(str::to_owned).or_else(|| {
+            err.raw_response()
+                .and_then(|r| r.headers().get("x-amzn-errortype"))
+                .map(|v| v.split(':').next().unwrap_or(v).to_owned())
+                .filter(|v| !v.is_empty())
+        });
         let aws_message = err.message().map(str::to_owned);
         let kind = match &err {
             SdkError::TimeoutError(_) => ErrorKind::Timeout,

@@ -4,7 +4,10 @@
 //! Needs the emulator: `bash scripts/emulator.sh start` (the tests start it if they can, and
 //! fail naming that command if they cannot).
 
-use chicory_aws_core::{ConfusedDeputyCheck, ConnectionParams, Error, ErrorKind};
+use chicory_aws_core::{
+    ConfusedDeputyCheck, ConnectionParams, CustomerAuth, Error, ErrorKind, RefreshSettings,
+};
+use std::time::{Duration, Instant};
 use chicory_aws_testkit::{unique, Emulator};
 
 const GLUE_LIST_ONLY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["glue:GetDatabases"],"Resource":"*"}]}"#;
@@ -42,6 +45,7 @@ async fn a_wrong_external_id_is_access_denied() {
     let wrong = ConnectionParams::assume_role(role.role_arn.as_str(), &external_id()).unwrap();
     let err = emu.connection(&vendor, wrong).connect().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::AccessDenied, "{err}");
+    assert_eq!(err.code(), Some("AccessDenied"));
     assert_eq!(err.operation(), Some("sts:AssumeRole"));
     assert!(err.to_string().contains("External ID"), "the guide's remedy: {err}");
 }
@@ -95,7 +99,7 @@ async fn wrong_vendor_credentials_are_invalid_credentials() {
     let (mut vendor, params) = emu.customer(&external_id(), &[("GlueRead", GLUE_LIST_ONLY)]).await;
     vendor.secret_access_key = "not-the-secret".into();
     let err = emu.connection(&vendor, params).connect().await.unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::InvalidCredentials, "{err}");
+    assert_eq!(err.kind(), ErrorKind::InvalidCredentials, "{err} {err:?}");
 }
 
 #[tokio::test]
@@ -123,4 +127,74 @@ async fn test_connection_reports_identity_and_the_confused_deputy_check() {
     let conn = emu.connection(&vendor, params).connect().await.unwrap();
     assert_eq!(conn.check_confused_deputy().await, ConfusedDeputyCheck::Vulnerable);
     assert!(!conn.test_connection(&[]).await.is_healthy());
+}
+
+fn role_of(params: &ConnectionParams) -> String {
+    let CustomerAuth::AssumeRole(r) = &params.auth else { unreachable!() };
+    r.role_arn.as_str().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scan_length_workload_outlives_several_sessions_without_an_expired_token() {
+    const SESSION_SECS: u32 = 5;
+    let emu = Emulator::get();
+    let (vendor, params) = emu.customer(&external_id(), &[("GlueRead", GLUE_LIST_ONLY)]).await;
+    emu.short_sessions(&role_of(&params), SESSION_SECS).await;
+
+    // The emulator really expires sessions: one fixed session fails after its lifetime.
+    let fixed = emu.connection(&vendor, params.clone()).connect().await.unwrap();
+    let creds = fixed.cross_account_credentials().unwrap().credentials().await.unwrap();
+    // STS answers in the query protocol, whose error codes moto renders readably.
+    let stale = aws_sdk_sts::Client::from_conf(
+        aws_sdk_sts::config::Builder::from(fixed.sdk_config())
+            .credentials_provider(creds)
+            .build(),
+    );
+    stale.get_caller_identity().send().await.unwrap();
+    tokio::time::sleep(Duration::from_secs(SESSION_SECS as u64 + 1)).await;
+    let e = stale
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| Error::from_sdk(e, "sts:GetCallerIdentity"))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::ExpiredToken, "{e}");
+
+    // The connection's cache, with windows scaled to the short sessions, never serves one.
+    let refresh = RefreshSettings::default()
+        .with_advisory_window(Duration::from_secs(2))
+        .with_mandatory_window(Duration::from_secs(1))
+        .with_jitter(Duration::from_millis(500));
+    let conn = emu.connection(&vendor, params).refresh(refresh).connect().await.unwrap();
+    let cache = conn.cross_account_credentials().unwrap().clone();
+    let deadline = Instant::now() + Duration::from_secs(4 * SESSION_SECS as u64);
+    let workers: Vec<_> = (0..4)
+        .map(|_| {
+            let glue = aws_sdk_glue::Client::new(conn.sdk_config());
+            tokio::spawn(async move {
+                let mut calls = 0u32;
+                while Instant::now() < deadline {
+                    glue.get_databases()
+                        .send()
+                        .await
+                        .map_err(|e| Error::from_sdk(e, "glue:GetDatabases"))
+                        .unwrap();
+                    calls += 1;
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                calls
+            })
+        })
+        .collect();
+    let mut sessions = std::collections::HashSet::new();
+    while Instant::now() < deadline {
+        sessions.insert(cache.expiry());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let mut calls = 0;
+    for w in workers {
+        calls += w.await.unwrap();
+    }
+    assert!(calls > 100, "the workload ran: {calls} calls");
+    assert!(sessions.len() >= 4, "it outlived several sessions: {}", sessions.len());
 }

@@ -190,6 +190,26 @@ impl Emulator {
         role.arn
     }
 
+    /// Makes sessions of the role last `seconds` on the emulator (its launcher reads the role
+    /// tag `chicory:test-session-seconds`), and expire: requests with an expired session fail
+    /// with `ExpiredToken`.
+    pub async fn short_sessions(&self, role_arn: &str, seconds: u32) {
+        let iam = aws_sdk_iam::Client::new(&self.admin_config().await);
+        let name = role_arn.rsplit('/').next().expect("role name");
+        iam.tag_role()
+            .role_name(name)
+            .tags(
+                aws_sdk_iam::types::Tag::builder()
+                    .key("chicory:test-session-seconds")
+                    .value(seconds.to_string())
+                    .build()
+                    .expect("tag"),
+            )
+            .send()
+            .await
+            .expect("tag role");
+    }
+
     /// A vendor and a customer role trusting it with `external_id`, holding `policies`;
     /// returns the vendor and connection parameters for the role.
     pub async fn customer(&self, external_id: &str, policies: &[(&str, &str)]) -> (Vendor, ConnectionParams) {
