@@ -14,8 +14,12 @@ use aws_config::sts::AssumeRoleProvider;
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_smithy_async::rt::sleep::TokioSleep;
 use aws_smithy_async::time::SystemTimeSource;
-use aws_smithy_runtime_api::client::identity::{ResolveCachedIdentity, SharedIdentityCache, SharedIdentityResolver};
-use aws_smithy_runtime_api::client::runtime_components::{RuntimeComponents, RuntimeComponentsBuilder};
+use aws_smithy_runtime_api::client::identity::{
+    ResolveCachedIdentity, SharedIdentityCache, SharedIdentityResolver,
+};
+use aws_smithy_runtime_api::client::runtime_components::{
+    RuntimeComponents, RuntimeComponentsBuilder,
+};
 use aws_smithy_types::config_bag::ConfigBag;
 use chicory_aws_core::{BaseCredentials, Connection, ConnectionParams, CrossAccountCredentials};
 use chicory_aws_testkit::{FakeSts, TestClock};
@@ -32,7 +36,10 @@ async fn ours(sts: &FakeSts) -> CrossAccountCredentials {
     let params = ConnectionParams::assume_role(ROLE, EXTERNAL_ID).unwrap();
     let conn = Connection::builder(params)
         .endpoint_url(sts.uri())
-        .base_credentials(BaseCredentials::from_keys("AKIAVENDOR0000000000", "vendor-secret"))
+        .base_credentials(BaseCredentials::from_keys(
+            "AKIAVENDOR0000000000",
+            "vendor-secret",
+        ))
         .build()
         .await
         .unwrap();
@@ -103,7 +110,10 @@ where
 }
 
 fn cached(c: &mut Criterion) {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let (sts, our, sdk) = rt.block_on(async {
         let sts = FakeSts::start(TestClock::new(), Duration::from_secs(900)).await;
         let our = ours(&sts).await;
@@ -136,35 +146,45 @@ fn cached(c: &mut Criterion) {
                 }
             })
         });
-        g.bench_with_input(BenchmarkId::new("sdk_lazy_cache", tasks), &tasks, |b, &tasks| {
-            b.to_async(&rt).iter_custom(|iters| {
-                let sdk = sdk.clone();
-                async move {
-                    let mut total = Duration::ZERO;
-                    for _ in 0..iters {
-                        let sdk = sdk.clone();
-                        total += spread(tasks, move || {
+        g.bench_with_input(
+            BenchmarkId::new("sdk_lazy_cache", tasks),
+            &tasks,
+            |b, &tasks| {
+                b.to_async(&rt).iter_custom(|iters| {
+                    let sdk = sdk.clone();
+                    async move {
+                        let mut total = Duration::ZERO;
+                        for _ in 0..iters {
                             let sdk = sdk.clone();
-                            async move {
-                                for _ in 0..READS_PER_TASK {
-                                    sdk.get().await;
+                            total += spread(tasks, move || {
+                                let sdk = sdk.clone();
+                                async move {
+                                    for _ in 0..READS_PER_TASK {
+                                        sdk.get().await;
+                                    }
                                 }
-                            }
-                        })
-                        .await;
+                            })
+                            .await;
+                        }
+                        total
                     }
-                    total
-                }
-            })
-        });
+                })
+            },
+        );
     }
     g.finish();
     let calls = rt.block_on(sts.assume_role_calls());
-    assert_eq!(calls, 2, "one AssumeRole per implementation for the whole cached bench");
+    assert_eq!(
+        calls, 2,
+        "one AssumeRole per implementation for the whole cached bench"
+    );
 }
 
 fn first_callers(c: &mut Criterion) {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let sts = rt.block_on(FakeSts::start(TestClock::new(), Duration::from_secs(900)));
     sts.set_delay(Duration::from_millis(50));
     let mut g = c.benchmark_group("first_callers");

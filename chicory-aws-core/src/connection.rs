@@ -35,7 +35,10 @@ pub enum BaseCredentials {
 
 impl BaseCredentials {
     /// Explicit long-term access keys.
-    pub fn from_keys(access_key_id: impl Into<String>, secret_access_key: impl Into<String>) -> Self {
+    pub fn from_keys(
+        access_key_id: impl Into<String>,
+        secret_access_key: impl Into<String>,
+    ) -> Self {
         BaseCredentials::Static {
             access_key_id: access_key_id.into(),
             secret_access_key: Secret::new(secret_access_key),

@@ -344,8 +344,11 @@ impl Inner {
                 .with_resource(p.role_arn.as_str())
         })?;
         let expiry = SystemTime::try_from(c.expiration).map_err(|e| {
-            Error::new(ErrorKind::Service, "sts:AssumeRole returned an invalid expiration")
-                .with_source(e)
+            Error::new(
+                ErrorKind::Service,
+                "sts:AssumeRole returned an invalid expiration",
+            )
+            .with_source(e)
         })?;
         let creds = Credentials::builder()
             .access_key_id(c.access_key_id)

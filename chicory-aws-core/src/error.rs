@@ -93,7 +93,10 @@ impl fmt::Display for ErrorKind {
 /// code and HTTP status when AWS answered, a remedy [`hint`](Error::hint), and the source chain.
 /// It never contains secrets.
 #[derive(Clone)]
-pub struct Error {
+pub struct Error(Box<Inner>);
+
+#[derive(Clone)]
+struct Inner {
     kind: ErrorKind,
     message: Cow<'static, str>,
     operation: Option<Cow<'static, str>>,
@@ -107,7 +110,7 @@ pub struct Error {
 impl Error {
     /// A new error of `kind` with a message.
     pub fn new(kind: ErrorKind, message: impl Into<Cow<'static, str>>) -> Self {
-        Error {
+        Error(Box::new(Inner {
             kind,
             message: message.into(),
             operation: None,
@@ -116,80 +119,83 @@ impl Error {
             code: None,
             status: None,
             source: None,
-        }
+        }))
     }
 
     /// An invalid-input error naming the field and the rule it breaks.
     pub fn invalid(field: &'static str, rule: impl Into<Cow<'static, str>>) -> Self {
         let mut e = Error::new(ErrorKind::InvalidConfig, rule);
-        e.field = Some(field);
+        e.0.field = Some(field);
         e
     }
 
     /// Sets the operation (e.g. `glue:GetTables` or `RunAthenaQuery`).
     pub fn with_operation(mut self, operation: impl Into<Cow<'static, str>>) -> Self {
-        self.operation = Some(operation.into());
+        self.0.operation = Some(operation.into());
         self
     }
 
     /// Sets the resource (an ARN, name or id).
     pub fn with_resource(mut self, resource: impl Into<String>) -> Self {
-        self.resource = Some(resource.into());
+        self.0.resource = Some(resource.into());
         self
     }
 
     /// Sets the source error.
     pub fn with_source(mut self, source: impl Into<BoxError>) -> Self {
-        self.source = Some(Arc::from(source.into()));
+        self.0.source = Some(Arc::from(source.into()));
         self
     }
 
     /// What went wrong.
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.0.kind
     }
 
     /// The operation, if known.
     pub fn operation(&self) -> Option<&str> {
-        self.operation.as_deref()
+        self.0.operation.as_deref()
     }
 
     /// The resource, if known.
     pub fn resource(&self) -> Option<&str> {
-        self.resource.as_deref()
+        self.0.resource.as_deref()
     }
 
     /// The invalid field, for [`ErrorKind::InvalidConfig`] errors about an input.
     pub fn field(&self) -> Option<&'static str> {
-        self.field
+        self.0.field
     }
 
     /// The AWS error code, e.g. `AccessDenied`, when AWS answered.
     pub fn code(&self) -> Option<&str> {
-        self.code.as_deref()
+        self.0.code.as_deref()
     }
 
     /// The HTTP status, when AWS answered.
     pub fn status(&self) -> Option<u16> {
-        self.status
+        self.0.status
     }
 
     /// The remedy for this error, if the integration guide gives one.
     pub fn hint(&self) -> Option<&'static str> {
-        self.kind.hint()
+        self.0.kind.hint()
     }
 
     /// Whether retrying later may succeed (throttling, timeouts, transient service failures).
     pub fn is_temporary(&self) -> bool {
-        matches!(self.kind, ErrorKind::Throttled | ErrorKind::Timeout)
-            || (self.kind == ErrorKind::Service && self.status.is_none_or(|s| s >= 500))
+        matches!(self.0.kind, ErrorKind::Throttled | ErrorKind::Timeout)
+            || (self.0.kind == ErrorKind::Service && self.0.status.is_none_or(|s| s >= 500))
     }
 
     /// Maps an AWS SDK error, by error code and HTTP status, never by message text.
     ///
     /// If the SDK error was caused by a chicory-aws error (e.g. the credential provider failed
     /// to assume the role), that error's kind is kept.
-    pub fn from_sdk<E>(err: SdkError<E, HttpResponse>, operation: impl Into<Cow<'static, str>>) -> Self
+    pub fn from_sdk<E>(
+        err: SdkError<E, HttpResponse>,
+        operation: impl Into<Cow<'static, str>>,
+    ) -> Self
     where
         E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
     {
@@ -219,7 +225,7 @@ impl Error {
             (None, Some(m)) => format!("{operation} failed: {m}").into(),
             (None, None) => format!("{operation} failed").into(),
         };
-        Error {
+        Error(Box::new(Inner {
             kind,
             message,
             operation: Some(operation),
@@ -228,7 +234,7 @@ impl Error {
             code,
             status,
             source: Some(Arc::new(err)),
-        }
+        }))
     }
 }
 
@@ -237,7 +243,7 @@ fn inner_chicory_error(err: &(dyn StdError + 'static)) -> Option<ErrorKind> {
     let mut cur = err.source();
     while let Some(e) = cur {
         if let Some(ours) = e.downcast_ref::<Error>() {
-            return Some(ours.kind);
+            return Some(ours.0.kind);
         }
         cur = e.source();
     }
@@ -248,31 +254,59 @@ fn inner_chicory_error(err: &(dyn StdError + 'static)) -> Option<ErrorKind> {
 pub fn kind_from_code(code: Option<&str>, status: Option<u16>) -> ErrorKind {
     if let Some(code) = code {
         match code {
-            "AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation"
-            | "UnauthorizedException" | "AllAccessDisabled" | "Forbidden" => {
-                return ErrorKind::AccessDenied
-            }
+            "AccessDenied"
+            | "AccessDeniedException"
+            | "UnauthorizedOperation"
+            | "UnauthorizedException"
+            | "AllAccessDisabled"
+            | "Forbidden" => return ErrorKind::AccessDenied,
             "NoSuchEntity" | "NoSuchEntityException" => return ErrorKind::RoleNotFound,
-            "InvalidClientTokenId" | "SignatureDoesNotMatch" | "UnrecognizedClientException"
-            | "InvalidAccessKeyId" | "IncompleteSignature" | "MissingAuthenticationToken"
+            "InvalidClientTokenId"
+            | "SignatureDoesNotMatch"
+            | "UnrecognizedClientException"
+            | "InvalidAccessKeyId"
+            | "IncompleteSignature"
+            | "MissingAuthenticationToken"
             | "InvalidToken" => return ErrorKind::InvalidCredentials,
-            "ExpiredToken" | "ExpiredTokenException" | "RequestExpired" | "TokenRefreshRequired" => {
-                return ErrorKind::ExpiredToken
-            }
-            "Throttling" | "ThrottlingException" | "ThrottledException" | "TooManyRequestsException"
-            | "RequestLimitExceeded" | "SlowDown" | "ProvisionedThroughputExceededException"
-            | "RequestThrottled" | "RequestThrottledException" | "BandwidthLimitExceeded"
-            | "PriorRequestNotComplete" | "EC2ThrottledException" => return ErrorKind::Throttled,
-            "EntityNotFoundException" | "ResourceNotFoundException" | "NoSuchBucket"
-            | "NoSuchKey" | "NoSuchVersion" | "NotFound" | "NoSuchBucketPolicy" | "NoSuchTagSet"
-            | "NoSuchTagSetError" | "MetadataException" => return ErrorKind::NotFound,
+            "ExpiredToken"
+            | "ExpiredTokenException"
+            | "RequestExpired"
+            | "TokenRefreshRequired" => return ErrorKind::ExpiredToken,
+            "Throttling"
+            | "ThrottlingException"
+            | "ThrottledException"
+            | "TooManyRequestsException"
+            | "RequestLimitExceeded"
+            | "SlowDown"
+            | "ProvisionedThroughputExceededException"
+            | "RequestThrottled"
+            | "RequestThrottledException"
+            | "BandwidthLimitExceeded"
+            | "PriorRequestNotComplete"
+            | "EC2ThrottledException" => return ErrorKind::Throttled,
+            "EntityNotFoundException"
+            | "ResourceNotFoundException"
+            | "NoSuchBucket"
+            | "NoSuchKey"
+            | "NoSuchVersion"
+            | "NotFound"
+            | "NoSuchBucketPolicy"
+            | "NoSuchTagSet"
+            | "NoSuchTagSetError"
+            | "MetadataException" => return ErrorKind::NotFound,
             "RequestTimeout" | "RequestTimeoutException" => return ErrorKind::Timeout,
-            "MalformedPolicyDocument" | "MalformedPolicyDocumentException" | "PackedPolicyTooLarge"
-            | "RegionDisabledException" | "ValidationError" | "ValidationException"
-            | "InvalidParameterValue" | "InvalidParameterException" | "InvalidInputException"
-            | "InvalidRequestException" | "InvalidBucketName" | "InvalidArgument" => {
-                return ErrorKind::InvalidConfig
-            }
+            "MalformedPolicyDocument"
+            | "MalformedPolicyDocumentException"
+            | "PackedPolicyTooLarge"
+            | "RegionDisabledException"
+            | "ValidationError"
+            | "ValidationException"
+            | "InvalidParameterValue"
+            | "InvalidParameterException"
+            | "InvalidInputException"
+            | "InvalidRequestException"
+            | "InvalidBucketName"
+            | "InvalidArgument" => return ErrorKind::InvalidConfig,
             _ => {}
         }
     }
@@ -288,12 +322,13 @@ pub fn kind_from_code(code: Option<&str>, status: Option<u16>) -> ErrorKind {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.kind)?;
-        if let Some(field) = self.field {
+        let e = &self.0;
+        write!(f, "{}", e.kind)?;
+        if let Some(field) = e.field {
             write!(f, ": field `{field}`")?;
         }
-        write!(f, ": {}", self.message)?;
-        if let Some(r) = &self.resource {
+        write!(f, ": {}", e.message)?;
+        if let Some(r) = &e.resource {
             write!(f, " (resource: {r})")?;
         }
         if let Some(h) = self.hint() {
@@ -305,22 +340,26 @@ impl fmt::Display for Error {
 
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let e = &self.0;
         f.debug_struct("Error")
-            .field("kind", &self.kind)
-            .field("message", &self.message)
-            .field("operation", &self.operation)
-            .field("resource", &self.resource)
-            .field("field", &self.field)
-            .field("code", &self.code)
-            .field("status", &self.status)
-            .field("source", &self.source)
+            .field("kind", &e.kind)
+            .field("message", &e.message)
+            .field("operation", &e.operation)
+            .field("resource", &e.resource)
+            .field("field", &e.field)
+            .field("code", &e.code)
+            .field("status", &e.status)
+            .field("source", &e.source)
             .finish()
     }
 }
 
 impl StdError for Error {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        self.source.as_deref().map(|e| e as &(dyn StdError + 'static))
+        self.0
+            .source
+            .as_deref()
+            .map(|e| e as &(dyn StdError + 'static))
     }
 }
 
@@ -330,20 +369,44 @@ mod tests {
 
     #[test]
     fn codes_map_to_kinds() {
-        assert_eq!(kind_from_code(Some("AccessDenied"), Some(403)), ErrorKind::AccessDenied);
-        assert_eq!(kind_from_code(Some("ThrottlingException"), Some(400)), ErrorKind::Throttled);
-        assert_eq!(kind_from_code(Some("ExpiredToken"), Some(400)), ErrorKind::ExpiredToken);
-        assert_eq!(kind_from_code(Some("InvalidClientTokenId"), Some(403)), ErrorKind::InvalidCredentials);
-        assert_eq!(kind_from_code(Some("EntityNotFoundException"), Some(400)), ErrorKind::NotFound);
-        assert_eq!(kind_from_code(Some("RegionDisabledException"), Some(403)), ErrorKind::InvalidConfig);
+        assert_eq!(
+            kind_from_code(Some("AccessDenied"), Some(403)),
+            ErrorKind::AccessDenied
+        );
+        assert_eq!(
+            kind_from_code(Some("ThrottlingException"), Some(400)),
+            ErrorKind::Throttled
+        );
+        assert_eq!(
+            kind_from_code(Some("ExpiredToken"), Some(400)),
+            ErrorKind::ExpiredToken
+        );
+        assert_eq!(
+            kind_from_code(Some("InvalidClientTokenId"), Some(403)),
+            ErrorKind::InvalidCredentials
+        );
+        assert_eq!(
+            kind_from_code(Some("EntityNotFoundException"), Some(400)),
+            ErrorKind::NotFound
+        );
+        assert_eq!(
+            kind_from_code(Some("RegionDisabledException"), Some(403)),
+            ErrorKind::InvalidConfig
+        );
         assert_eq!(kind_from_code(None, Some(429)), ErrorKind::Throttled);
         assert_eq!(kind_from_code(None, Some(403)), ErrorKind::AccessDenied);
-        assert_eq!(kind_from_code(Some("SomethingNew"), Some(500)), ErrorKind::Service);
+        assert_eq!(
+            kind_from_code(Some("SomethingNew"), Some(500)),
+            ErrorKind::Service
+        );
     }
 
     #[test]
     fn display_names_field_and_hint() {
-        let e = Error::invalid("role_arn", "must look like arn:aws:iam::123456789012:role/Name");
+        let e = Error::invalid(
+            "role_arn",
+            "must look like arn:aws:iam::123456789012:role/Name",
+        );
         let s = e.to_string();
         assert!(s.contains("`role_arn`"), "{s}");
         let d = Error::new(ErrorKind::AccessDenied, "sts:AssumeRole failed").to_string();

@@ -45,8 +45,8 @@ mod operator;
 pub mod params;
 mod scan;
 
-pub use chicory_aws_policy::{actions, AccessLevel, Action, ActionLevel};
 pub use check::{ConfusedDeputyCheck, ConnectionReport, ServiceCheck, ServiceProbe};
+pub use chicory_aws_policy::{actions, AccessLevel, Action, ActionLevel};
 pub use connection::{BaseCredentials, Connection, ConnectionBuilder};
 pub use credentials::{CrossAccountCredentials, RefreshSettings};
 pub use error::{kind_from_code, BoxError, Error, ErrorKind, Result};

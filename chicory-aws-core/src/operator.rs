@@ -33,7 +33,8 @@ pub trait Operator: Send + Sync {
 
     /// Checks the access level, then executes.
     async fn call(&self, input: Self::Input) -> Result<Self::Output> {
-        self.connection().ensure_allowed(Self::NAME, Self::ACTIONS)?;
+        self.connection()
+            .ensure_allowed(Self::NAME, Self::ACTIONS)?;
         self.execute(input).await
     }
 }
@@ -82,8 +83,9 @@ impl<O: Operator> Tool for O {
         // The access check comes before input parsing: a ReadOnly connection learns first that
         // the tool is not for it.
         self.connection().ensure_allowed(O::NAME, O::ACTIONS)?;
-        let input: O::Input = serde_json::from_value(input)
-            .map_err(|e| Error::invalid("input", format!("does not match the tool's schema: {e}")))?;
+        let input: O::Input = serde_json::from_value(input).map_err(|e| {
+            Error::invalid("input", format!("does not match the tool's schema: {e}"))
+        })?;
         let out = self.execute(input).await?;
         serde_json::to_value(out).map_err(|e| {
             Error::new(crate::ErrorKind::Service, "output is not serializable").with_source(e)

@@ -53,7 +53,8 @@ pub struct RoleArn {
 impl RoleArn {
     /// Parses and validates a role ARN.
     pub fn parse(arn: &str) -> Result<Self> {
-        const RULE: &str = "must look like arn:aws:iam::123456789012:role/RoleName (partition aws, \
+        const RULE: &str =
+            "must look like arn:aws:iam::123456789012:role/RoleName (partition aws, \
                             aws-cn or aws-us-gov; 12-digit account; optional /path/)";
         let bad = |why: &str| Error::invalid("role_arn", format!("{RULE}; {why}: {arn:?}"));
         let parts: Vec<&str> = arn.splitn(6, ':').collect();
@@ -79,8 +80,15 @@ impl RoleArn {
         if path.len() > 511 || path.chars().any(|c| !('\u{21}'..='\u{7e}').contains(&c)) {
             return Err(bad("invalid role path"));
         }
-        check_chars("role_arn", name, 1, 64, "+=,.@-", "letters, digits and +=,.@_-")
-            .map_err(|_| bad("role name must be 1-64 of letters, digits and +=,.@_-"))?;
+        check_chars(
+            "role_arn",
+            name,
+            1,
+            64,
+            "+=,.@-",
+            "letters, digits and +=,.@_-",
+        )
+        .map_err(|_| bad("role name must be 1-64 of letters, digits and +=,.@_-"))?;
         Ok(RoleArn {
             arn: arn.to_owned(),
             partition_end: 4 + parts[1].len(),
@@ -351,7 +359,11 @@ impl ConnectionParams {
     }
 
     /// Parameters for static access keys of a customer IAM user.
-    pub fn access_keys(access_key_id: &str, secret_access_key: &str, account_id: &str) -> Result<Self> {
+    pub fn access_keys(
+        access_key_id: &str,
+        secret_access_key: &str,
+        account_id: &str,
+    ) -> Result<Self> {
         RawParams {
             access_key_id: Some(access_key_id.to_owned()),
             secret_access_key: Some(Secret::new(secret_access_key)),
@@ -364,7 +376,10 @@ impl ConnectionParams {
     /// Parses and validates the stored JSON; errors are [`ErrorKind::InvalidConfig`](crate::ErrorKind::InvalidConfig).
     pub fn from_json(json: &str) -> Result<Self> {
         let raw: RawParams = serde_json::from_str(json).map_err(|e| {
-            Error::invalid("connection parameters", format!("are not valid JSON for this shape: {e}"))
+            Error::invalid(
+                "connection parameters",
+                format!("are not valid JSON for this shape: {e}"),
+            )
         })?;
         raw.try_into()
     }
@@ -469,7 +484,10 @@ struct RawParams {
 
 fn check_tags(tags: &BTreeMap<String, String>) -> Result<()> {
     if tags.len() > 50 {
-        return Err(Error::invalid("session_tags", format!("at most 50 tags, got {}", tags.len())));
+        return Err(Error::invalid(
+            "session_tags",
+            format!("at most 50 tags, got {}", tags.len()),
+        ));
     }
     let ok_char = |c: char| c.is_alphanumeric() || c.is_whitespace() || "_.:/=+-@".contains(c);
     for (k, v) in tags {
@@ -527,10 +545,12 @@ impl TryFrom<RawParams> for ConnectionParams {
                     role_arn,
                     external_id: ExternalId::new(external_id)?,
                     session_name: SessionName::new(
-                        raw.session_name.unwrap_or_else(|| DEFAULT_SESSION_NAME.to_owned()),
+                        raw.session_name
+                            .unwrap_or_else(|| DEFAULT_SESSION_NAME.to_owned()),
                     )?,
                     session_duration: Duration::from_secs(check_duration(
-                        raw.session_duration.unwrap_or(DEFAULT_SESSION_DURATION.as_secs()),
+                        raw.session_duration
+                            .unwrap_or(DEFAULT_SESSION_DURATION.as_secs()),
                     )?),
                     source_identity,
                     session_tags: raw.session_tags,
@@ -643,12 +663,15 @@ mod tests {
         assert_eq!(p.region.as_str(), "us-east-1");
         assert_eq!(p.access_level, AccessLevel::ReadOnly);
         assert_eq!(p.account_id(), "123456789012");
-        let CustomerAuth::AssumeRole(r) = &p.auth else { panic!() };
+        let CustomerAuth::AssumeRole(r) = &p.auth else {
+            panic!()
+        };
         assert_eq!(r.session_duration, Duration::from_secs(900));
         assert_eq!(r.session_name.as_str(), DEFAULT_SESSION_NAME);
         assert_eq!(r.role_arn.role_name(), "ChicoryGlueAccess");
         // round trip
-        let back: ConnectionParams = serde_json::from_value(serde_json::to_value(&p).unwrap()).unwrap();
+        let back: ConnectionParams =
+            serde_json::from_value(serde_json::to_value(&p).unwrap()).unwrap();
         assert_eq!(back, p);
     }
 
@@ -674,27 +697,65 @@ mod tests {
             let e = RoleArn::parse(bad).unwrap_err();
             assert_eq!(e.field(), Some("role_arn"), "{bad}");
         }
-        assert_eq!(RoleArn::parse("arn:aws-us-gov:iam::123456789012:role/a/b/c").unwrap().partition(), "aws-us-gov");
+        assert_eq!(
+            RoleArn::parse("arn:aws-us-gov:iam::123456789012:role/a/b/c")
+                .unwrap()
+                .partition(),
+            "aws-us-gov"
+        );
     }
 
     #[test]
     fn each_field_is_named() {
-        let base = |extra: &str| format!(r#"{{"role_arn": "{ARN}", "external_id": "chicory-x"{extra}}}"#);
+        let base =
+            |extra: &str| format!(r#"{{"role_arn": "{ARN}", "external_id": "chicory-x"{extra}}}"#);
         assert_eq!(field_of(&base(r#", "region": "US-EAST-1""#)), "region");
         assert_eq!(field_of(&base(r#", "region": "cn-north-1""#)), "region");
-        assert_eq!(field_of(&base(r#", "session_duration": 899"#)), "session_duration");
-        assert_eq!(field_of(&base(r#", "session_duration": 43201"#)), "session_duration");
+        assert_eq!(
+            field_of(&base(r#", "session_duration": 899"#)),
+            "session_duration"
+        );
+        assert_eq!(
+            field_of(&base(r#", "session_duration": 43201"#)),
+            "session_duration"
+        );
         assert_eq!(field_of(&base(r#", "session_name": "a""#)), "session_name");
-        assert_eq!(field_of(&base(r#", "session_name": "has space""#)), "session_name");
-        assert_eq!(field_of(&base(r#", "source_identity": "x!""#)), "source_identity");
-        assert_eq!(field_of(&base(r#", "session_tags": {"": "v"}"#)), "session_tags");
-        assert_eq!(field_of(&base(r#", "access_key_id": "AKIAAAAAAAAAAAAAAAAA""#)), "access_key_id");
-        assert_eq!(field_of(&format!(r#"{{"role_arn": "{ARN}"}}"#)), "external_id");
-        assert_eq!(field_of(&format!(r#"{{"role_arn": "{ARN}", "external_id": "x"}}"#)), "external_id");
-        assert_eq!(field_of(&format!(r#"{{"role_arn": "{ARN}", "external_id": "a b"}}"#)), "external_id");
+        assert_eq!(
+            field_of(&base(r#", "session_name": "has space""#)),
+            "session_name"
+        );
+        assert_eq!(
+            field_of(&base(r#", "source_identity": "x!""#)),
+            "source_identity"
+        );
+        assert_eq!(
+            field_of(&base(r#", "session_tags": {"": "v"}"#)),
+            "session_tags"
+        );
+        assert_eq!(
+            field_of(&base(r#", "access_key_id": "AKIAAAAAAAAAAAAAAAAA""#)),
+            "access_key_id"
+        );
+        assert_eq!(
+            field_of(&format!(r#"{{"role_arn": "{ARN}"}}"#)),
+            "external_id"
+        );
+        assert_eq!(
+            field_of(&format!(r#"{{"role_arn": "{ARN}", "external_id": "x"}}"#)),
+            "external_id"
+        );
+        assert_eq!(
+            field_of(&format!(r#"{{"role_arn": "{ARN}", "external_id": "a b"}}"#)),
+            "external_id"
+        );
         assert_eq!(field_of("{}"), "role_arn");
         let long = "a".repeat(1225);
-        assert_eq!(field_of(&format!(r#"{{"role_arn": "{ARN}", "external_id": "{long}"}}"#)), "external_id");
+        assert_eq!(
+            field_of(&format!(
+                r#"{{"role_arn": "{ARN}", "external_id": "{long}"}}"#
+            )),
+            "external_id"
+        );
         // a typo'd field name is refused rather than silently defaulted
         let e = ConnectionParams::from_json(&base(r#", "regoin": "us-west-2""#)).unwrap_err();
         assert!(e.to_string().contains("regoin"), "{e}");
@@ -711,7 +772,9 @@ mod tests {
             .unwrap()
             .with_session_duration(Duration::from_secs(3600))
             .unwrap();
-        let CustomerAuth::AssumeRole(r) = &p.auth else { panic!() };
+        let CustomerAuth::AssumeRole(r) = &p.auth else {
+            panic!()
+        };
         assert_eq!(r.session_duration.as_secs(), 3600);
     }
 
@@ -730,11 +793,15 @@ mod tests {
             "secret_access_key"
         );
         assert_eq!(
-            field_of(r#"{"access_key_id": "AKIAIOSFODNN7EXAMPLE", "secret_access_key": "s", "account_id": "1"}"#),
+            field_of(
+                r#"{"access_key_id": "AKIAIOSFODNN7EXAMPLE", "secret_access_key": "s", "account_id": "1"}"#
+            ),
             "account_id"
         );
         assert_eq!(
-            field_of(r#"{"access_key_id": "AKIAIOSFODNN7EXAMPLE", "secret_access_key": "s", "account_id": "123456789012", "external_id": "chicory-x"}"#),
+            field_of(
+                r#"{"access_key_id": "AKIAIOSFODNN7EXAMPLE", "secret_access_key": "s", "account_id": "123456789012", "external_id": "chicory-x"}"#
+            ),
             "external_id"
         );
     }

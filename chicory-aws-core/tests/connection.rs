@@ -46,7 +46,10 @@ async fn connect(sts: &FakeSts, level: AccessLevel) -> Connection {
         .with_access_level(level);
     Connection::builder(params)
         .endpoint_url(sts.uri())
-        .base_credentials(BaseCredentials::from_keys("AKIAVENDOR0000000000", "vendor-secret"))
+        .base_credentials(BaseCredentials::from_keys(
+            "AKIAVENDOR0000000000",
+            "vendor-secret",
+        ))
         .build()
         .await
         .unwrap()
@@ -73,16 +76,32 @@ async fn one_provider_and_one_cache_serve_every_client_of_a_connection() {
     for c in calls {
         c.await.unwrap();
     }
-    assert_eq!(sts.assume_role_calls().await, 1, "one AssumeRole for 40 calls on 2 clients");
+    assert_eq!(
+        sts.assume_role_calls().await,
+        1,
+        "one AssumeRole for 40 calls on 2 clients"
+    );
     // Every service request was signed with the assumed session, not the vendor's keys.
     let requests = sts.server().received_requests().await.unwrap();
     let signed: Vec<_> = requests
         .iter()
         .filter(|r| !String::from_utf8_lossy(&r.body).contains("Action=AssumeRole"))
-        .map(|r| r.headers.get("authorization").unwrap().to_str().unwrap().to_owned())
+        .map(|r| {
+            r.headers
+                .get("authorization")
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_owned()
+        })
         .collect();
     assert_eq!(signed.len(), 40);
-    assert!(signed.iter().all(|a| a.contains("Credential=ASIAFAKE000000000001/")), "{signed:?}");
+    assert!(
+        signed
+            .iter()
+            .all(|a| a.contains("Credential=ASIAFAKE000000000001/")),
+        "{signed:?}"
+    );
 }
 
 /// A stand-in write operation: declares a write action, and makes a real request if run.
@@ -136,10 +155,16 @@ async fn a_write_on_a_read_only_connection_is_refused_before_any_request() {
     assert_eq!(e.kind(), ErrorKind::WriteNotPermitted);
     assert_eq!(e.operation(), Some("start_something"));
     let msg = e.to_string();
-    assert!(msg.contains("athena:StartQueryExecution") && msg.contains("ReadOnly"), "{msg}");
+    assert!(
+        msg.contains("athena:StartQueryExecution") && msg.contains("ReadOnly"),
+        "{msg}"
+    );
     // Through the MCP tool face too.
     let tool: &dyn Tool = &op;
-    let e = tool.call_json(serde_json::json!({"name": "x"})).await.unwrap_err();
+    let e = tool
+        .call_json(serde_json::json!({"name": "x"}))
+        .await
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::WriteNotPermitted);
     assert_eq!(
         sts.server().received_requests().await.unwrap().len(),
@@ -159,7 +184,15 @@ async fn a_write_on_a_read_only_connection_is_refused_before_any_request() {
 async fn tool_call(op: &dyn Tool) -> serde_json::Value {
     assert_eq!(op.required_level(), AccessLevel::ReadWrite);
     assert_eq!(op.input_schema()["properties"]["name"]["type"], "string");
-    let bad = op.call_json(serde_json::json!({"nom": 1})).await.unwrap_err();
-    assert_eq!((bad.kind(), bad.field()), (ErrorKind::InvalidConfig, Some("input")));
-    op.call_json(serde_json::json!({"name": "x"})).await.unwrap()
+    let bad = op
+        .call_json(serde_json::json!({"nom": 1}))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (bad.kind(), bad.field()),
+        (ErrorKind::InvalidConfig, Some("input"))
+    );
+    op.call_json(serde_json::json!({"name": "x"}))
+        .await
+        .unwrap()
 }

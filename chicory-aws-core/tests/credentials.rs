@@ -41,7 +41,10 @@ impl Setup {
             }
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
-        panic!("expected {n} AssumeRole calls, saw {}", self.sts.assume_role_calls().await);
+        panic!(
+            "expected {n} AssumeRole calls, saw {}",
+            self.sts.assume_role_calls().await
+        );
     }
 }
 
@@ -54,7 +57,10 @@ async fn connection(
     let params = ConnectionParams::assume_role(ROLE, "chicory-test-project").unwrap();
     Connection::builder(params)
         .endpoint_url(sts.uri())
-        .base_credentials(BaseCredentials::from_keys("AKIAVENDOR0000000000", "vendor-secret"))
+        .base_credentials(BaseCredentials::from_keys(
+            "AKIAVENDOR0000000000",
+            "vendor-secret",
+        ))
         .time_source(clock.clone())
         .refresh(settings)
         .retry_config(retry)
@@ -96,17 +102,26 @@ async fn one_sts_call_for_1000_concurrent_first_callers() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn one_sts_call_when_the_refresh_fails_and_every_waiter_gets_its_error() {
     let s = Setup::new().await;
-    s.sts.set_behaviour(StsBehaviour::Fail { status: 403, code: "AccessDenied" });
+    s.sts.set_behaviour(StsBehaviour::Fail {
+        status: 403,
+        code: "AccessDenied",
+    });
     s.sts.set_delay(Duration::from_millis(200));
     let results = many_callers(&s.creds(), 1000).await;
     for r in &results {
         let e = r.as_ref().unwrap_err();
         assert_eq!(e.kind(), ErrorKind::AccessDenied);
-        assert!(e.to_string().contains("External ID"), "hint from the guide: {e}");
+        assert!(
+            e.to_string().contains("External ID"),
+            "hint from the guide: {e}"
+        );
     }
     assert_eq!(s.sts.assume_role_calls().await, 1);
     // Within the backoff, callers get the same answer without another STS call.
-    assert_eq!(s.creds().credentials().await.unwrap_err().kind(), ErrorKind::AccessDenied);
+    assert_eq!(
+        s.creds().credentials().await.unwrap_err().kind(),
+        ErrorKind::AccessDenied
+    );
     assert_eq!(s.sts.assume_role_calls().await, 1);
 }
 
@@ -125,7 +140,11 @@ async fn advisory_window_refreshes_once_in_background_while_cached_reads_go_on()
     s.sts.set_delay(Duration::from_millis(500));
     let results = many_callers(&creds, 1000).await;
     for r in results {
-        assert_eq!(r.unwrap().access_key_id(), first.access_key_id(), "served from cache");
+        assert_eq!(
+            r.unwrap().access_key_id(),
+            first.access_key_id(),
+            "served from cache"
+        );
     }
     // The 1000 reads completed while the one refresh was still in flight: the cached path
     // takes no lock the refresh holds.
@@ -138,7 +157,11 @@ async fn advisory_window_refreshes_once_in_background_while_cached_reads_go_on()
     }
     let second = creds.credentials().await.unwrap();
     assert_ne!(second.access_key_id(), first.access_key_id());
-    assert_eq!(s.sts.assume_role_calls().await, 2, "exactly one background refresh");
+    assert_eq!(
+        s.sts.assume_role_calls().await,
+        2,
+        "exactly one background refresh"
+    );
 }
 
 #[tokio::test]
@@ -147,9 +170,14 @@ async fn mandatory_window_makes_callers_wait_for_fresh_credentials() {
     let creds = s.creds();
     let first = creds.credentials().await.unwrap();
     let expiry = creds.expiry().unwrap();
-    s.clock.advance(expiry.duration_since(s.clock.now()).unwrap() - Duration::from_secs(30));
+    s.clock
+        .advance(expiry.duration_since(s.clock.now()).unwrap() - Duration::from_secs(30));
     let second = creds.credentials().await.unwrap();
-    assert_ne!(second.access_key_id(), first.access_key_id(), "waited for the refresh");
+    assert_ne!(
+        second.access_key_id(),
+        first.access_key_id(),
+        "waited for the refresh"
+    );
     assert!(second.expiry().unwrap() > s.clock.now() + Duration::from_secs(800));
     assert_eq!(s.sts.assume_role_calls().await, 2);
 }
@@ -164,12 +192,19 @@ async fn jitter_spreads_refreshes_within_the_advisory_window() {
         let conn = connection(&clock, &sts, settings, RetryConfig::standard()).await;
         let creds = conn.cross_account_credentials().unwrap();
         creds.credentials().await.unwrap();
-        let before_expiry = creds.expiry().unwrap().duration_since(creds.refresh_at().unwrap()).unwrap();
+        let before_expiry = creds
+            .expiry()
+            .unwrap()
+            .duration_since(creds.refresh_at().unwrap())
+            .unwrap();
         assert!(before_expiry >= settings.advisory_window);
         assert!(before_expiry <= settings.advisory_window + settings.jitter);
         offsets.insert(before_expiry.as_millis());
     }
-    assert!(offsets.len() > 10, "refresh instants are spread: {offsets:?}");
+    assert!(
+        offsets.len() > 10,
+        "refresh instants are spread: {offsets:?}"
+    );
 }
 
 #[tokio::test]
@@ -184,7 +219,11 @@ async fn refresh_survives_cancellation_of_the_caller_that_started_it() {
     assert!(creds.expiry().is_some(), "and stored its result");
     s.sts.set_delay(Duration::ZERO);
     creds.credentials().await.unwrap();
-    assert_eq!(s.sts.assume_role_calls().await, 1, "and its result was cached");
+    assert_eq!(
+        s.sts.assume_role_calls().await,
+        1,
+        "and its result was cached"
+    );
 }
 
 #[tokio::test]
@@ -195,37 +234,67 @@ async fn failed_refresh_keeps_serving_valid_credentials_and_retries_with_bounded
     let creds = s.creds();
     let first = creds.credentials().await.unwrap();
     let expiry = creds.expiry().unwrap();
-    s.clock.advance(creds.refresh_at().unwrap().duration_since(s.clock.now()).unwrap() + Duration::from_secs(1));
-    s.sts.set_behaviour(StsBehaviour::Fail { status: 503, code: "ServiceUnavailable" });
+    s.clock.advance(
+        creds
+            .refresh_at()
+            .unwrap()
+            .duration_since(s.clock.now())
+            .unwrap()
+            + Duration::from_secs(1),
+    );
+    s.sts.set_behaviour(StsBehaviour::Fail {
+        status: 503,
+        code: "ServiceUnavailable",
+    });
 
     // Advisory refresh fails in the background; callers keep the valid session.
-    assert_eq!(creds.credentials().await.unwrap().access_key_id(), first.access_key_id());
+    assert_eq!(
+        creds.credentials().await.unwrap().access_key_id(),
+        first.access_key_id()
+    );
     s.wait_for_calls(2).await;
     tokio::time::sleep(Duration::from_millis(50)).await;
-    assert_eq!(creds.credentials().await.unwrap().access_key_id(), first.access_key_id());
-    assert_eq!(s.sts.assume_role_calls().await, 2, "no retry before the backoff elapses");
+    assert_eq!(
+        creds.credentials().await.unwrap().access_key_id(),
+        first.access_key_id()
+    );
+    assert_eq!(
+        s.sts.assume_role_calls().await,
+        2,
+        "no retry before the backoff elapses"
+    );
 
     // Backoff doubles (1, 2, 4, 8 s) and is bounded by max_backoff (8 s).
     let mut calls = 2;
     for wait in [1u64, 2, 4, 8, 8, 8] {
-        s.clock.advance(Duration::from_secs(wait) - Duration::from_millis(100));
+        s.clock
+            .advance(Duration::from_secs(wait) - Duration::from_millis(100));
         creds.credentials().await.unwrap();
         tokio::time::sleep(Duration::from_millis(50)).await;
-        assert_eq!(s.sts.assume_role_calls().await, calls, "too early for attempt after {wait}s");
+        assert_eq!(
+            s.sts.assume_role_calls().await,
+            calls,
+            "too early for attempt after {wait}s"
+        );
         s.clock.advance(Duration::from_millis(100));
-        assert_eq!(creds.credentials().await.unwrap().access_key_id(), first.access_key_id());
+        assert_eq!(
+            creds.credentials().await.unwrap().access_key_id(),
+            first.access_key_id()
+        );
         calls += 1;
         s.wait_for_calls(calls).await;
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 
     // Past expiry, with the failure still going on, callers get the error.
-    s.clock.advance(expiry.duration_since(s.clock.now()).unwrap() + Duration::from_secs(9));
+    s.clock
+        .advance(expiry.duration_since(s.clock.now()).unwrap() + Duration::from_secs(9));
     let e = creds.credentials().await.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Service);
     assert_eq!(e.status(), Some(503));
     // STS recovers: after the backoff the next caller gets a new session.
-    s.sts.set_behaviour(StsBehaviour::Issue { lifetime: SESSION });
+    s.sts
+        .set_behaviour(StsBehaviour::Issue { lifetime: SESSION });
     s.clock.advance(Duration::from_secs(9));
     let fresh = creds.credentials().await.unwrap();
     assert_ne!(fresh.access_key_id(), first.access_key_id());
@@ -234,10 +303,15 @@ async fn failed_refresh_keeps_serving_valid_credentials_and_retries_with_bounded
 
 #[tokio::test]
 async fn configuration_errors_fail_fast_with_a_clear_kind() {
-    for code in ["MalformedPolicyDocument", "RegionDisabledException", "PackedPolicyTooLarge"] {
+    for code in [
+        "MalformedPolicyDocument",
+        "RegionDisabledException",
+        "PackedPolicyTooLarge",
+    ] {
         // Standard retry (3 attempts) is on: these errors must not be retried.
         let s = Setup::new().await;
-        s.sts.set_behaviour(StsBehaviour::Fail { status: 400, code });
+        s.sts
+            .set_behaviour(StsBehaviour::Fail { status: 400, code });
         let e = s.conn.verify().await.unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidConfig, "{code}: {e}");
         assert_eq!(e.code(), Some(code));
@@ -256,7 +330,10 @@ async fn a_scan_length_workload_never_sees_an_expired_session() {
     for _ in 0..360 {
         let c = creds.credentials().await.unwrap();
         let now: SystemTime = s.clock.now();
-        assert!(c.expiry().unwrap() > now + Duration::from_secs(55), "session near expiry served");
+        assert!(
+            c.expiry().unwrap() > now + Duration::from_secs(55),
+            "session near expiry served"
+        );
         keys.insert(c.access_key_id().to_owned());
         s.clock.advance(Duration::from_secs(20));
         tokio::task::yield_now().await;

@@ -7,8 +7,8 @@
 use chicory_aws_core::{
     ConfusedDeputyCheck, ConnectionParams, CustomerAuth, Error, ErrorKind, RefreshSettings,
 };
-use std::time::{Duration, Instant};
 use chicory_aws_testkit::{unique, Emulator};
+use std::time::{Duration, Instant};
 
 const GLUE_LIST_ONLY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["glue:GetDatabases"],"Resource":"*"}]}"#;
 
@@ -40,14 +40,21 @@ async fn the_right_external_id_assumes_the_role() {
 #[tokio::test]
 async fn a_wrong_external_id_is_access_denied() {
     let emu = Emulator::get();
-    let (vendor, params) = emu.customer(&external_id(), &[("GlueRead", GLUE_LIST_ONLY)]).await;
-    let chicory_aws_core::CustomerAuth::AssumeRole(role) = &params.auth else { unreachable!() };
+    let (vendor, params) = emu
+        .customer(&external_id(), &[("GlueRead", GLUE_LIST_ONLY)])
+        .await;
+    let chicory_aws_core::CustomerAuth::AssumeRole(role) = &params.auth else {
+        unreachable!()
+    };
     let wrong = ConnectionParams::assume_role(role.role_arn.as_str(), &external_id()).unwrap();
     let err = emu.connection(&vendor, wrong).connect().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::AccessDenied, "{err}");
     assert_eq!(err.code(), Some("AccessDenied"));
     assert_eq!(err.operation(), Some("sts:AssumeRole"));
-    assert!(err.to_string().contains("External ID"), "the guide's remedy: {err}");
+    assert!(
+        err.to_string().contains("External ID"),
+        "the guide's remedy: {err}"
+    );
 }
 
 #[tokio::test]
@@ -56,14 +63,20 @@ async fn another_vendor_principal_is_access_denied() {
     let ext = external_id();
     let (_vendor, params) = emu.customer(&ext, &[("GlueRead", GLUE_LIST_ONLY)]).await;
     let intruder = emu.vendor().await;
-    let err = emu.connection(&intruder, params).connect().await.unwrap_err();
+    let err = emu
+        .connection(&intruder, params)
+        .connect()
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::AccessDenied, "{err}");
 }
 
 #[tokio::test]
 async fn a_permission_the_role_lacks_is_access_denied() {
     let emu = Emulator::get();
-    let (vendor, params) = emu.customer(&external_id(), &[("GlueRead", GLUE_LIST_ONLY)]).await;
+    let (vendor, params) = emu
+        .customer(&external_id(), &[("GlueRead", GLUE_LIST_ONLY)])
+        .await;
     let conn = emu.connection(&vendor, params).connect().await.unwrap();
     let glue = aws_sdk_glue::Client::new(conn.sdk_config());
     let err = glue
@@ -96,7 +109,9 @@ async fn a_permission_the_role_lacks_is_access_denied() {
 #[tokio::test]
 async fn wrong_vendor_credentials_are_invalid_credentials() {
     let emu = Emulator::get();
-    let (mut vendor, params) = emu.customer(&external_id(), &[("GlueRead", GLUE_LIST_ONLY)]).await;
+    let (mut vendor, params) = emu
+        .customer(&external_id(), &[("GlueRead", GLUE_LIST_ONLY)])
+        .await;
     vendor.secret_access_key = "not-the-secret".into();
     let err = emu.connection(&vendor, params).connect().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidCredentials, "{err} {err:?}");
@@ -105,10 +120,16 @@ async fn wrong_vendor_credentials_are_invalid_credentials() {
 #[tokio::test]
 async fn test_connection_reports_identity_and_the_confused_deputy_check() {
     let emu = Emulator::get();
-    let (vendor, params) = emu.customer(&external_id(), &[("GlueRead", GLUE_LIST_ONLY)]).await;
+    let (vendor, params) = emu
+        .customer(&external_id(), &[("GlueRead", GLUE_LIST_ONLY)])
+        .await;
     let conn = emu.connection(&vendor, params).connect().await.unwrap();
     let report = conn.test_connection(&[]).await;
-    assert!(report.caller_arn.as_deref().unwrap().contains("assumed-role/"));
+    assert!(report
+        .caller_arn
+        .as_deref()
+        .unwrap()
+        .contains("assumed-role/"));
     assert_eq!(report.confused_deputy, ConfusedDeputyCheck::Protected);
     assert!(report.is_healthy());
 
@@ -119,18 +140,25 @@ async fn test_connection_reports_identity_and_the_confused_deputy_check() {
         "Statement": [{"Effect": "Allow", "Principal": {"AWS": vendor.arn}, "Action": "sts:AssumeRole"}]
     })
     .to_string();
-    let role = emu.customer_role(&open_trust, &[("GlueRead", GLUE_LIST_ONLY)]).await;
+    let role = emu
+        .customer_role(&open_trust, &[("GlueRead", GLUE_LIST_ONLY)])
+        .await;
     let params = ConnectionParams::assume_role(&role, &external_id())
         .unwrap()
         .with_region(emu.region())
         .unwrap();
     let conn = emu.connection(&vendor, params).connect().await.unwrap();
-    assert_eq!(conn.check_confused_deputy().await, ConfusedDeputyCheck::Vulnerable);
+    assert_eq!(
+        conn.check_confused_deputy().await,
+        ConfusedDeputyCheck::Vulnerable
+    );
     assert!(!conn.test_connection(&[]).await.is_healthy());
 }
 
 fn role_of(params: &ConnectionParams) -> String {
-    let CustomerAuth::AssumeRole(r) = &params.auth else { unreachable!() };
+    let CustomerAuth::AssumeRole(r) = &params.auth else {
+        unreachable!()
+    };
     r.role_arn.as_str().to_owned()
 }
 
@@ -138,12 +166,23 @@ fn role_of(params: &ConnectionParams) -> String {
 async fn a_scan_length_workload_outlives_several_sessions_without_an_expired_token() {
     const SESSION_SECS: u32 = 5;
     let emu = Emulator::get();
-    let (vendor, params) = emu.customer(&external_id(), &[("GlueRead", GLUE_LIST_ONLY)]).await;
+    let (vendor, params) = emu
+        .customer(&external_id(), &[("GlueRead", GLUE_LIST_ONLY)])
+        .await;
     emu.short_sessions(&role_of(&params), SESSION_SECS).await;
 
     // The emulator really expires sessions: one fixed session fails after its lifetime.
-    let fixed = emu.connection(&vendor, params.clone()).connect().await.unwrap();
-    let creds = fixed.cross_account_credentials().unwrap().credentials().await.unwrap();
+    let fixed = emu
+        .connection(&vendor, params.clone())
+        .connect()
+        .await
+        .unwrap();
+    let creds = fixed
+        .cross_account_credentials()
+        .unwrap()
+        .credentials()
+        .await
+        .unwrap();
     // STS answers in the query protocol, whose error codes moto renders readably.
     let stale = aws_sdk_sts::Client::from_conf(
         aws_sdk_sts::config::Builder::from(fixed.sdk_config())
@@ -165,7 +204,12 @@ async fn a_scan_length_workload_outlives_several_sessions_without_an_expired_tok
         .with_advisory_window(Duration::from_secs(2))
         .with_mandatory_window(Duration::from_secs(1))
         .with_jitter(Duration::from_millis(500));
-    let conn = emu.connection(&vendor, params).refresh(refresh).connect().await.unwrap();
+    let conn = emu
+        .connection(&vendor, params)
+        .refresh(refresh)
+        .connect()
+        .await
+        .unwrap();
     let cache = conn.cross_account_credentials().unwrap().clone();
     let deadline = Instant::now() + Duration::from_secs(4 * SESSION_SECS as u64);
     let workers: Vec<_> = (0..4)
@@ -196,5 +240,9 @@ async fn a_scan_length_workload_outlives_several_sessions_without_an_expired_tok
         calls += w.await.unwrap();
     }
     assert!(calls > 100, "the workload ran: {calls} calls");
-    assert!(sessions.len() >= 4, "it outlived several sessions: {}", sessions.len());
+    assert!(
+        sessions.len() >= 4,
+        "it outlived several sessions: {}",
+        sessions.len()
+    );
 }

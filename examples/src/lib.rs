@@ -27,7 +27,10 @@ impl ConnectArgs {
             let demo = demo::provision().await;
             return Ok(demo.builder());
         }
-        let path = self.params.as_ref().expect("clap requires --params without --demo");
+        let path = self
+            .params
+            .as_ref()
+            .expect("clap requires --params without --demo");
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read --params {}: {e}", path.display()))?;
         let params = ConnectionParams::from_json(&text)?;
@@ -68,7 +71,10 @@ pub mod demo {
     pub async fn provision() -> Demo {
         let emulator = Emulator::get();
         let policies = demo_policies();
-        let named: Vec<(&str, &str)> = policies.iter().map(|(n, d)| (n.as_str(), d.as_str())).collect();
+        let named: Vec<(&str, &str)> = policies
+            .iter()
+            .map(|(n, d)| (n.as_str(), d.as_str()))
+            .collect();
         let (vendor, params) = emulator.customer(EXTERNAL_ID, &named).await;
         Demo { vendor, params }
     }

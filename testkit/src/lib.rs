@@ -139,7 +139,12 @@ impl Emulator {
     pub async fn vendor(&self) -> Vendor {
         let iam = aws_sdk_iam::Client::new(&self.admin_config().await);
         let name = unique("vendor");
-        let user = iam.create_user().user_name(&name).send().await.expect("create vendor user");
+        let user = iam
+            .create_user()
+            .user_name(&name)
+            .send()
+            .await
+            .expect("create vendor user");
         iam.put_user_policy()
             .user_name(&name)
             .policy_name("AssumeCustomerRoles")
@@ -212,7 +217,11 @@ impl Emulator {
 
     /// A vendor and a customer role trusting it with `external_id`, holding `policies`;
     /// returns the vendor and connection parameters for the role.
-    pub async fn customer(&self, external_id: &str, policies: &[(&str, &str)]) -> (Vendor, ConnectionParams) {
+    pub async fn customer(
+        &self,
+        external_id: &str,
+        policies: &[(&str, &str)],
+    ) -> (Vendor, ConnectionParams) {
         let vendor = self.vendor().await;
         let role_arn = self
             .customer_role(&trust_policy(&vendor.arn, external_id), policies)
@@ -225,7 +234,11 @@ impl Emulator {
     }
 
     /// A connection builder for `params` against the emulator, as `vendor`.
-    pub fn connection(&self, vendor: &Vendor, params: ConnectionParams) -> chicory_aws_core::ConnectionBuilder {
+    pub fn connection(
+        &self,
+        vendor: &Vendor,
+        params: ConnectionParams,
+    ) -> chicory_aws_core::ConnectionBuilder {
         Connection::builder(params)
             .endpoint_url(&self.state.endpoint)
             .base_credentials(vendor.base_credentials())
@@ -266,5 +279,8 @@ impl Vendor {
 
 /// A unique name for a test resource.
 pub fn unique(prefix: &str) -> String {
-    format!("{prefix}-{}", &uuid::Uuid::new_v4().simple().to_string()[..12])
+    format!(
+        "{prefix}-{}",
+        &uuid::Uuid::new_v4().simple().to_string()[..12]
+    )
 }

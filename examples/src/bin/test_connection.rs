@@ -35,7 +35,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        println!("account   {} ({}), access level {}", report.account_id, report.region, report.access_level);
+        println!(
+            "account   {} ({}), access level {}",
+            report.account_id, report.region, report.access_level
+        );
         match (&report.caller_arn, &report.identity_error) {
             (Some(arn), _) => println!("identity  OK  {arn}"),
             (None, Some(e)) => println!("identity  FAILED  {e}"),

@@ -1,0 +1,132 @@
+//! Prints what a customer runs to onboard one integration: the trust policy, the permission
+//! policy, the CloudFormation template, the quick-create link and the AWS CLI commands of the
+//! manual method. Needs only `chicory-aws-policy` (no AWS SDK, no network).
+//!
+//! ```text
+//! cargo run -p chicory-aws-examples --bin onboarding -- \
+//!     --service glue --level ReadOnly \
+//!     --vendor-account 123456789012 \
+//!     --external-id chicory-8f14e45f-ceea-467f-a0e1-7c5b2f5f1b3a \
+//!     --database sales --bucket analytics-lake --prefix curated --format yaml
+//! ```
+
+use chicory_aws_policy::cloudformation::TemplateFormat;
+use chicory_aws_policy::onboarding::OnboardingRequest;
+use chicory_aws_policy::trust::VendorPrincipal;
+use chicory_aws_policy::{AccessLevel, Integration, ResourceScope};
+use clap::Parser;
+use std::ffi::OsString;
+use std::io::Write;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(about = "Print a customer's AWS onboarding material for one chicory-aws integration")]
+struct Args {
+    /// The integration: glue (with Athena and S3), datazone or s3.
+    #[arg(long)]
+    service: Integration,
+    /// The access level the customer grants: ReadOnly or ReadWrite.
+    #[arg(long, default_value = "ReadOnly")]
+    level: AccessLevel,
+    /// The vendor's 12-digit AWS account ID (trusted as the account root).
+    #[arg(long, required_unless_present = "vendor_principal")]
+    vendor_account: Option<String>,
+    /// Trust only this vendor role or user ARN instead of the whole vendor account.
+    #[arg(long)]
+    vendor_principal: Option<String>,
+    /// The External ID the role requires, `chicory-<project uuid>`.
+    #[arg(long)]
+    external_id: String,
+    /// Restrict S3 to this bucket (repeatable).
+    #[arg(long)]
+    bucket: Vec<String>,
+    /// Restrict S3 to this key prefix in every --bucket.
+    #[arg(long, requires = "bucket")]
+    prefix: Option<String>,
+    /// Restrict Glue to this database (repeatable).
+    #[arg(long)]
+    database: Vec<String>,
+    /// Restrict Glue, Athena and DataZone ARNs to this region.
+    #[arg(long)]
+    region: Option<String>,
+    /// Restrict Glue, Athena and DataZone ARNs to this (customer) account.
+    #[arg(long)]
+    account: Option<String>,
+    /// The template format: yaml or json.
+    #[arg(long, default_value = "yaml")]
+    format: TemplateFormat,
+}
+
+fn main() -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    match run(std::env::args_os(), &mut stdout) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Parses `args` (program name first) and writes the onboarding material to `out`.
+pub fn run<I, T>(args: I, out: &mut impl Write) -> Result<(), Box<dyn std::error::Error>>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let args = Args::try_parse_from(args)?;
+    let vendor = match (&args.vendor_principal, &args.vendor_account) {
+        (Some(arn), _) => VendorPrincipal::arn(arn)?,
+        (None, Some(account)) => VendorPrincipal::account(account)?,
+        (None, None) => return Err("--vendor-account or --vendor-principal is required".into()),
+    };
+
+    let mut scope = ResourceScope::all();
+    if let Some(region) = &args.region {
+        scope = scope.region(region);
+    }
+    if let Some(account) = &args.account {
+        scope = scope.account(account);
+    }
+    for database in &args.database {
+        scope = scope.glue_database(database);
+    }
+    for bucket in &args.bucket {
+        scope = match &args.prefix {
+            Some(prefix) => scope.s3_prefix(bucket, prefix),
+            None => scope.s3_bucket(bucket),
+        };
+    }
+
+    let kit = OnboardingRequest::new(args.service, args.level, vendor, &args.external_id)
+        .scope(scope)
+        .build()?;
+    let integration = args.service;
+    let level = args.level;
+    let template_file = match args.format {
+        TemplateFormat::Yaml => integration.template_file_name().to_owned(),
+        TemplateFormat::Json => integration.template_file_name().replace(".yaml", ".json"),
+    };
+
+    writeln!(out, "== Trust policy (trust-policy.json) ==")?;
+    writeln!(out, "{}\n", kit.trust_policy.to_json_pretty())?;
+    writeln!(
+        out,
+        "== Permission policy ({}, {} characters as IAM counts them) ==",
+        integration.policy_name(level),
+        kit.permission_policy.iam_size()
+    )?;
+    writeln!(out, "{}\n", kit.permission_policy.to_json_pretty())?;
+    writeln!(out, "== CloudFormation template ({template_file}) ==")?;
+    writeln!(out, "{}", kit.template(args.format))?;
+    writeln!(out, "== Stack parameters ==")?;
+    for (key, value) in kit.stack_parameters.to_pairs() {
+        writeln!(out, "{key}={value}")?;
+    }
+    writeln!(out)?;
+    writeln!(out, "== Quick-create link ==")?;
+    writeln!(out, "{}\n", kit.quick_create_link)?;
+    writeln!(out, "== Manual setup (AWS CLI) ==")?;
+    write!(out, "{}", kit.manual_setup.to_shell_script())?;
+    Ok(())
+}
