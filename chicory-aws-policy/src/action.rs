@@ -22,6 +22,16 @@ pub enum Service {
 }
 
 impl Service {
+    /// Every service in the catalogue.
+    pub const ALL: &'static [Service] = &[
+        Service::Sts,
+        Service::Glue,
+        Service::Athena,
+        Service::S3,
+        Service::DataZone,
+        Service::CloudTrail,
+    ];
+
     /// The IAM service prefix, e.g. `glue`.
     pub const fn prefix(self) -> &'static str {
         match self {
@@ -32,6 +42,19 @@ impl Service {
             Service::DataZone => "datazone",
             Service::CloudTrail => "cloudtrail",
         }
+    }
+}
+
+impl std::str::FromStr for Service {
+    type Err = crate::PolicyError;
+
+    /// Parses an IAM service prefix (`glue`, `athena`, ...), ignoring case.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Service::ALL
+            .iter()
+            .copied()
+            .find(|svc| svc.prefix().eq_ignore_ascii_case(s))
+            .ok_or_else(|| crate::PolicyError::UnknownService(s.to_owned()))
     }
 }
 
@@ -56,6 +79,26 @@ pub enum ActionLevel {
     PermissionsManagement,
 }
 
+impl ActionLevel {
+    /// The name the Service Authorization Reference uses: `List`, `Read`, `Write`, `Tagging`
+    /// or `Permissions management`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ActionLevel::List => "List",
+            ActionLevel::Read => "Read",
+            ActionLevel::Write => "Write",
+            ActionLevel::Tagging => "Tagging",
+            ActionLevel::PermissionsManagement => "Permissions management",
+        }
+    }
+}
+
+impl fmt::Display for ActionLevel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A resource type an action can be scoped to, as named in the Service Authorization Reference.
 ///
 /// An action whose only resource type is [`ResourceType::Any`] accepts only `"Resource": "*"`
@@ -67,6 +110,8 @@ pub enum ResourceType {
     Any,
     /// IAM role (`arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}`).
     IamRole,
+    /// IAM user (`arn:${Partition}:iam::${Account}:user/${UserNameWithPath}`).
+    IamUser,
     /// Glue catalog (`arn:${Partition}:glue:${Region}:${Account}:catalog`).
     GlueCatalog,
     /// Glue database (`...:database/${DatabaseName}`).
@@ -104,6 +149,45 @@ pub struct Action {
     pub resources: &'static [ResourceType],
 }
 
+impl ResourceType {
+    /// The ARN format from the Service Authorization Reference, with its `${...}` variables;
+    /// `None` for [`ResourceType::Any`].
+    pub const fn arn_format(self) -> Option<&'static str> {
+        Some(match self {
+            ResourceType::Any => return None,
+            ResourceType::IamRole => "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}",
+            ResourceType::IamUser => "arn:${Partition}:iam::${Account}:user/${UserNameWithPath}",
+            ResourceType::GlueCatalog => "arn:${Partition}:glue:${Region}:${Account}:catalog",
+            ResourceType::GlueDatabase => {
+                "arn:${Partition}:glue:${Region}:${Account}:database/${DatabaseName}"
+            }
+            ResourceType::GlueTable => {
+                "arn:${Partition}:glue:${Region}:${Account}:table/${DatabaseName}/${TableName}"
+            }
+            ResourceType::GlueTableVersion => {
+                "arn:${Partition}:glue:${Region}:${Account}:tableVersion/${DatabaseName}/${TableName}/${TableVersionName}"
+            }
+            ResourceType::GlueUserDefinedFunction => {
+                "arn:${Partition}:glue:${Region}:${Account}:userDefinedFunction/${DatabaseName}/${UserDefinedFunctionName}"
+            }
+            ResourceType::GlueDataQualityRuleset => {
+                "arn:${Partition}:glue:${Region}:${Account}:dataQualityRuleset/${RulesetName}"
+            }
+            ResourceType::AthenaDataCatalog => {
+                "arn:${Partition}:athena:${Region}:${Account}:datacatalog/${DataCatalogName}"
+            }
+            ResourceType::AthenaWorkGroup => {
+                "arn:${Partition}:athena:${Region}:${Account}:workgroup/${WorkGroupName}"
+            }
+            ResourceType::S3Bucket => "arn:${Partition}:s3:::${BucketName}",
+            ResourceType::S3Object => "arn:${Partition}:s3:::${BucketName}/${ObjectName}",
+            ResourceType::DataZoneDomain => {
+                "arn:${Partition}:datazone:${Region}:${Account}:domain/${DomainId}"
+            }
+        })
+    }
+}
+
 impl Action {
     /// The IAM name, e.g. `glue:GetTables`.
     pub fn iam_name(&self) -> String {
@@ -118,6 +202,27 @@ impl Action {
     /// Whether the action accepts only `"Resource": "*"`.
     pub fn only_star_resource(&self) -> bool {
         self.resources.iter().all(|r| *r == ResourceType::Any)
+    }
+
+    /// Whether `iam_name` (e.g. `glue:GetTables`) names this action. IAM action names are
+    /// case-insensitive.
+    pub fn is_named(&self, iam_name: &str) -> bool {
+        match iam_name.split_once(':') {
+            Some((prefix, name)) => {
+                prefix.eq_ignore_ascii_case(self.service.prefix())
+                    && name.eq_ignore_ascii_case(self.name)
+            }
+            None => false,
+        }
+    }
+}
+
+impl std::str::FromStr for Action {
+    type Err = crate::PolicyError;
+
+    /// Looks the IAM name up in the catalogue ([`crate::actions::lookup`]).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        crate::actions::lookup(s).ok_or_else(|| crate::PolicyError::UnknownAction(s.to_owned()))
     }
 }
 
@@ -140,6 +245,9 @@ pub enum AccessLevel {
 }
 
 impl AccessLevel {
+    /// Both levels, ReadOnly first.
+    pub const ALL: [AccessLevel; 2] = [AccessLevel::ReadOnly, AccessLevel::ReadWrite];
+
     /// The level needed to call all of `actions`: ReadWrite if any of them writes.
     pub fn required_for(actions: &[Action]) -> AccessLevel {
         if actions.iter().any(Action::is_write) {
@@ -159,6 +267,24 @@ impl AccessLevel {
         match self {
             AccessLevel::ReadOnly => "ReadOnly",
             AccessLevel::ReadWrite => "ReadWrite",
+        }
+    }
+}
+
+impl std::str::FromStr for AccessLevel {
+    type Err = crate::PolicyError;
+
+    /// Parses `ReadOnly` or `ReadWrite` (case-insensitive; `read-only`/`read_only` too).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let folded: String = s
+            .chars()
+            .filter(|c| *c != '-' && *c != '_')
+            .collect::<String>()
+            .to_ascii_lowercase();
+        match folded.as_str() {
+            "readonly" => Ok(AccessLevel::ReadOnly),
+            "readwrite" => Ok(AccessLevel::ReadWrite),
+            _ => Err(crate::PolicyError::UnknownAccessLevel(s.to_owned())),
         }
     }
 }

@@ -1,0 +1,560 @@
+//! Resource restriction: which ARNs a generated policy names instead of `*`.
+//!
+//! A [`ResourceScope`] with nothing set reproduces the integration guides' policies exactly
+//! (`"Resource": "*"`). Setting a region or account, Glue databases or tables, S3 buckets or
+//! prefixes, Athena workgroups or data catalogs, or DataZone domains restricts the statements of
+//! the matching services; actions that accept only `*` are then moved to statements of their own.
+//!
+//! Glue authorizes a table action on the catalog, the database *and* the table, so restricting
+//! to a table also grants the catalog and the table's database (the ancestors Glue requires).
+//! Glue stores database and table names in lower case, so names are lower-cased in ARNs.
+//!
+//! ```
+//! use chicory_aws_policy::{ResourceScope, ResourceType};
+//!
+//! let scope = ResourceScope::all()
+//!     .region("us-west-2")
+//!     .account("123456789012")
+//!     .glue_table("Sales", "orders");
+//! assert_eq!(
+//!     scope.arns(ResourceType::GlueTable).unwrap(),
+//!     vec!["arn:aws:glue:us-west-2:123456789012:table/sales/orders".to_string()]
+//! );
+//! assert_eq!(
+//!     scope.arns(ResourceType::GlueDatabase).unwrap(),
+//!     vec!["arn:aws:glue:us-west-2:123456789012:database/sales".to_string()]
+//! );
+//! assert!(ResourceScope::all().arns(ResourceType::GlueTable).is_none()); // unrestricted: "*"
+//! ```
+
+use crate::action::ResourceType;
+use crate::error::PolicyError;
+
+/// The CloudFormation pseudo parameter for the partition.
+pub const CFN_PARTITION: &str = "${AWS::Partition}";
+/// The CloudFormation pseudo parameter for the stack's region.
+pub const CFN_REGION: &str = "${AWS::Region}";
+/// The CloudFormation pseudo parameter for the stack's account.
+pub const CFN_ACCOUNT_ID: &str = "${AWS::AccountId}";
+
+/// A Glue database and, optionally, some of its tables (none: every table).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct GlueDatabaseScope {
+    /// The database name (lower-cased in ARNs).
+    pub name: String,
+    /// Table names; empty means every table of the database.
+    pub tables: Vec<String>,
+}
+
+/// An S3 bucket and, optionally, a key prefix within it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct S3Location {
+    /// The bucket name.
+    pub bucket: String,
+    /// The key prefix without leading or trailing `/`; `None` is the whole bucket.
+    pub prefix: Option<String>,
+}
+
+impl S3Location {
+    /// The object ARN pattern: `arn:<partition>:s3:::bucket/prefix/*` or `.../bucket/*`.
+    pub fn object_arn(&self, partition: &str) -> String {
+        match &self.prefix {
+            Some(p) => format!("arn:{partition}:s3:::{}/{p}/*", self.bucket),
+            None => format!("arn:{partition}:s3:::{}/*", self.bucket),
+        }
+    }
+
+    /// The bucket ARN.
+    pub fn bucket_arn(&self, partition: &str) -> String {
+        format!("arn:{partition}:s3:::{}", self.bucket)
+    }
+}
+
+/// Which resources generated policies are restricted to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ResourceScope {
+    partition: String,
+    region: Option<String>,
+    account: Option<String>,
+    default_region: String,
+    default_account: String,
+    glue_databases: Vec<GlueDatabaseScope>,
+    s3_locations: Vec<S3Location>,
+    athena_workgroups: Vec<String>,
+    athena_data_catalogs: Vec<String>,
+    datazone_domains: Vec<String>,
+    force_regional: bool,
+    errors: Vec<(&'static str, String)>,
+}
+
+impl Default for ResourceScope {
+    fn default() -> Self {
+        ResourceScope::all()
+    }
+}
+
+fn valid_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 255
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '\\' | '$'))
+}
+
+fn valid_bucket(s: &str) -> bool {
+    (3..=63).contains(&s.len())
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
+        && s.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && s.ends_with(|c: char| c.is_ascii_alphanumeric())
+}
+
+/// Whether `s` is a region name such as `us-east-1` or `us-gov-west-1`.
+pub fn is_region(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.len() >= 3
+        && parts[0].len() == 2
+        && parts[..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
+        && parts[parts.len() - 1].chars().all(|c| c.is_ascii_digit())
+        && !parts[parts.len() - 1].is_empty()
+}
+
+/// Whether `s` is a 12-digit AWS account ID.
+pub fn is_account_id(s: &str) -> bool {
+    s.len() == 12 && s.chars().all(|c| c.is_ascii_digit())
+}
+
+fn is_partition(s: &str) -> bool {
+    s == CFN_PARTITION
+        || (s.starts_with("aws")
+            && s.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+            && !s.ends_with('-'))
+}
+
+impl ResourceScope {
+    /// No restriction: every statement keeps `"Resource": "*"`, as in the integration guides.
+    /// Partition `aws`.
+    pub fn all() -> Self {
+        ResourceScope {
+            partition: "aws".into(),
+            region: None,
+            account: None,
+            default_region: "*".into(),
+            default_account: "*".into(),
+            glue_databases: Vec::new(),
+            s3_locations: Vec::new(),
+            athena_workgroups: Vec::new(),
+            athena_data_catalogs: Vec::new(),
+            datazone_domains: Vec::new(),
+            force_regional: false,
+            errors: Vec::new(),
+        }
+    }
+
+    fn reject(mut self, field: &'static str, reason: String) -> Self {
+        self.errors.push((field, reason));
+        self
+    }
+
+    /// The partition in ARNs: `aws` (default), `aws-cn`, `aws-us-gov`, ... or
+    /// [`CFN_PARTITION`].
+    pub fn partition(mut self, partition: &str) -> Self {
+        if !is_partition(partition) {
+            return self.reject(
+                "partition",
+                format!("{partition:?} is not an AWS partition"),
+            );
+        }
+        self.partition = partition.to_owned();
+        self
+    }
+
+    /// Restricts regional ARNs (Glue, Athena, DataZone) to one region.
+    pub fn region(mut self, region: &str) -> Self {
+        if !(is_region(region) || region == CFN_REGION) {
+            return self.reject(
+                "region",
+                format!("{region:?} is not a region such as us-east-1"),
+            );
+        }
+        self.region = Some(region.to_owned());
+        self
+    }
+
+    /// Restricts Glue, Athena and DataZone ARNs to one account (the customer's).
+    pub fn account(mut self, account_id: &str) -> Self {
+        if !(is_account_id(account_id) || account_id == CFN_ACCOUNT_ID) {
+            return self.reject(
+                "account",
+                format!("{account_id:?} is not a 12-digit account ID"),
+            );
+        }
+        self.account = Some(account_id.to_owned());
+        self
+    }
+
+    /// Restricts Glue to this database (all its tables). Can be called for several databases.
+    pub fn glue_database(mut self, database: &str) -> Self {
+        if !valid_name(database) {
+            return self.reject(
+                "glue database",
+                format!("{database:?} is not a database name"),
+            );
+        }
+        let name = database.to_lowercase();
+        if !self.glue_databases.iter().any(|d| d.name == name) {
+            self.glue_databases.push(GlueDatabaseScope {
+                name,
+                tables: Vec::new(),
+            });
+        }
+        self
+    }
+
+    /// Restricts Glue to this table (and so its database and the catalog). A database given
+    /// whole with [`ResourceScope::glue_database`] stays whole.
+    pub fn glue_table(mut self, database: &str, table: &str) -> Self {
+        if !valid_name(database) || !valid_name(table) {
+            return self.reject(
+                "glue table",
+                format!("{database:?}.{table:?} is not a table name"),
+            );
+        }
+        let (db, t) = (database.to_lowercase(), table.to_lowercase());
+        match self.glue_databases.iter_mut().find(|d| d.name == db) {
+            Some(d) if d.tables.is_empty() => {} // already the whole database
+            Some(d) => {
+                if !d.tables.contains(&t) {
+                    d.tables.push(t);
+                }
+            }
+            None => self.glue_databases.push(GlueDatabaseScope {
+                name: db,
+                tables: vec![t],
+            }),
+        }
+        self
+    }
+
+    /// Restricts S3 to this whole bucket. Can be called for several buckets.
+    pub fn s3_bucket(self, bucket: &str) -> Self {
+        self.s3_location(bucket, None)
+    }
+
+    /// Restricts S3 to objects under `prefix` in `bucket`; listing the bucket is allowed only
+    /// for keys under the prefix (an `s3:prefix` condition).
+    pub fn s3_prefix(self, bucket: &str, prefix: &str) -> Self {
+        self.s3_location(bucket, Some(prefix))
+    }
+
+    fn s3_location(mut self, bucket: &str, prefix: Option<&str>) -> Self {
+        if !valid_bucket(bucket) {
+            return self.reject("s3 bucket", format!("{bucket:?} is not an S3 bucket name"));
+        }
+        let prefix = prefix
+            .map(|p| p.trim_matches('/'))
+            .filter(|p| !p.is_empty());
+        if let Some(p) = prefix {
+            if p.chars()
+                .any(|c| c.is_control() || matches!(c, '"' | '\\' | '$' | '*' | '?'))
+            {
+                return self.reject("s3 prefix", format!("{p:?} is not a plain key prefix"));
+            }
+        }
+        let loc = S3Location {
+            bucket: bucket.to_owned(),
+            prefix: prefix.map(str::to_owned),
+        };
+        if !self.s3_locations.contains(&loc) {
+            self.s3_locations.push(loc);
+        }
+        self
+    }
+
+    /// Restricts Athena query and workgroup actions to this workgroup.
+    pub fn athena_workgroup(mut self, workgroup: &str) -> Self {
+        if !valid_name(workgroup) {
+            return self.reject(
+                "athena workgroup",
+                format!("{workgroup:?} is not a workgroup name"),
+            );
+        }
+        if !self.athena_workgroups.iter().any(|w| w == workgroup) {
+            self.athena_workgroups.push(workgroup.to_owned());
+        }
+        self
+    }
+
+    /// Restricts Athena data catalog actions to this data catalog (e.g. `AwsDataCatalog`).
+    pub fn athena_data_catalog(mut self, catalog: &str) -> Self {
+        if !valid_name(catalog) {
+            return self.reject(
+                "athena data catalog",
+                format!("{catalog:?} is not a catalog name"),
+            );
+        }
+        if !self.athena_data_catalogs.iter().any(|c| c == catalog) {
+            self.athena_data_catalogs.push(catalog.to_owned());
+        }
+        self
+    }
+
+    /// Restricts the DataZone actions that accept a domain ARN to this domain (`dzd_...`).
+    pub fn datazone_domain(mut self, domain_id: &str) -> Self {
+        if !valid_name(domain_id) {
+            return self.reject(
+                "datazone domain",
+                format!("{domain_id:?} is not a domain id"),
+            );
+        }
+        if !self.datazone_domains.iter().any(|d| d == domain_id) {
+            self.datazone_domains.push(domain_id.to_owned());
+        }
+        self
+    }
+
+    /// The same scope for a CloudFormation template: partition `${AWS::Partition}`, and where
+    /// no region or account was given, the stack's own (`${AWS::Region}`, `${AWS::AccountId}`)
+    /// instead of `*`.
+    pub fn for_template(&self) -> Self {
+        let mut s = self.clone();
+        s.partition = CFN_PARTITION.into();
+        s.default_region = CFN_REGION.into();
+        s.default_account = CFN_ACCOUNT_ID.into();
+        s
+    }
+
+    /// The first invalid input given to the builder, if any.
+    pub fn check(&self) -> Result<(), PolicyError> {
+        match self.errors.first() {
+            Some((field, reason)) => Err(PolicyError::InvalidInput {
+                field,
+                reason: reason.clone(),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// The partition used in ARNs.
+    pub fn partition_name(&self) -> &str {
+        &self.partition
+    }
+
+    /// The region used in regional ARNs (`*` when none was given).
+    pub fn arn_region(&self) -> &str {
+        self.region.as_deref().unwrap_or(&self.default_region)
+    }
+
+    /// The account used in ARNs (`*` when none was given).
+    pub fn arn_account(&self) -> &str {
+        self.account.as_deref().unwrap_or(&self.default_account)
+    }
+
+    /// The Glue databases (and tables) given.
+    pub fn glue_databases(&self) -> &[GlueDatabaseScope] {
+        &self.glue_databases
+    }
+
+    /// The S3 locations given.
+    pub fn s3_locations(&self) -> &[S3Location] {
+        &self.s3_locations
+    }
+
+    /// Whether nothing restricts any service: policies keep `"Resource": "*"`.
+    pub fn is_unrestricted(&self) -> bool {
+        !self.regional_restricted() && self.s3_locations.is_empty()
+    }
+
+    /// Restricts Glue, Athena and DataZone to ARNs even when no region, account or resource
+    /// was given (region and account are then `*`, or the stack's own in a template).
+    pub fn restrict_regional_services(mut self) -> Self {
+        self.force_regional = true;
+        self
+    }
+
+    fn regional_restricted(&self) -> bool {
+        self.force_regional
+            || self.region.is_some()
+            || self.account.is_some()
+            || !self.glue_databases.is_empty()
+            || !self.athena_workgroups.is_empty()
+            || !self.athena_data_catalogs.is_empty()
+            || !self.datazone_domains.is_empty()
+    }
+
+    fn glue_restricted(&self) -> bool {
+        self.force_regional
+            || self.region.is_some()
+            || self.account.is_some()
+            || !self.glue_databases.is_empty()
+    }
+
+    fn athena_restricted(&self) -> bool {
+        self.force_regional
+            || self.region.is_some()
+            || self.account.is_some()
+            || !self.athena_workgroups.is_empty()
+            || !self.athena_data_catalogs.is_empty()
+    }
+
+    fn datazone_restricted(&self) -> bool {
+        self.force_regional
+            || self.region.is_some()
+            || self.account.is_some()
+            || !self.datazone_domains.is_empty()
+    }
+
+    fn regional_arn(&self, service: &str, resource: &str) -> String {
+        format!(
+            "arn:{}:{service}:{}:{}:{resource}",
+            self.partition,
+            self.arn_region(),
+            self.arn_account()
+        )
+    }
+
+    /// The ARNs a restricted policy names for a resource type, or `None` when this scope does
+    /// not restrict it (the action then stays on `*`).
+    pub fn arns(&self, resource_type: ResourceType) -> Option<Vec<String>> {
+        use ResourceType as R;
+        let glue = |r: &str| self.regional_arn("glue", r);
+        let per_db = |all: &str, f: &dyn Fn(&GlueDatabaseScope) -> Vec<String>| {
+            if self.glue_databases.is_empty() {
+                vec![glue(all)]
+            } else {
+                self.glue_databases.iter().flat_map(f).collect()
+            }
+        };
+        let out = match resource_type {
+            R::GlueCatalog if self.glue_restricted() => vec![glue("catalog")],
+            R::GlueDatabase if self.glue_restricted() => per_db("database/*", &|d| {
+                vec![glue(&format!("database/{}", d.name))]
+            }),
+            R::GlueTable if self.glue_restricted() => per_db("table/*/*", &|d| {
+                if d.tables.is_empty() {
+                    vec![glue(&format!("table/{}/*", d.name))]
+                } else {
+                    d.tables
+                        .iter()
+                        .map(|t| glue(&format!("table/{}/{t}", d.name)))
+                        .collect()
+                }
+            }),
+            R::GlueTableVersion if self.glue_restricted() => per_db("tableVersion/*/*/*", &|d| {
+                if d.tables.is_empty() {
+                    vec![glue(&format!("tableVersion/{}/*/*", d.name))]
+                } else {
+                    d.tables
+                        .iter()
+                        .map(|t| glue(&format!("tableVersion/{}/{t}/*", d.name)))
+                        .collect()
+                }
+            }),
+            R::GlueUserDefinedFunction if self.glue_restricted() => {
+                per_db("userDefinedFunction/*/*", &|d| {
+                    vec![glue(&format!("userDefinedFunction/{}/*", d.name))]
+                })
+            }
+            R::GlueDataQualityRuleset if self.glue_restricted() => {
+                vec![glue("dataQualityRuleset/*")]
+            }
+            R::AthenaWorkGroup if self.athena_restricted() => {
+                if self.athena_workgroups.is_empty() {
+                    vec![self.regional_arn("athena", "workgroup/*")]
+                } else {
+                    self.athena_workgroups
+                        .iter()
+                        .map(|w| self.regional_arn("athena", &format!("workgroup/{w}")))
+                        .collect()
+                }
+            }
+            R::AthenaDataCatalog if self.athena_restricted() => {
+                if self.athena_data_catalogs.is_empty() {
+                    vec![self.regional_arn("athena", "datacatalog/*")]
+                } else {
+                    self.athena_data_catalogs
+                        .iter()
+                        .map(|c| self.regional_arn("athena", &format!("datacatalog/{c}")))
+                        .collect()
+                }
+            }
+            R::S3Bucket if !self.s3_locations.is_empty() => {
+                let mut v: Vec<String> = Vec::new();
+                for l in &self.s3_locations {
+                    let arn = l.bucket_arn(&self.partition);
+                    if !v.contains(&arn) {
+                        v.push(arn);
+                    }
+                }
+                v
+            }
+            R::S3Object if !self.s3_locations.is_empty() => {
+                // A whole bucket makes its prefixes redundant.
+                self.s3_locations
+                    .iter()
+                    .filter(|l| {
+                        l.prefix.is_none()
+                            || !self
+                                .s3_locations
+                                .iter()
+                                .any(|o| o.bucket == l.bucket && o.prefix.is_none())
+                    })
+                    .map(|l| l.object_arn(&self.partition))
+                    .collect()
+            }
+            R::DataZoneDomain if self.datazone_restricted() => {
+                if self.datazone_domains.is_empty() {
+                    vec![self.regional_arn("datazone", "domain/*")]
+                } else {
+                    self.datazone_domains
+                        .iter()
+                        .map(|d| self.regional_arn("datazone", &format!("domain/{d}")))
+                        .collect()
+                }
+            }
+            _ => return None,
+        };
+        Some(out)
+    }
+
+    /// For each bucket restricted to prefixes only (no whole-bucket location): the bucket ARN
+    /// and the `s3:prefix` patterns a listing must match (`prefix/*`).
+    pub fn s3_prefix_listings(&self) -> Vec<(String, Vec<String>)> {
+        let mut out: Vec<(String, Vec<String>)> = Vec::new();
+        for l in &self.s3_locations {
+            let Some(p) = &l.prefix else { continue };
+            if self
+                .s3_locations
+                .iter()
+                .any(|o| o.bucket == l.bucket && o.prefix.is_none())
+            {
+                continue;
+            }
+            let arn = l.bucket_arn(&self.partition);
+            let pattern = format!("{p}/*");
+            match out.iter_mut().find(|(a, _)| *a == arn) {
+                Some((_, v)) => {
+                    if !v.contains(&pattern) {
+                        v.push(pattern)
+                    }
+                }
+                None => out.push((arn, vec![pattern])),
+            }
+        }
+        out
+    }
+
+    /// The bucket ARNs that may be listed without a prefix condition.
+    pub fn s3_whole_buckets(&self) -> Vec<String> {
+        let mut v: Vec<String> = Vec::new();
+        for l in self.s3_locations.iter().filter(|l| l.prefix.is_none()) {
+            let arn = l.bucket_arn(&self.partition);
+            if !v.contains(&arn) {
+                v.push(arn);
+            }
+        }
+        v
+    }
+}

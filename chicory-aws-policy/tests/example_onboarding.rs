@@ -1,0 +1,119 @@
+//! The `onboarding` example binary (examples/src/bin/onboarding.rs) compiled against this crate
+//! and run on arguments, so the example cannot rot while the examples crate (which needs the
+//! AWS SDK) is not built.
+
+#[allow(dead_code)]
+#[path = "../../examples/src/bin/onboarding.rs"]
+mod onboarding;
+
+use chicory_aws_policy::PolicyDocument;
+
+fn run(args: &[&str]) -> Result<String, String> {
+    let mut out = Vec::new();
+    let mut argv = vec!["onboarding"];
+    argv.extend_from_slice(args);
+    onboarding::run(argv, &mut out).map_err(|e| e.to_string())?;
+    Ok(String::from_utf8(out).unwrap())
+}
+
+/// The JSON block printed after a section heading.
+fn section_json(text: &str, heading: &str) -> PolicyDocument {
+    let start = text.find(heading).unwrap_or_else(|| panic!("no {heading}"));
+    let body = &text[start..];
+    let body = &body[body.find('\n').unwrap() + 1..];
+    let end = body.find("\n\n").unwrap();
+    PolicyDocument::from_json(&body[..end]).unwrap()
+}
+
+#[test]
+fn prints_every_section_for_a_restricted_glue_onboarding() {
+    let text = run(&[
+        "--service",
+        "glue",
+        "--level",
+        "ReadWrite",
+        "--vendor-account",
+        "123456789012",
+        "--external-id",
+        "chicory-8f14e45f-ceea-467f-a0e1-7c5b2f5f1b3a",
+        "--database",
+        "sales",
+        "--bucket",
+        "analytics-lake",
+        "--prefix",
+        "curated",
+        "--region",
+        "us-west-2",
+        "--account",
+        "210987654321",
+    ])
+    .unwrap();
+    let trust = section_json(&text, "== Trust policy");
+    assert_eq!(
+        trust.statements[0].condition["StringEquals"]["sts:ExternalId"].values(),
+        ["chicory-8f14e45f-ceea-467f-a0e1-7c5b2f5f1b3a"]
+    );
+    let policy = section_json(&text, "== Permission policy (GlueReadWriteAccess");
+    let json = policy.to_json_compact();
+    assert!(json.contains("arn:aws:glue:us-west-2:210987654321:database/sales"));
+    assert!(json.contains("arn:aws:s3:::analytics-lake/curated/*"));
+    assert!(text.contains("== CloudFormation template (chicory-glue-athena-crossaccount.yaml) =="));
+    assert!(text.contains("Type: AWS::IAM::Role"));
+    assert!(text.contains("ChicoryAccountId=123456789012\n"));
+    assert!(text.contains("https://console.aws.amazon.com/cloudformation/home?region=us-east-1#/stacks/create/review?templateURL="));
+    assert!(text.contains("--policy-name GlueReadWriteAccess"));
+    assert!(text.contains("cat > glue-readonly-permissions.json <<'EOF'"));
+}
+
+#[test]
+fn vendor_role_json_template_and_errors() {
+    let text = run(&[
+        "--service",
+        "s3",
+        "--vendor-principal",
+        "arn:aws:iam::123456789012:role/chicory-prod",
+        "--external-id",
+        "chicory-p1",
+        "--format",
+        "json",
+    ])
+    .unwrap();
+    assert!(text.contains("(chicory-s3-crossaccount.json)"));
+    assert!(text.contains("\"ChicoryPrincipalArn\""));
+    assert!(text.contains("--policy-name S3ReadOnlyAccess"));
+
+    let err = run(&["--service", "glue", "--external-id", "chicory-p1"]).unwrap_err();
+    assert!(err.contains("--vendor-account"), "{err}");
+    let err = run(&[
+        "--service",
+        "redshift",
+        "--vendor-account",
+        "123456789012",
+        "--external-id",
+        "x1",
+    ])
+    .unwrap_err();
+    assert!(err.contains("redshift"), "{err}");
+    let err = run(&[
+        "--service",
+        "s3",
+        "--vendor-account",
+        "1234",
+        "--external-id",
+        "chicory-p1",
+    ])
+    .unwrap_err();
+    assert!(err.contains("12-digit"), "{err}");
+    let err = run(&[
+        "--service",
+        "s3",
+        "--vendor-account",
+        "123456789012",
+        "--external-id",
+        "chicory-p1",
+        "--prefix",
+        "x",
+    ])
+    .unwrap_err();
+    assert!(err.contains("--bucket"), "{err}");
+}
