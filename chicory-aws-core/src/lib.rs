@@ -42,6 +42,7 @@ mod connection;
 pub mod credentials;
 mod error;
 mod operator;
+mod paginate;
 pub mod params;
 mod scan;
 
@@ -51,5 +52,6 @@ pub use connection::{BaseCredentials, Connection, ConnectionBuilder};
 pub use credentials::{CrossAccountCredentials, RefreshSettings};
 pub use error::{kind_from_code, BoxError, Error, ErrorKind, Result};
 pub use operator::{Operator, Tool};
+pub use paginate::pages;
 pub use params::{ConnectionParams, CustomerAuth, ExternalId, RoleArn};
 pub use scan::{run_scan, JsonLinesSink, Progress, ScanItem, ScanSummary, Scanner, Sink, Skipped};

@@ -79,18 +79,18 @@ pub mod demo {
         Demo { vendor, params }
     }
 
-    fn demo_policies() -> Vec<(String, String)> {
-        vec![(
-            "ChicoryReadOnly".to_owned(),
-            serde_json::json!({
-                "Version": "2012-10-17",
-                "Statement": [{
-                    "Effect": "Allow",
-                    "Action": ["glue:GetDatabases", "athena:ListWorkGroups", "s3:ListAllMyBuckets", "datazone:ListDomains"],
-                    "Resource": "*"
-                }]
+    /// The guide's ReadOnly permission policies (with the library's documented extras) for
+    /// Glue (with Athena and S3), S3 and DataZone, as the customer would attach them.
+    pub fn demo_policies() -> Vec<(String, String)> {
+        use chicory_aws_policy::permissions::{permission_policy, Integration, PolicyOptions};
+        use chicory_aws_policy::AccessLevel;
+        [Integration::Glue, Integration::S3, Integration::DataZone]
+            .into_iter()
+            .map(|i| {
+                let doc = permission_policy(i, AccessLevel::ReadOnly, &PolicyOptions::default())
+                    .expect("the built-in policies render");
+                (i.policy_name(AccessLevel::ReadOnly), doc.to_json_compact())
             })
-            .to_string(),
-        )]
+            .collect()
     }
 }

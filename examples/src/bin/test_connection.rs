@@ -20,6 +20,17 @@ struct Args {
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
+    /// The services to probe.
+    #[arg(long, value_delimiter = ',', default_value = "glue,athena,s3,datazone")]
+    services: Vec<Probe>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Probe {
+    Glue,
+    Athena,
+    S3,
+    Datazone,
 }
 
 #[tokio::main]
@@ -30,7 +41,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .init();
     let args = Args::parse();
     let conn = args.connect.builder().await?.build().await?;
-    let probes: [&dyn ServiceProbe; 4] = [&GlueProbe, &AthenaProbe, &S3Probe, &DataZoneProbe];
+    let probes: Vec<&dyn ServiceProbe> = args
+        .services
+        .iter()
+        .map(|p| -> &dyn ServiceProbe {
+            match p {
+                Probe::Glue => &GlueProbe,
+                Probe::Athena => &AthenaProbe,
+                Probe::S3 => &S3Probe,
+                Probe::Datazone => &DataZoneProbe,
+            }
+        })
+        .collect();
     let report = conn.test_connection(&probes).await;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
