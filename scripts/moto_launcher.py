@@ -18,11 +18,15 @@ matter to the tests, and this launcher closes them without touching moto's files
    AccessDenied, ExpiredToken) in the shape AWS query services send,
    `<ErrorResponse><Error><Code>..`; moto wraps them in an extra `<Errors>` element that
    the AWS SDKs for Rust cannot read, so the error code would be lost.
+4. Inline role policies created by CloudFormation (`Policies` of AWS::IAM::Role): moto keeps
+   them as parsed documents where its policy evaluator expects JSON text, and every request of
+   such a role failed with HTTP 500. The evaluator now takes both.
 
 Usage: python scripts/moto_launcher.py -H 127.0.0.1 -p 5055   (same arguments as moto_server)
 """
 
 import datetime
+import json
 import sys
 
 from xmltodict import unparse
@@ -72,6 +76,17 @@ def _incoming(data):
 
 
 access_control.format_incoming_conditional_values = _incoming
+
+_original_policy_init = access_control.IAMPolicy.__init__
+
+
+def _policy_init(self, policy):
+    if isinstance(policy, dict) and "policy_document" not in policy and "Statement" in policy:
+        policy = json.dumps(policy)
+    _original_policy_init(self, policy)
+
+
+access_control.IAMPolicy.__init__ = _policy_init
 
 _original_assume_role = sts_models.STSBackend.assume_role
 
