@@ -61,10 +61,14 @@ fn main() -> ExitCode {
     let mut stdout = std::io::stdout().lock();
     match run(std::env::args_os(), &mut stdout) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
+        Err(e) => match e.downcast::<clap::Error>() {
+            // --help, --version and usage errors print as clap prints them.
+            Ok(clap_error) => clap_error.exit(),
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
     }
 }
 
