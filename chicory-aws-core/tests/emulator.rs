@@ -246,3 +246,54 @@ async fn a_scan_length_workload_outlives_several_sessions_without_an_expired_tok
         sessions.len()
     );
 }
+
+#[tokio::test]
+async fn access_keys_of_a_customer_user_work_through_the_same_connection_api() {
+    // The Coalesce guide's alternative: the customer creates an IAM user with the policy and
+    // hands over its access keys, with region and account id.
+    let emu = Emulator::get();
+    let iam = aws_sdk_iam::Client::new(&emu.admin_config().await);
+    let user = unique("customer-user");
+    iam.create_user().user_name(&user).send().await.unwrap();
+    iam.put_user_policy()
+        .user_name(&user)
+        .policy_name("GlueRead")
+        .policy_document(GLUE_LIST_ONLY)
+        .send()
+        .await
+        .unwrap();
+    let key = iam
+        .create_access_key()
+        .user_name(&user)
+        .send()
+        .await
+        .unwrap()
+        .access_key
+        .unwrap();
+    let params =
+        ConnectionParams::access_keys(&key.access_key_id, &key.secret_access_key, emu.account_id())
+            .unwrap()
+            .with_region(emu.region())
+            .unwrap();
+    let conn = chicory_aws_core::Connection::builder(params)
+        .endpoint_url(emu.endpoint())
+        .connect()
+        .await
+        .unwrap();
+    assert!(conn.cross_account_credentials().is_none());
+    assert_eq!(
+        conn.check_confused_deputy().await,
+        ConfusedDeputyCheck::NotApplicable
+    );
+    let glue = aws_sdk_glue::Client::new(conn.sdk_config());
+    glue.get_databases().send().await.unwrap();
+    let denied = glue
+        .get_tables()
+        .database_name("nope")
+        .send()
+        .await
+        .map_err(|e| Error::from_sdk(e, "glue:GetTables"))
+        .unwrap_err();
+    assert_eq!(denied.kind(), ErrorKind::AccessDenied, "{denied}");
+    assert!(!format!("{conn:?}").contains(&key.secret_access_key));
+}

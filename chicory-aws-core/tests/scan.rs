@@ -1,0 +1,97 @@
+//! The scan runner drives any `Scanner` into any `Sink`: records, skipped parts, errors,
+//! progress, and JSON Lines output.
+
+use chicory_aws_core::{
+    actions, run_scan, Action, Error, ErrorKind, JsonLinesSink, ScanItem, Scanner, Sink, Skipped,
+};
+use futures::stream::{self, BoxStream, StreamExt};
+use serde::Serialize;
+
+#[derive(Debug, Serialize)]
+struct Table {
+    name: String,
+    columns: u32,
+}
+
+/// A scanner over a fixed list, standing in for a service scanner.
+struct ListScanner {
+    tables: u32,
+}
+
+impl Scanner for ListScanner {
+    type Record = Table;
+    fn name(&self) -> &'static str {
+        "test_tables"
+    }
+    fn actions(&self) -> &'static [Action] {
+        &[actions::glue::GET_TABLES]
+    }
+    fn scan(&self) -> BoxStream<'static, chicory_aws_core::Result<ScanItem<Table>>> {
+        let n = self.tables;
+        stream::iter(0..n)
+            .map(|i| {
+                Ok(ScanItem::Record(Table {
+                    name: format!("t{i}"),
+                    columns: i,
+                }))
+            })
+            .chain(stream::iter([
+                Ok(ScanItem::Skipped(Skipped::from_error(
+                    "glue:GetColumnStatisticsForTable t0",
+                    &Error::new(ErrorKind::AccessDenied, "denied"),
+                ))),
+                Err(Error::new(ErrorKind::Throttled, "gave up")),
+            ]))
+            .boxed()
+    }
+}
+
+#[tokio::test]
+async fn runner_writes_json_lines_and_summarises() {
+    let scanner = ListScanner { tables: 25 };
+    let mut sink = JsonLinesSink::new(Vec::new());
+    let mut progress = Vec::new();
+    let summary = run_scan(&scanner, &mut sink, 10, |p| progress.push(p.records))
+        .await
+        .unwrap();
+    assert_eq!(summary.records, 25);
+    assert_eq!(summary.skipped.len(), 1);
+    assert_eq!(summary.skipped[0].kind, ErrorKind::AccessDenied);
+    assert_eq!(summary.errors.len(), 1);
+    assert!(!summary.is_complete());
+    assert_eq!(progress, vec![10, 20, 25]);
+    let out = String::from_utf8(sink.into_inner()).unwrap();
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 25);
+    assert_eq!(lines[3]["name"], "t3");
+    assert_eq!(lines[3]["columns"], 3);
+}
+
+/// A downstream sink that fails: the runner stops and returns the sink's error.
+struct FullDisk {
+    taken: u32,
+}
+
+#[async_trait::async_trait]
+impl Sink<Table> for FullDisk {
+    async fn record(&mut self, _r: &Table) -> chicory_aws_core::Result<()> {
+        self.taken += 1;
+        if self.taken == 5 {
+            return Err(Error::new(ErrorKind::Service, "disk full"));
+        }
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_sink_error_stops_the_scan() {
+    let mut sink = FullDisk { taken: 0 };
+    let e = run_scan(&ListScanner { tables: 100 }, &mut sink, 10, |_| {})
+        .await
+        .unwrap_err();
+    assert_eq!(e.to_string(), "service error: disk full");
+    assert_eq!(sink.taken, 5);
+}
