@@ -3,9 +3,15 @@
 Creates the admin user `chicory-admin` (allowed everything) and its access key while moto
 still accepts unauthenticated requests, then turns authentication and authorization on
 (`POST /moto-api/reset-auth` with body `0`: no more unauthenticated actions).
+
+moto reads that body as `float(request.data.decode())` (moto/moto_api/_internal/responses.py)
+and authenticates every request once its request counter reaches the number: `0` means from
+now on. The body must not be sent as a form (`curl -d` does): werkzeug then parses it into
+`request.form`, `request.data` is empty and moto fails with HTTP 500.
 """
 
 import json
+import os
 import sys
 import urllib.request
 
@@ -49,7 +55,9 @@ admin = boto3.client(
 )
 admin.get_caller_identity()
 
-with open(state_path, "w") as f:
+# Written whole and renamed into place: a concurrent reader never sees half a file.
+tmp = f"{state_path}.{os.getpid()}.tmp"
+with open(tmp, "w") as f:
     json.dump(
         {
             "endpoint": endpoint,
@@ -57,8 +65,11 @@ with open(state_path, "w") as f:
             "account_id": account_id,
             "admin_access_key_id": key["AccessKeyId"],
             "admin_secret_access_key": key["SecretAccessKey"],
+            # which launcher and pins the server runs (scripts/emulator.sh restarts on a change)
+            "fingerprint": os.environ.get("CHICORY_EMULATOR_FINGERPRINT", ""),
         },
         f,
         indent=2,
     )
+os.replace(tmp, state_path)
 print(f"moto with IAM enforcement at {endpoint} (account {account_id})")

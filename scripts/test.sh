@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/emulator.sh start
+# The emulator behaves like AWS where the tests rely on it (trust policies, expiry, errors).
+.venv/bin/python scripts/probe_moto.py
 
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings

@@ -16,19 +16,20 @@ async fn deploy(
     integration: Integration,
     format: TemplateFormat,
     level: AccessLevel,
+    principal: TemplatePrincipal,
     vendor: &Vendor,
     external_id: &str,
 ) -> String {
     let emu = Emulator::get();
-    // moto matches trust principals by exact ARN (it does not expand `:root` to the account's
-    // principals), so the deploy test uses the principal-ARN form of the template.
     let template = TemplateOptions::new(integration)
-        .principal(TemplatePrincipal::PrincipalArn)
+        .principal(principal)
         .render(format)
         .unwrap();
-    let params = StackParameters::new(integration, emu.account_id(), external_id, level)
-        .with_principal_arn(&vendor.arn)
+    let mut params = StackParameters::new(integration, emu.account_id(), external_id, level)
         .with_role_name(&unique("ChicoryRole"));
+    if principal == TemplatePrincipal::PrincipalArn {
+        params = params.with_principal_arn(&vendor.arn);
+    }
     let admin = emu.admin_config().await;
     // As the quick-create link does, the stack reads the template from S3. (A large
     // TemplateBody in the form-encoded request trips moto's signature recomputation.)
@@ -135,12 +136,12 @@ async fn athena_write(conn: &chicory_aws_core::Connection) -> Result<(), Error> 
         .map_err(|e| Error::from_sdk(e, "athena:CreateWorkGroup"))
 }
 
-async fn check(integration: Integration, format: TemplateFormat) {
+async fn check(integration: Integration, format: TemplateFormat, principal: TemplatePrincipal) {
     let emu = Emulator::get();
     for level in [AccessLevel::ReadOnly, AccessLevel::ReadWrite] {
         let vendor = emu.vendor().await;
         let ext = external_id();
-        let role = deploy(integration, format, level, &vendor, &ext).await;
+        let role = deploy(integration, format, level, principal, &vendor, &ext).await;
 
         // Only the right External ID opens the role.
         let wrong = assume(&vendor, &role, &external_id(), level)
@@ -172,15 +173,38 @@ async fn check(integration: Integration, format: TemplateFormat) {
 
 #[tokio::test]
 async fn glue_template_deploys_and_gates_writes_by_access_level() {
-    check(Integration::Glue, TemplateFormat::Yaml).await;
+    // The guide's form: the vendor account root (ChicoryAccountId) is trusted.
+    check(
+        Integration::Glue,
+        TemplateFormat::Yaml,
+        TemplatePrincipal::AccountId,
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn s3_template_deploys_and_gates_writes_by_access_level() {
-    check(Integration::S3, TemplateFormat::Json).await;
+    check(
+        Integration::S3,
+        TemplateFormat::Json,
+        TemplatePrincipal::AccountId,
+    )
+    .await;
+    // Polytomic's "restrict to a role": only the named vendor principal.
+    check(
+        Integration::S3,
+        TemplateFormat::Yaml,
+        TemplatePrincipal::PrincipalArn,
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn datazone_template_deploys_and_trusts_only_the_external_id() {
-    check(Integration::DataZone, TemplateFormat::Yaml).await;
+    check(
+        Integration::DataZone,
+        TemplateFormat::Yaml,
+        TemplatePrincipal::AccountId,
+    )
+    .await;
 }
