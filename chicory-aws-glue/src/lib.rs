@@ -16,6 +16,18 @@
 //! ```
 #![warn(missing_docs)]
 
+mod athena;
+mod operators;
+pub mod records;
+mod scanners;
+
+pub use athena::{DataCatalogScanner, WorkGroupScanner};
+pub use operators::{GetDatabase, GetTable, TableRef};
+pub use scanners::{
+    glob_match, CatalogOptions, DatabaseScanner, NameFilter, PartitionScanner, TableScanner,
+    TableVersionScanner,
+};
+
 use async_trait::async_trait;
 use chicory_aws_core::{actions, Action, Connection, Error, Result, ServiceProbe};
 
