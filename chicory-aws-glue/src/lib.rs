@@ -24,11 +24,16 @@ mod scanners;
 pub use athena::{DataCatalogScanner, WorkGroupScanner};
 pub use operators::{GetDatabase, GetTable, TableRef};
 pub use scanners::{
-    glob_match, CatalogOptions, DatabaseScanner, NameFilter, PartitionScanner, TableScanner,
-    TableVersionScanner,
+    glob_match, CatalogOptions, CatalogPartitionScanner, DatabaseScanner, NameFilter,
+    PartitionScanner, TableScanner, TableVersionScanner,
 };
 
 use async_trait::async_trait;
+
+/// The AWS SDK crates this crate's records come from, for callers seeding or reading directly.
+pub use aws_sdk_athena;
+/// The AWS SDK crates this crate's records come from, for callers seeding or reading directly.
+pub use aws_sdk_glue;
 use chicory_aws_core::{actions, Action, Connection, Error, Result, ServiceProbe};
 
 /// A Glue client for `conn`, sharing its credential cache.

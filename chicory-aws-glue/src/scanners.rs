@@ -364,53 +364,124 @@ impl Scanner for PartitionScanner {
         &[actions::glue::GET_PARTITIONS]
     }
     fn scan(&self) -> BoxStream<'static, Result<ScanItem<PartitionRecord>>> {
-        let (ctx, db, table, total) = (
+        partitions(
             self.ctx.clone(),
             self.database.clone(),
             self.table.clone(),
             self.segments,
-        );
-        stream::iter(0..total)
-            .flat_map_unordered(Some(total as usize), move |n| {
-                let mut req = ctx
-                    .client
-                    .get_partitions()
-                    .set_catalog_id(ctx.options.catalog_id.clone())
-                    .database_name(&db)
-                    .table_name(&table)
-                    .exclude_column_schema(true);
-                if total > 1 {
-                    let segment = Segment::builder()
-                        .segment_number(n)
-                        .total_segments(total)
-                        .build()
-                        .expect("both fields set");
-                    req = req.segment(segment);
+        )
+    }
+}
+
+/// The partitions of `db.table`, read in `total` parallel segments.
+fn partitions(
+    ctx: Arc<Ctx>,
+    db: String,
+    table: String,
+    total: i32,
+) -> BoxStream<'static, Result<ScanItem<PartitionRecord>>> {
+    stream::iter(0..total)
+        .flat_map_unordered(Some(total as usize), move |n| {
+            let mut req = ctx
+                .client
+                .get_partitions()
+                .set_catalog_id(ctx.options.catalog_id.clone())
+                .database_name(&db)
+                .table_name(&table)
+                .exclude_column_schema(true);
+            if total > 1 {
+                let segment = Segment::builder()
+                    .segment_number(n)
+                    .total_segments(total)
+                    .build()
+                    .expect("both fields set");
+                req = req.segment(segment);
+            }
+            let (ctx, db, table) = (ctx.clone(), db.clone(), table.clone());
+            pages(req.into_paginator().send())
+                .flat_map(move |page| {
+                    let items: Vec<Result<_>> = match page {
+                        Ok(p) => p
+                            .partitions
+                            .unwrap_or_default()
+                            .iter()
+                            .map(|p| {
+                                Ok(ScanItem::Record(PartitionRecord::new(
+                                    &ctx.account_id,
+                                    &ctx.region,
+                                    &db,
+                                    &table,
+                                    p,
+                                )))
+                            })
+                            .collect(),
+                        Err(e) => vec![Err(Error::from_sdk(e, "glue:GetPartitions")
+                            .with_resource(format!("{db}.{table}")))],
+                    };
+                    stream::iter(items)
+                })
+                .boxed()
+        })
+        .boxed()
+}
+
+/// Scans the partitions of every partitioned table of the matching databases and tables,
+/// `concurrency` tables at a time, each with `segments` parallel segments.
+#[derive(Debug, Clone)]
+pub struct CatalogPartitionScanner {
+    ctx: Arc<Ctx>,
+    segments: i32,
+}
+
+impl CatalogPartitionScanner {
+    /// A scanner over `conn` with `options`, `segments` (1..=10) per table.
+    pub fn new(conn: &Connection, options: CatalogOptions, segments: i32) -> Result<Self> {
+        if !(1..=10).contains(&segments) {
+            return Err(Error::invalid("segments", "Glue allows 1 to 10 segments"));
+        }
+        Ok(CatalogPartitionScanner {
+            ctx: Ctx::new(conn, options)?,
+            segments,
+        })
+    }
+}
+
+impl Scanner for CatalogPartitionScanner {
+    type Record = PartitionRecord;
+    fn name(&self) -> &'static str {
+        "glue_partitions"
+    }
+    fn actions(&self) -> &'static [Action] {
+        &[
+            actions::glue::GET_DATABASES,
+            actions::glue::GET_TABLES,
+            actions::glue::GET_PARTITIONS,
+        ]
+    }
+    fn scan(&self) -> BoxStream<'static, Result<ScanItem<PartitionRecord>>> {
+        let ctx = self.ctx.clone();
+        let limit = ctx.options.concurrency;
+        let segments = self.segments;
+        let c2 = ctx.clone();
+        ctx.databases()
+            .flat_map_unordered(Some(limit), move |db| match db {
+                Ok(db) => {
+                    let c3 = c2.clone();
+                    let name = db.name.clone();
+                    c2.tables(db.name)
+                        .flat_map_unordered(Some(limit), move |t| match t {
+                            Ok(ScanItem::Record(t)) if !t.partition_keys().is_empty() => {
+                                partitions(c3.clone(), name.clone(), t.name, segments)
+                            }
+                            Ok(ScanItem::Record(_)) => stream::empty().boxed(),
+                            Ok(ScanItem::Skipped(s)) => {
+                                stream::once(async move { Ok(ScanItem::Skipped(s)) }).boxed()
+                            }
+                            Err(e) => stream::once(async move { Err(e) }).boxed(),
+                        })
+                        .boxed()
                 }
-                let (ctx, db, table) = (ctx.clone(), db.clone(), table.clone());
-                pages(req.into_paginator().send())
-                    .flat_map(move |page| {
-                        let items: Vec<Result<_>> = match page {
-                            Ok(p) => p
-                                .partitions
-                                .unwrap_or_default()
-                                .iter()
-                                .map(|p| {
-                                    Ok(ScanItem::Record(PartitionRecord::new(
-                                        &ctx.account_id,
-                                        &ctx.region,
-                                        &db,
-                                        &table,
-                                        p,
-                                    )))
-                                })
-                                .collect(),
-                            Err(e) => vec![Err(Error::from_sdk(e, "glue:GetPartitions")
-                                .with_resource(format!("{db}.{table}")))],
-                        };
-                        stream::iter(items)
-                    })
-                    .boxed()
+                Err(e) => stream::once(async move { Err(e) }).boxed(),
             })
             .boxed()
     }

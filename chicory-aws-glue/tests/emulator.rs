@@ -9,8 +9,8 @@ use aws_sdk_glue::types::{
 };
 use chicory_aws_core::{AccessLevel, Connection, ErrorKind, Operator, ScanItem, Scanner};
 use chicory_aws_glue::{
-    CatalogOptions, DataCatalogScanner, DatabaseScanner, GetDatabase, GetTable, PartitionScanner,
-    TableRef, TableScanner, TableVersionScanner, WorkGroupScanner,
+    CatalogOptions, CatalogPartitionScanner, DataCatalogScanner, DatabaseScanner, GetDatabase,
+    GetTable, PartitionScanner, TableRef, TableScanner, TableVersionScanner, WorkGroupScanner,
 };
 use chicory_aws_policy::permissions::{permission_policy, Integration, PolicyOptions};
 use chicory_aws_testkit::{unique, Emulator};
@@ -283,6 +283,17 @@ async fn partitions_are_read_in_segments_and_versions_listed() {
             "each partition once, segments={segments}"
         );
     }
+    let all = CatalogPartitionScanner::new(
+        &conn,
+        CatalogOptions::default().include_databases(db.clone()),
+        1,
+    )
+    .unwrap();
+    let (parts, skipped) = records(&all).await;
+    assert_eq!((parts.len(), skipped), (250, 0));
+    assert!(parts
+        .iter()
+        .all(|p| p.table == "events" && p.location.is_some()));
     let (versions, _) = records(
         &TableVersionScanner::new(&conn, CatalogOptions::default(), &db, "events").unwrap(),
     )
