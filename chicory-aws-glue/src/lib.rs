@@ -17,11 +17,13 @@
 #![warn(missing_docs)]
 
 mod athena;
+mod athena_ops;
 mod operators;
 pub mod records;
 mod scanners;
 
 pub use athena::{DataCatalogScanner, WorkGroupScanner};
+pub use athena_ops::{CreateWorkGroup, DeleteWorkGroup, WorkGroupInput, WorkGroupOutcome};
 pub use operators::{GetDatabase, GetTable, TableRef};
 pub use scanners::{
     glob_match, CatalogOptions, CatalogPartitionScanner, DatabaseScanner, NameFilter,

@@ -9,8 +9,9 @@ use aws_sdk_glue::types::{
 };
 use chicory_aws_core::{AccessLevel, Connection, ErrorKind, Operator, ScanItem, Scanner};
 use chicory_aws_glue::{
-    CatalogOptions, CatalogPartitionScanner, DataCatalogScanner, DatabaseScanner, GetDatabase,
-    GetTable, PartitionScanner, TableRef, TableScanner, TableVersionScanner, WorkGroupScanner,
+    CatalogOptions, CatalogPartitionScanner, CreateWorkGroup, DataCatalogScanner, DatabaseScanner,
+    DeleteWorkGroup, GetDatabase, GetTable, PartitionScanner, TableRef, TableScanner,
+    TableVersionScanner, WorkGroupInput, WorkGroupScanner,
 };
 use chicory_aws_policy::permissions::{permission_policy, Integration, PolicyOptions};
 use chicory_aws_testkit::{unique, Emulator};
@@ -336,4 +337,55 @@ async fn athena_workgroups_and_catalogs_are_scanned() {
                 && c.catalog_type.as_deref() == Some("GLUE")),
         "{catalogs:?}"
     );
+}
+
+fn wg_input(name: &str) -> WorkGroupInput {
+    serde_json::from_value(serde_json::json!({"name": name, "description": "etl"})).unwrap()
+}
+
+#[tokio::test]
+async fn workgroup_writes_need_read_write() {
+    let wg = unique("wg");
+    // ReadOnly connection: refused locally, before any request.
+    let ro = connect(AccessLevel::ReadOnly).await;
+    let err = CreateWorkGroup::new(&ro)
+        .call(wg_input(&wg))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::WriteNotPermitted, "{err}");
+    // A ReadWrite connection to a role holding only the ReadOnly policy: the server denies.
+    let emu = Emulator::get();
+    let policy = permission_policy(
+        Integration::Glue,
+        AccessLevel::ReadOnly,
+        &PolicyOptions::default(),
+    )
+    .unwrap()
+    .to_json_compact();
+    let (vendor, params) = emu
+        .customer(&format!("chicory-{}", unique("ro")), &[("GlueRO", &policy)])
+        .await;
+    let lying = emu
+        .connection(&vendor, params.with_access_level(AccessLevel::ReadWrite))
+        .connect()
+        .await
+        .unwrap();
+    let err = CreateWorkGroup::new(&lying)
+        .call(wg_input(&wg))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::AccessDenied, "{err}");
+    // The ReadWrite role: created, scanned, deleted.
+    let rw = connect(AccessLevel::ReadWrite).await;
+    CreateWorkGroup::new(&rw).call(wg_input(&wg)).await.unwrap();
+    let (wgs, _) = records(&WorkGroupScanner::new(&rw)).await;
+    assert!(wgs.iter().any(|w| w.name.as_deref() == Some(wg.as_str())));
+    DeleteWorkGroup::new(&rw).call(wg_input(&wg)).await.unwrap();
+    let (wgs, _) = records(&WorkGroupScanner::new(&rw)).await;
+    assert!(!wgs.iter().any(|w| w.name.as_deref() == Some(wg.as_str())));
+    let err = CreateWorkGroup::new(&rw)
+        .call(wg_input("bad name!"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.field(), Some("name"));
 }
