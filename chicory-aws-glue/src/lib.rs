@@ -24,10 +24,12 @@ mod scanners;
 
 pub use athena::{DataCatalogScanner, WorkGroupScanner};
 pub use athena_ops::{CreateWorkGroup, DeleteWorkGroup, WorkGroupInput, WorkGroupOutcome};
-pub use operators::{GetDatabase, GetTable, TableRef};
+pub use operators::{
+    GetDatabase, GetTable, SearchTables, SearchTablesInput, SearchTablesOutput, TableRef,
+};
 pub use scanners::{
     glob_match, CatalogOptions, CatalogPartitionScanner, DatabaseScanner, NameFilter,
-    PartitionScanner, TableScanner, TableVersionScanner,
+    PartitionScanner, TableScanner, TableVersionScanner, UdfScanner,
 };
 
 use async_trait::async_trait;

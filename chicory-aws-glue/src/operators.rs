@@ -4,7 +4,7 @@ use crate::glue_client;
 use crate::records::{DatabaseRecord, TableRecord};
 use async_trait::async_trait;
 use chicory_aws_core::{actions, Action, Connection, Error, Operator, Result};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// A database or table name in the input of an operator.
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
@@ -130,5 +130,84 @@ impl Operator for GetTable {
             &input.database,
             &t,
         ))
+    }
+}
+
+/// Input of `glue_search_tables`.
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SearchTablesInput {
+    /// Text to search for in table names, descriptions and parameters.
+    #[serde(default)]
+    pub search_text: Option<String>,
+    /// Page size, 1-1000 (default 100).
+    #[serde(default)]
+    pub max_results: Option<i32>,
+    /// The `next_token` of a previous page.
+    #[serde(default)]
+    pub next_token: Option<String>,
+    /// Catalog id; default: the caller's account.
+    #[serde(default)]
+    pub catalog_id: Option<String>,
+}
+
+/// One page of `glue_search_tables`.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct SearchTablesOutput {
+    /// Matching tables.
+    pub tables: Vec<TableRecord>,
+    /// Pass back to get the next page; absent on the last page.
+    pub next_token: Option<String>,
+}
+
+/// Searches the catalog's tables (`SearchTables`), one page per call (ReadOnly).
+#[derive(Debug, Clone)]
+pub struct SearchTables {
+    conn: Connection,
+}
+
+impl SearchTables {
+    /// The operator on `conn`.
+    pub fn new(conn: &Connection) -> Self {
+        SearchTables { conn: conn.clone() }
+    }
+}
+
+#[async_trait]
+impl Operator for SearchTables {
+    type Input = SearchTablesInput;
+    type Output = SearchTablesOutput;
+    const NAME: &'static str = "glue_search_tables";
+    const DESCRIPTION: &'static str =
+        "Searches Glue Data Catalog tables by text; returns one page and a next_token.";
+    const ACTIONS: &'static [Action] = &[actions::glue::SEARCH_TABLES];
+
+    fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    async fn execute(&self, input: SearchTablesInput) -> Result<SearchTablesOutput> {
+        let max = input.max_results.unwrap_or(100);
+        if !(1..=1000).contains(&max) {
+            return Err(Error::invalid("max_results", "must be between 1 and 1000"));
+        }
+        let out = glue_client(&self.conn)
+            .search_tables()
+            .set_catalog_id(input.catalog_id)
+            .set_search_text(input.search_text)
+            .set_next_token(input.next_token)
+            .max_results(max)
+            .send()
+            .await
+            .map_err(|e| Error::from_sdk(e, "glue:SearchTables"))?;
+        let (account, region) = (self.conn.account_id(), self.conn.region());
+        Ok(SearchTablesOutput {
+            tables: out
+                .table_list()
+                .iter()
+                .map(|t| TableRecord::new(account, region, t.database_name().unwrap_or(""), t))
+                .collect(),
+            next_token: out.next_token,
+        })
     }
 }

@@ -258,3 +258,25 @@ pub struct DataCatalogRecord {
     /// `GLUE`, `LAMBDA`, `HIVE`, ...
     pub catalog_type: Option<String>,
 }
+
+/// A Glue user-defined function.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[serde(tag = "kind", rename = "glue_user_defined_function")]
+pub struct UdfRecord {
+    /// Account scanned.
+    pub account_id: String,
+    /// Region scanned.
+    pub region: String,
+    /// Database name.
+    pub database: String,
+    /// Function name.
+    pub name: Option<String>,
+    /// Implementing Java class.
+    pub class_name: Option<String>,
+    /// Owner.
+    pub owner: Option<String>,
+    /// Resource URIs (JARs, files, archives).
+    pub resource_uris: Vec<String>,
+    /// Creation time.
+    pub create_time: Option<String>,
+}

@@ -1,7 +1,7 @@
 //! Glue Data Catalog scanners: databases, tables, partitions, table versions.
 
 use crate::glue_client;
-use crate::records::{DatabaseRecord, PartitionRecord, TableRecord, TableVersionRecord};
+use crate::records::{DatabaseRecord, PartitionRecord, TableRecord, TableVersionRecord, UdfRecord};
 use aws_sdk_glue::types::Segment;
 use aws_smithy_types::DateTime;
 use chicory_aws_core::{actions, pages, Action, Connection, Error, Result, ScanItem, Scanner};
@@ -559,5 +559,96 @@ impl Scanner for TableVersionScanner {
             stream::iter(items)
         })
         .boxed()
+    }
+}
+
+/// Scans the user-defined functions of every matching database.
+#[derive(Debug, Clone)]
+pub struct UdfScanner {
+    ctx: Arc<Ctx>,
+}
+
+impl UdfScanner {
+    /// A scanner over `conn` with `options` (database filter, catalog id, concurrency).
+    pub fn new(conn: &Connection, options: CatalogOptions) -> Result<Self> {
+        Ok(UdfScanner {
+            ctx: Ctx::new(conn, options)?,
+        })
+    }
+}
+
+impl Scanner for UdfScanner {
+    type Record = UdfRecord;
+    fn name(&self) -> &'static str {
+        "glue_user_defined_functions"
+    }
+    fn actions(&self) -> &'static [Action] {
+        &[
+            actions::glue::GET_DATABASES,
+            actions::glue::GET_USER_DEFINED_FUNCTIONS,
+        ]
+    }
+    fn scan(&self) -> BoxStream<'static, Result<ScanItem<UdfRecord>>> {
+        let ctx = self.ctx.clone();
+        let limit = ctx.options.concurrency;
+        let c2 = ctx.clone();
+        ctx.databases()
+            .flat_map_unordered(Some(limit), move |db| match db {
+                Ok(db) => {
+                    let c3 = c2.clone();
+                    let name = db.name;
+                    pages(
+                        c2.client
+                            .get_user_defined_functions()
+                            .set_catalog_id(c2.options.catalog_id.clone())
+                            .database_name(&name)
+                            .pattern("*")
+                            .into_paginator()
+                            .send(),
+                    )
+                    .flat_map(move |page| {
+                        let items: Vec<Result<_>> = match page {
+                            Ok(p) => p
+                                .user_defined_functions
+                                .unwrap_or_default()
+                                .iter()
+                                .map(|f| {
+                                    Ok(ScanItem::Record(UdfRecord {
+                                        account_id: c3.account_id.clone(),
+                                        region: c3.region.clone(),
+                                        database: f
+                                            .database_name
+                                            .clone()
+                                            .unwrap_or_else(|| name.clone()),
+                                        name: f.function_name.clone(),
+                                        class_name: f.class_name.clone(),
+                                        owner: f.owner_name.clone(),
+                                        resource_uris: f
+                                            .resource_uris()
+                                            .iter()
+                                            .filter_map(|r| r.uri.clone())
+                                            .collect(),
+                                        create_time: crate::records::time(f.create_time.as_ref()),
+                                    }))
+                                })
+                                .collect(),
+                            Err(e) => {
+                                let err = Error::from_sdk(e, "glue:GetUserDefinedFunctions")
+                                    .with_resource(name.clone());
+                                vec![Ok(ScanItem::Skipped(
+                                    chicory_aws_core::Skipped::from_error(
+                                        format!("glue:GetUserDefinedFunctions database={name}"),
+                                        &err,
+                                    ),
+                                ))]
+                            }
+                        };
+                        stream::iter(items)
+                    })
+                    .boxed()
+                }
+                Err(e) => stream::once(async move { Err(e) }).boxed(),
+            })
+            .boxed()
     }
 }

@@ -1,0 +1,272 @@
+//! Against a Glue fake (wiremock, JSON 1.1 shapes from the AWS Glue API model) for what moto
+//! lacks: SearchTables, user-defined functions, partition segments; pagination tokens and the
+//! error codes AccessDeniedException, EntityNotFoundException, ThrottlingException.
+
+use chicory_aws_core::{
+    AccessLevel, BaseCredentials, Connection, ConnectionParams, ErrorKind, Operator, ScanItem,
+    Scanner,
+};
+use chicory_aws_glue::{
+    CatalogOptions, PartitionScanner, SearchTables, SearchTablesInput, UdfScanner,
+};
+use chicory_aws_testkit::{FakeSts, TestClock};
+use futures::StreamExt;
+use std::time::Duration;
+use wiremock::matchers::{body_partial_json, header, method};
+use wiremock::{Mock, ResponseTemplate};
+
+const ROLE: &str = "arn:aws:iam::123456789012:role/CustomerRole";
+
+fn json(body: serde_json::Value) -> ResponseTemplate {
+    ResponseTemplate::new(200)
+        .insert_header("content-type", "application/x-amz-json-1.1")
+        .set_body_json(body)
+}
+
+fn glue_error(status: u16, code: &str, message: &str) -> ResponseTemplate {
+    ResponseTemplate::new(status)
+        .insert_header("content-type", "application/x-amz-json-1.1")
+        .insert_header("x-amzn-errortype", code)
+        .set_body_json(serde_json::json!({"__type": code, "Message": message}))
+}
+
+fn op(name: &str) -> wiremock::MockBuilder {
+    Mock::given(method("POST")).and(header("x-amz-target", format!("AWSGlue.{name}").as_str()))
+}
+
+async fn connect(sts: &FakeSts) -> Connection {
+    let params = ConnectionParams::assume_role(ROLE, "chicory-test-project")
+        .unwrap()
+        .with_access_level(AccessLevel::ReadOnly);
+    Connection::builder(params)
+        .endpoint_url(sts.uri())
+        .base_credentials(BaseCredentials::from_keys(
+            "AKIAVENDOR0000000000",
+            "vendor-secret",
+        ))
+        .retry_config(aws_smithy_types::retry::RetryConfig::standard().with_max_attempts(1))
+        .build()
+        .await
+        .unwrap()
+}
+
+async fn fake() -> FakeSts {
+    FakeSts::start(TestClock::new(), Duration::from_secs(900)).await
+}
+
+fn table(db: &str, name: &str) -> serde_json::Value {
+    serde_json::json!({
+        "Name": name, "DatabaseName": db, "TableType": "EXTERNAL_TABLE",
+        "CreateTime": 1.7e9,
+        "StorageDescriptor": {"Columns": [{"Name": "id", "Type": "bigint"}], "Location": format!("s3://lake/{name}/")},
+        "PartitionKeys": [{"Name": "dt", "Type": "string"}]
+    })
+}
+
+#[tokio::test]
+async fn search_tables_pages_with_next_token_and_maps_errors() {
+    let sts = fake().await;
+    op("SearchTables")
+        .and(body_partial_json(serde_json::json!({"NextToken": "page2"})))
+        .respond_with(json(
+            serde_json::json!({"TableList": [table("sales", "refunds")]}),
+        ))
+        .with_priority(1)
+        .mount(sts.server())
+        .await;
+    op("SearchTables")
+        .and(body_partial_json(
+            serde_json::json!({"SearchText": "sales", "MaxResults": 2}),
+        ))
+        .respond_with(json(serde_json::json!({
+            "TableList": [table("sales", "orders"), table("sales", "customers")],
+            "NextToken": "page2"
+        })))
+        .with_priority(2)
+        .mount(sts.server())
+        .await;
+    op("SearchTables")
+        .and(body_partial_json(
+            serde_json::json!({"SearchText": "secret"}),
+        ))
+        .respond_with(glue_error(400, "AccessDeniedException", "not authorized"))
+        .with_priority(1)
+        .mount(sts.server())
+        .await;
+    let conn = connect(&sts).await;
+    let search = SearchTables::new(&conn);
+    let page1 = search
+        .call(SearchTablesInput {
+            search_text: Some("sales".into()),
+            max_results: Some(2),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let names: Vec<_> = page1.tables.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["orders", "customers"]);
+    assert_eq!(page1.tables[0].database, "sales");
+    assert_eq!(page1.tables[0].partition_keys[0].name, "dt");
+    assert_eq!(page1.next_token.as_deref(), Some("page2"));
+    let page2 = search
+        .call(SearchTablesInput {
+            search_text: Some("sales".into()),
+            max_results: Some(2),
+            next_token: page1.next_token,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(page2.tables[0].name, "refunds");
+    assert_eq!(page2.next_token, None);
+
+    let err = search
+        .call(SearchTablesInput {
+            search_text: Some("secret".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::AccessDenied, "{err}");
+    assert_eq!(err.code(), Some("AccessDeniedException"));
+
+    let err = search
+        .call(SearchTablesInput {
+            max_results: Some(0),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.field(), Some("max_results"));
+}
+
+#[tokio::test]
+async fn udfs_are_scanned_across_pages_and_a_denied_database_is_skipped() {
+    let sts = fake().await;
+    op("GetDatabases")
+        .respond_with(json(serde_json::json!({"DatabaseList": [{"Name": "sales"}, {"Name": "hr"}, {"Name": "gone"}]})))
+        .mount(sts.server())
+        .await;
+    let udf = |db: &str, n: &str| {
+        serde_json::json!({
+            "FunctionName": n, "DatabaseName": db, "ClassName": format!("com.acme.{n}"),
+            "OwnerName": "etl", "OwnerType": "USER", "CreateTime": 1.7e9,
+            "ResourceUris": [{"ResourceType": "JAR", "Uri": "s3://jars/udf.jar"}]
+        })
+    };
+    op("GetUserDefinedFunctions")
+        .and(body_partial_json(
+            serde_json::json!({"DatabaseName": "sales", "NextToken": "t2"}),
+        ))
+        .respond_with(json(
+            serde_json::json!({"UserDefinedFunctions": [udf("sales", "mask")]}),
+        ))
+        .with_priority(1)
+        .mount(sts.server())
+        .await;
+    op("GetUserDefinedFunctions")
+        .and(body_partial_json(
+            serde_json::json!({"DatabaseName": "sales", "Pattern": "*"}),
+        ))
+        .respond_with(json(
+            serde_json::json!({"UserDefinedFunctions": [udf("sales", "hash")], "NextToken": "t2"}),
+        ))
+        .with_priority(2)
+        .mount(sts.server())
+        .await;
+    op("GetUserDefinedFunctions")
+        .and(body_partial_json(serde_json::json!({"DatabaseName": "hr"})))
+        .respond_with(glue_error(400, "AccessDeniedException", "no"))
+        .mount(sts.server())
+        .await;
+    op("GetUserDefinedFunctions")
+        .and(body_partial_json(
+            serde_json::json!({"DatabaseName": "gone"}),
+        ))
+        .respond_with(glue_error(
+            400,
+            "EntityNotFoundException",
+            "Database gone not found",
+        ))
+        .mount(sts.server())
+        .await;
+    let conn = connect(&sts).await;
+    let scanner = UdfScanner::new(&conn, CatalogOptions::default()).unwrap();
+    let mut names = Vec::new();
+    let mut skipped = Vec::new();
+    let mut s = scanner.scan();
+    while let Some(item) = s.next().await {
+        match item.unwrap() {
+            ScanItem::Record(r) => {
+                assert_eq!(r.resource_uris, ["s3://jars/udf.jar"]);
+                names.push(r.name.unwrap());
+            }
+            ScanItem::Skipped(k) => skipped.push((k.part, k.kind)),
+        }
+    }
+    names.sort();
+    assert_eq!(names, ["hash", "mask"]);
+    skipped.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        skipped,
+        [
+            (
+                "glue:GetUserDefinedFunctions database=gone".to_owned(),
+                ErrorKind::NotFound
+            ),
+            (
+                "glue:GetUserDefinedFunctions database=hr".to_owned(),
+                ErrorKind::AccessDenied
+            ),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn partitions_are_requested_in_segments_without_column_schema() {
+    let sts = fake().await;
+    for n in 0..4 {
+        op("GetPartitions")
+            .and(body_partial_json(serde_json::json!({
+                "DatabaseName": "sales", "TableName": "events", "ExcludeColumnSchema": true,
+                "Segment": {"SegmentNumber": n, "TotalSegments": 4}
+            })))
+            .respond_with(json(serde_json::json!({"Partitions": [
+                {"Values": [format!("s{n}-a")], "StorageDescriptor": {"Location": "s3://x/"}, "CreationTime": 1.7e9},
+                {"Values": [format!("s{n}-b")]}
+            ]})))
+            .expect(1)
+            .mount(sts.server())
+            .await;
+    }
+    let conn = connect(&sts).await;
+    let scanner =
+        PartitionScanner::new(&conn, CatalogOptions::default(), "sales", "events", 4).unwrap();
+    let mut values: Vec<String> = scanner
+        .scan()
+        .map(|i| match i.unwrap() {
+            ScanItem::Record(r) => r.values[0].clone(),
+            ScanItem::Skipped(s) => panic!("{s:?}"),
+        })
+        .collect()
+        .await;
+    values.sort();
+    assert_eq!(
+        values,
+        ["s0-a", "s0-b", "s1-a", "s1-b", "s2-a", "s2-b", "s3-a", "s3-b"]
+    );
+
+    // Throttling that outlasts the retries ends the stream with a Throttled error.
+    sts.server().reset().await;
+    op("GetPartitions")
+        .respond_with(glue_error(400, "ThrottlingException", "Rate exceeded"))
+        .mount(sts.server())
+        .await;
+    let scanner =
+        PartitionScanner::new(&conn, CatalogOptions::default(), "sales", "events", 1).unwrap();
+    let items: Vec<_> = scanner.scan().collect().await;
+    assert_eq!(items.len(), 1);
+    let err = items.into_iter().next().unwrap().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Throttled, "{err}");
+    assert_eq!(err.resource(), Some("sales.events"));
+}
