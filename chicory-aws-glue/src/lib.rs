@@ -19,6 +19,7 @@
 mod athena;
 mod athena_ops;
 mod operators;
+mod query;
 pub mod records;
 mod scanners;
 
@@ -26,6 +27,10 @@ pub use athena::{DataCatalogScanner, WorkGroupScanner};
 pub use athena_ops::{CreateWorkGroup, DeleteWorkGroup, WorkGroupInput, WorkGroupOutcome};
 pub use operators::{
     GetDatabase, GetTable, SearchTables, SearchTablesInput, SearchTablesOutput, TableRef,
+};
+pub use query::{
+    QueryExecutionRecord, QueryExecutionScanner, ResultColumn, RunAthenaQuery, RunQueryInput,
+    RunQueryOutput,
 };
 pub use scanners::{
     glob_match, CatalogOptions, CatalogPartitionScanner, DatabaseScanner, NameFilter,
