@@ -195,6 +195,9 @@ pub mod datazone {
         /// Authorizes the `Search` API: the asset and glossary/glossary-term scanners use it
         /// (DataZone has no List API for assets or glossaries).
         SEARCH = "Search", List, [Any];
+        /// Authorizes the `SearchTypes` API: the form-type scanner finds a domain's form types
+        /// with it (DataZone has no List API for form types).
+        SEARCH_TYPES = "SearchTypes", List, [Any];
         CREATE_ASSET = "CreateAsset", Write, [Any];
         /// Not an IAM action (see [`NOT_IN_SERVICE_AUTHORIZATION_REFERENCE`]);
         /// kept because the Chicory guide's policy lists it. Assets change through

@@ -11,7 +11,7 @@
 //! | `LibraryGlueCatalogRead` | ReadOnly | `glue:BatchGetPartition`, `glue:GetTableVersion(s)`, `glue:GetColumnStatisticsForTable/Partition` | partition batches, table history and column statistics; the guide promises ReadOnly scanning "accesses column statistics" but its ReadOnly policy omits them |
 //! | `LibraryAthenaMetadataRead` | ReadOnly | `athena:ListDatabases`, `athena:GetDatabase`, `athena:ListTableMetadata`, `athena:GetTableMetadata` | the Athena catalog scanner (Athena's view of Glue and federated catalogs) |
 //! | `LibraryS3VersionListing` | ReadOnly | `s3:ListBucketVersions` | S3 `ListObjectVersions` needs it; the guide promises object versions but lacks it |
-//! | `LibraryDataZoneSearch` | ReadOnly | `datazone:Search` | DataZone has no List API for assets, glossaries and glossary terms; the scanners use `Search` (the guide has only `SearchListings`) |
+//! | `LibraryDataZoneSearch` | ReadOnly | `datazone:Search`, `datazone:SearchTypes` | DataZone has no List API for assets, glossaries, glossary terms and form types; the scanners use `Search` and `SearchTypes` (the guide has only `SearchListings`) |
 //! | `LibraryDataZoneListingPublish` | ReadWrite | `datazone:CreateListingChangeSet` | the API that publishes a listing; the guide's `CreateListing`/`UpdateListing` are not IAM actions |
 //!
 //! Restricting the scope turns `*` into ARNs ([`ResourceScope::arns`]) for the actions that
@@ -403,10 +403,11 @@ const S3_LIBRARY_READ: &[StatementSpec] = &[StatementSpec {
 
 const DATAZONE_LIBRARY_READ: &[StatementSpec] = &[StatementSpec {
     sid: "LibraryDataZoneSearch",
-    actions: &[datazone::SEARCH],
+    actions: &[datazone::SEARCH, datazone::SEARCH_TYPES],
     source: Source::Library {
-        reason: "DataZone has no List API for assets, glossaries and glossary terms; the asset \
-                 and glossary scanners call Search (the guide grants only SearchListings)",
+        reason: "DataZone has no List API for assets, glossaries, glossary terms and form types; \
+                 the asset and glossary scanners call Search and the form-type scanner \
+                 SearchTypes (the guide grants only SearchListings)",
     },
 }];
 

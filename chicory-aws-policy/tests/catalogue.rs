@@ -145,6 +145,7 @@ fn the_actions_the_library_calls_are_catalogued() {
         "athena:GetTableMetadata",
         "s3:ListBucketVersions",
         "datazone:Search",
+        "datazone:SearchTypes",
         "datazone:SearchListings",
         "datazone:CreateListingChangeSet",
         "cloudtrail:LookupEvents",
