@@ -1,6 +1,11 @@
 //! Shared pieces of the example binaries: connection options and the demo account on the
 //! local emulator.
 
+// The README's code blocks compile as doctests of this crate, so the README cannot drift.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 use chicory_aws_core::{BaseCredentials, Connection, ConnectionBuilder, ConnectionParams};
 use std::path::PathBuf;
 
