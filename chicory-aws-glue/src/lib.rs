@@ -18,6 +18,7 @@
 
 mod athena;
 mod athena_ops;
+mod column_stats;
 mod operators;
 mod query;
 pub mod records;
@@ -25,6 +26,13 @@ mod scanners;
 
 pub use athena::{DataCatalogScanner, WorkGroupScanner};
 pub use athena_ops::{CreateWorkGroup, DeleteWorkGroup, WorkGroupInput, WorkGroupOutcome};
+pub use column_stats::{
+    ColumnFailure, ColumnStatisticsData, ColumnStatisticsInput, ColumnStatisticsRecord,
+    ColumnStatisticsScanner, DeleteColumnStatistics, DeleteColumnStatisticsInput,
+    DeleteColumnStatisticsOutput, GetColumnStatistics, GetColumnStatisticsInput,
+    GetColumnStatisticsOutput, UpdateColumnStatistics, UpdateColumnStatisticsInput,
+    UpdateColumnStatisticsOutput, COLUMNS_PER_REQUEST, UPDATES_PER_REQUEST,
+};
 pub use operators::{
     GetDatabase, GetTable, SearchTables, SearchTablesInput, SearchTablesOutput, TableRef,
 };

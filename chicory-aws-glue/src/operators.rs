@@ -20,7 +20,7 @@ pub struct TableRef {
     pub catalog_id: Option<String>,
 }
 
-fn check_name(field: &'static str, v: &str) -> Result<()> {
+pub(crate) fn check_name(field: &'static str, v: &str) -> Result<()> {
     if v.is_empty() || v.len() > 255 {
         return Err(Error::invalid(field, "must be 1 to 255 characters"));
     }

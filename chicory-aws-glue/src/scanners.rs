@@ -142,15 +142,15 @@ impl CatalogOptions {
 }
 
 #[derive(Debug)]
-struct Ctx {
-    client: aws_sdk_glue::Client,
-    account_id: String,
-    region: String,
-    options: CatalogOptions,
+pub(crate) struct Ctx {
+    pub(crate) client: aws_sdk_glue::Client,
+    pub(crate) account_id: String,
+    pub(crate) region: String,
+    pub(crate) options: CatalogOptions,
 }
 
 impl Ctx {
-    fn new(conn: &Connection, options: CatalogOptions) -> Result<Arc<Self>> {
+    pub(crate) fn new(conn: &Connection, options: CatalogOptions) -> Result<Arc<Self>> {
         options.validate()?;
         Ok(Arc::new(Ctx {
             client: glue_client(conn),
@@ -161,7 +161,9 @@ impl Ctx {
     }
 
     /// Databases passing the filter, lazily.
-    fn databases(self: &Arc<Self>) -> BoxStream<'static, Result<aws_sdk_glue::types::Database>> {
+    pub(crate) fn databases(
+        self: &Arc<Self>,
+    ) -> BoxStream<'static, Result<aws_sdk_glue::types::Database>> {
         let ctx = self.clone();
         pages(
             self.client
@@ -186,7 +188,7 @@ impl Ctx {
     }
 
     /// Tables of `database` passing the filter and the incremental cut-off, lazily.
-    fn tables(
+    pub(crate) fn tables(
         self: &Arc<Self>,
         database: String,
     ) -> BoxStream<'static, Result<ScanItem<aws_sdk_glue::types::Table>>> {
@@ -374,7 +376,7 @@ impl Scanner for PartitionScanner {
 }
 
 /// The partitions of `db.table`, read in `total` parallel segments.
-fn partitions(
+pub(crate) fn partitions(
     ctx: Arc<Ctx>,
     db: String,
     table: String,

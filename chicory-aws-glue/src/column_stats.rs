@@ -1,0 +1,1177 @@
+//! Glue column statistics: a scanner over tables (and optionally partitions) and the get /
+//! update / delete operators.
+
+use crate::glue_client;
+use crate::operators::check_name;
+use crate::records::time;
+use crate::scanners::{partitions, CatalogOptions, Ctx};
+use async_trait::async_trait;
+use aws_sdk_glue::types as sdk;
+use aws_smithy_types::date_time::Format;
+use aws_smithy_types::{Blob, DateTime};
+use chicory_aws_core::{
+    actions, kind_from_code, Action, Connection, Error, ErrorKind, Operator, Result, ScanItem,
+    Scanner, Skipped,
+};
+use futures::stream::{self, BoxStream, StreamExt};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// Column names per `GetColumnStatisticsFor*` request (the API's maximum).
+pub const COLUMNS_PER_REQUEST: usize = 100;
+/// Statistics per `UpdateColumnStatisticsFor*` request (the API's maximum).
+pub const UPDATES_PER_REQUEST: usize = 25;
+
+/// The statistics of one column, by column type (Glue's `ColumnStatisticsData` union).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ColumnStatisticsData {
+    /// Boolean column.
+    Boolean {
+        /// True values.
+        number_of_trues: i64,
+        /// False values.
+        number_of_falses: i64,
+        /// Nulls.
+        number_of_nulls: i64,
+    },
+    /// Date column; values are RFC 3339 instants.
+    Date {
+        /// Lowest value.
+        #[serde(default)]
+        minimum_value: Option<String>,
+        /// Highest value.
+        #[serde(default)]
+        maximum_value: Option<String>,
+        /// Nulls.
+        number_of_nulls: i64,
+        /// Distinct values.
+        number_of_distinct_values: i64,
+    },
+    /// Decimal column; values are decimal strings such as `"-12.50"` (the scale is the number
+    /// of fractional digits).
+    Decimal {
+        /// Lowest value.
+        #[serde(default)]
+        minimum_value: Option<String>,
+        /// Highest value.
+        #[serde(default)]
+        maximum_value: Option<String>,
+        /// Nulls.
+        number_of_nulls: i64,
+        /// Distinct values.
+        number_of_distinct_values: i64,
+    },
+    /// Double column.
+    Double {
+        /// Lowest value.
+        minimum_value: f64,
+        /// Highest value.
+        maximum_value: f64,
+        /// Nulls.
+        number_of_nulls: i64,
+        /// Distinct values.
+        number_of_distinct_values: i64,
+    },
+    /// Long (integer) column.
+    Long {
+        /// Lowest value.
+        minimum_value: i64,
+        /// Highest value.
+        maximum_value: i64,
+        /// Nulls.
+        number_of_nulls: i64,
+        /// Distinct values.
+        number_of_distinct_values: i64,
+    },
+    /// String column.
+    String {
+        /// Longest value.
+        maximum_length: i64,
+        /// Average length.
+        average_length: f64,
+        /// Nulls.
+        number_of_nulls: i64,
+        /// Distinct values.
+        number_of_distinct_values: i64,
+    },
+    /// Binary column.
+    Binary {
+        /// Longest value.
+        maximum_length: i64,
+        /// Average length.
+        average_length: f64,
+        /// Nulls.
+        number_of_nulls: i64,
+    },
+}
+
+/// A Glue decimal (big-endian two's-complement unscaled value and scale) as a decimal string.
+/// `None` when it does not fit 128 bits (Hive decimals have at most 38 digits, so they do).
+pub(crate) fn decimal_to_string(d: &sdk::DecimalNumber) -> Option<String> {
+    let bytes = d.unscaled_value.as_ref();
+    if bytes.is_empty() || bytes.len() > 16 {
+        return None;
+    }
+    let fill = if bytes[0] & 0x80 != 0 { 0xff } else { 0 };
+    let mut buf = [fill; 16];
+    buf[16 - bytes.len()..].copy_from_slice(bytes);
+    let v = i128::from_be_bytes(buf);
+    let scale = d.scale.max(0) as usize;
+    let digits = v.unsigned_abs().to_string();
+    let sign = if v < 0 { "-" } else { "" };
+    if scale == 0 {
+        return Some(format!("{sign}{digits}"));
+    }
+    let padded = format!("{digits:0>width$}", width = scale + 1);
+    let (int, frac) = padded.split_at(padded.len() - scale);
+    Some(format!("{sign}{int}.{frac}"))
+}
+
+/// Parses `"-12.50"` into Glue's decimal: minimal big-endian two's-complement bytes, scale 2.
+pub(crate) fn decimal_from_str(field: &'static str, s: &str) -> Result<sdk::DecimalNumber> {
+    let bad = || Error::invalid(field, "must be a decimal number such as -12.50");
+    let (neg, body) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, s),
+    };
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    if int.is_empty() || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    if int.len() + frac.len() > 38 {
+        return Err(Error::invalid(field, "at most 38 digits"));
+    }
+    let mut v: i128 = format!("{int}{frac}").parse().map_err(|_| bad())?;
+    if neg {
+        v = -v;
+    }
+    let bytes = v.to_be_bytes();
+    // Drop leading bytes that only repeat the sign.
+    let mut start = 0;
+    while start < 15 {
+        let (b, next) = (bytes[start], bytes[start + 1]);
+        if (b == 0 && next & 0x80 == 0) || (b == 0xff && next & 0x80 != 0) {
+            start += 1;
+        } else {
+            break;
+        }
+    }
+    sdk::DecimalNumber::builder()
+        .unscaled_value(Blob::new(bytes[start..].to_vec()))
+        .scale(frac.len() as i32)
+        .build()
+        .map_err(|e| Error::invalid(field, e.to_string()))
+}
+
+fn rfc3339(field: &'static str, s: &str) -> Result<DateTime> {
+    DateTime::from_str(s, Format::DateTime)
+        .map_err(|_| Error::invalid(field, "must be an RFC 3339 instant"))
+}
+
+impl ColumnStatisticsData {
+    /// The typed form of Glue's union; `None` when the union carries no member.
+    pub(crate) fn from_sdk(d: &sdk::ColumnStatisticsData) -> Option<Self> {
+        if let Some(b) = &d.boolean_column_statistics_data {
+            return Some(ColumnStatisticsData::Boolean {
+                number_of_trues: b.number_of_trues,
+                number_of_falses: b.number_of_falses,
+                number_of_nulls: b.number_of_nulls,
+            });
+        }
+        if let Some(x) = &d.date_column_statistics_data {
+            return Some(ColumnStatisticsData::Date {
+                minimum_value: time(x.minimum_value.as_ref()),
+                maximum_value: time(x.maximum_value.as_ref()),
+                number_of_nulls: x.number_of_nulls,
+                number_of_distinct_values: x.number_of_distinct_values,
+            });
+        }
+        if let Some(x) = &d.decimal_column_statistics_data {
+            return Some(ColumnStatisticsData::Decimal {
+                minimum_value: x.minimum_value.as_ref().and_then(decimal_to_string),
+                maximum_value: x.maximum_value.as_ref().and_then(decimal_to_string),
+                number_of_nulls: x.number_of_nulls,
+                number_of_distinct_values: x.number_of_distinct_values,
+            });
+        }
+        if let Some(x) = &d.double_column_statistics_data {
+            return Some(ColumnStatisticsData::Double {
+                minimum_value: x.minimum_value,
+                maximum_value: x.maximum_value,
+                number_of_nulls: x.number_of_nulls,
+                number_of_distinct_values: x.number_of_distinct_values,
+            });
+        }
+        if let Some(x) = &d.long_column_statistics_data {
+            return Some(ColumnStatisticsData::Long {
+                minimum_value: x.minimum_value,
+                maximum_value: x.maximum_value,
+                number_of_nulls: x.number_of_nulls,
+                number_of_distinct_values: x.number_of_distinct_values,
+            });
+        }
+        if let Some(x) = &d.string_column_statistics_data {
+            return Some(ColumnStatisticsData::String {
+                maximum_length: x.maximum_length,
+                average_length: x.average_length,
+                number_of_nulls: x.number_of_nulls,
+                number_of_distinct_values: x.number_of_distinct_values,
+            });
+        }
+        d.binary_column_statistics_data
+            .as_ref()
+            .map(|x| ColumnStatisticsData::Binary {
+                maximum_length: x.maximum_length,
+                average_length: x.average_length,
+                number_of_nulls: x.number_of_nulls,
+            })
+    }
+
+    fn counts(&self) -> Vec<i64> {
+        use ColumnStatisticsData::*;
+        match self {
+            Boolean {
+                number_of_trues,
+                number_of_falses,
+                number_of_nulls,
+            } => vec![*number_of_trues, *number_of_falses, *number_of_nulls],
+            Date {
+                number_of_nulls,
+                number_of_distinct_values,
+                ..
+            }
+            | Decimal {
+                number_of_nulls,
+                number_of_distinct_values,
+                ..
+            }
+            | Double {
+                number_of_nulls,
+                number_of_distinct_values,
+                ..
+            }
+            | Long {
+                number_of_nulls,
+                number_of_distinct_values,
+                ..
+            } => vec![*number_of_nulls, *number_of_distinct_values],
+            String {
+                maximum_length,
+                number_of_nulls,
+                number_of_distinct_values,
+                ..
+            } => vec![
+                *maximum_length,
+                *number_of_nulls,
+                *number_of_distinct_values,
+            ],
+            Binary {
+                maximum_length,
+                number_of_nulls,
+                ..
+            } => vec![*maximum_length, *number_of_nulls],
+        }
+    }
+
+    /// Glue's union, checked: counts non-negative, values well-formed.
+    pub(crate) fn to_sdk(&self) -> Result<sdk::ColumnStatisticsData> {
+        use sdk::ColumnStatisticsType as T;
+        use ColumnStatisticsData::*;
+        if self.counts().iter().any(|c| *c < 0) {
+            return Err(Error::invalid(
+                "statistics",
+                "counts and lengths must not be negative",
+            ));
+        }
+        let b = sdk::ColumnStatisticsData::builder();
+        let b = match self {
+            Boolean {
+                number_of_trues,
+                number_of_falses,
+                number_of_nulls,
+            } => b.r#type(T::Boolean).boolean_column_statistics_data(
+                sdk::BooleanColumnStatisticsData::builder()
+                    .number_of_trues(*number_of_trues)
+                    .number_of_falses(*number_of_falses)
+                    .number_of_nulls(*number_of_nulls)
+                    .build(),
+            ),
+            Date {
+                minimum_value,
+                maximum_value,
+                number_of_nulls,
+                number_of_distinct_values,
+            } => b.r#type(T::Date).date_column_statistics_data(
+                sdk::DateColumnStatisticsData::builder()
+                    .set_minimum_value(
+                        minimum_value
+                            .as_deref()
+                            .map(|s| rfc3339("minimum_value", s))
+                            .transpose()?,
+                    )
+                    .set_maximum_value(
+                        maximum_value
+                            .as_deref()
+                            .map(|s| rfc3339("maximum_value", s))
+                            .transpose()?,
+                    )
+                    .number_of_nulls(*number_of_nulls)
+                    .number_of_distinct_values(*number_of_distinct_values)
+                    .build(),
+            ),
+            Decimal {
+                minimum_value,
+                maximum_value,
+                number_of_nulls,
+                number_of_distinct_values,
+            } => b.r#type(T::Decimal).decimal_column_statistics_data(
+                sdk::DecimalColumnStatisticsData::builder()
+                    .set_minimum_value(
+                        minimum_value
+                            .as_deref()
+                            .map(|s| decimal_from_str("minimum_value", s))
+                            .transpose()?,
+                    )
+                    .set_maximum_value(
+                        maximum_value
+                            .as_deref()
+                            .map(|s| decimal_from_str("maximum_value", s))
+                            .transpose()?,
+                    )
+                    .number_of_nulls(*number_of_nulls)
+                    .number_of_distinct_values(*number_of_distinct_values)
+                    .build(),
+            ),
+            Double {
+                minimum_value,
+                maximum_value,
+                number_of_nulls,
+                number_of_distinct_values,
+            } => b.r#type(T::Double).double_column_statistics_data(
+                sdk::DoubleColumnStatisticsData::builder()
+                    .minimum_value(*minimum_value)
+                    .maximum_value(*maximum_value)
+                    .number_of_nulls(*number_of_nulls)
+                    .number_of_distinct_values(*number_of_distinct_values)
+                    .build(),
+            ),
+            Long {
+                minimum_value,
+                maximum_value,
+                number_of_nulls,
+                number_of_distinct_values,
+            } => b.r#type(T::Long).long_column_statistics_data(
+                sdk::LongColumnStatisticsData::builder()
+                    .minimum_value(*minimum_value)
+                    .maximum_value(*maximum_value)
+                    .number_of_nulls(*number_of_nulls)
+                    .number_of_distinct_values(*number_of_distinct_values)
+                    .build(),
+            ),
+            String {
+                maximum_length,
+                average_length,
+                number_of_nulls,
+                number_of_distinct_values,
+            } => b.r#type(T::String).string_column_statistics_data(
+                sdk::StringColumnStatisticsData::builder()
+                    .maximum_length(*maximum_length)
+                    .average_length(*average_length)
+                    .number_of_nulls(*number_of_nulls)
+                    .number_of_distinct_values(*number_of_distinct_values)
+                    .build(),
+            ),
+            Binary {
+                maximum_length,
+                average_length,
+                number_of_nulls,
+            } => b.r#type(T::Binary).binary_column_statistics_data(
+                sdk::BinaryColumnStatisticsData::builder()
+                    .maximum_length(*maximum_length)
+                    .average_length(*average_length)
+                    .number_of_nulls(*number_of_nulls)
+                    .build(),
+            ),
+        };
+        b.build()
+            .map_err(|e| Error::invalid("statistics", e.to_string()))
+    }
+}
+
+/// The statistics of one column of a table or partition.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[serde(tag = "kind", rename = "glue_column_statistics")]
+pub struct ColumnStatisticsRecord {
+    /// Account scanned.
+    pub account_id: String,
+    /// Region scanned.
+    pub region: String,
+    /// Database name.
+    pub database: String,
+    /// Table name.
+    pub table: String,
+    /// Partition values, for partition statistics.
+    pub partition_values: Option<Vec<String>>,
+    /// Column name.
+    pub column_name: String,
+    /// Column type, e.g. `bigint`.
+    pub column_type: String,
+    /// When the statistics were computed (RFC 3339).
+    pub analyzed_time: Option<String>,
+    /// The statistics; `None` if Glue sent an empty union.
+    pub statistics: Option<ColumnStatisticsData>,
+}
+
+impl ColumnStatisticsRecord {
+    fn new(
+        account_id: &str,
+        region: &str,
+        database: &str,
+        table: &str,
+        partition_values: Option<&[String]>,
+        s: &sdk::ColumnStatistics,
+    ) -> Self {
+        ColumnStatisticsRecord {
+            account_id: account_id.to_owned(),
+            region: region.to_owned(),
+            database: database.to_owned(),
+            table: table.to_owned(),
+            partition_values: partition_values.map(<[String]>::to_vec),
+            column_name: s.column_name.clone(),
+            column_type: s.column_type.clone(),
+            analyzed_time: time(Some(&s.analyzed_time)),
+            statistics: s
+                .statistics_data
+                .as_ref()
+                .and_then(ColumnStatisticsData::from_sdk),
+        }
+    }
+}
+
+/// A per-column failure Glue reported inside a successful response.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct ColumnFailure {
+    /// The column.
+    pub column_name: Option<String>,
+    /// Glue's error code, e.g. `EntityNotFoundException`.
+    pub code: Option<String>,
+    /// Glue's message.
+    pub message: Option<String>,
+}
+
+impl ColumnFailure {
+    fn from_detail(column: Option<String>, e: Option<&sdk::ErrorDetail>) -> Self {
+        ColumnFailure {
+            column_name: column,
+            code: e.and_then(|e| e.error_code.clone()),
+            message: e.and_then(|e| e.error_message.clone()),
+        }
+    }
+
+    /// Glue reports a column without statistics as `EntityNotFoundException`: no failure.
+    fn is_missing(&self) -> bool {
+        self.code.as_deref() == Some("EntityNotFoundException")
+    }
+
+    fn to_error(&self) -> Error {
+        Error::new(
+            kind_from_code(self.code.as_deref(), None),
+            format!(
+                "{}: {}",
+                self.code.as_deref().unwrap_or("error"),
+                self.message.as_deref().unwrap_or("")
+            ),
+        )
+    }
+}
+
+/// One `GetColumnStatisticsFor{Table,Partition}` request for up to 100 columns.
+async fn fetch(
+    client: &aws_sdk_glue::Client,
+    catalog_id: Option<String>,
+    database: &str,
+    table: &str,
+    partition: Option<&[String]>,
+    columns: Vec<String>,
+) -> Result<(Vec<sdk::ColumnStatistics>, Vec<ColumnFailure>)> {
+    match partition {
+        None => {
+            let out = client
+                .get_column_statistics_for_table()
+                .set_catalog_id(catalog_id)
+                .database_name(database)
+                .table_name(table)
+                .set_column_names(Some(columns))
+                .send()
+                .await
+                .map_err(|e| {
+                    Error::from_sdk(e, "glue:GetColumnStatisticsForTable")
+                        .with_resource(format!("{database}.{table}"))
+                })?;
+            let errors = out
+                .errors
+                .unwrap_or_default()
+                .into_iter()
+                .map(|e| ColumnFailure::from_detail(e.column_name, e.error.as_ref()))
+                .collect();
+            Ok((out.column_statistics_list.unwrap_or_default(), errors))
+        }
+        Some(values) => {
+            let out = client
+                .get_column_statistics_for_partition()
+                .set_catalog_id(catalog_id)
+                .database_name(database)
+                .table_name(table)
+                .set_partition_values(Some(values.to_vec()))
+                .set_column_names(Some(columns))
+                .send()
+                .await
+                .map_err(|e| {
+                    Error::from_sdk(e, "glue:GetColumnStatisticsForPartition")
+                        .with_resource(format!("{database}.{table}"))
+                })?;
+            let errors = out
+                .errors
+                .unwrap_or_default()
+                .into_iter()
+                .map(|e| ColumnFailure::from_detail(e.column_name, e.error.as_ref()))
+                .collect();
+            Ok((out.column_statistics_list.unwrap_or_default(), errors))
+        }
+    }
+}
+
+/// The statistics of `columns` of one table or partition, 100 columns per request, in order.
+fn stats_of(
+    ctx: Arc<Ctx>,
+    database: String,
+    table: String,
+    partition: Option<Vec<String>>,
+    columns: Vec<String>,
+) -> BoxStream<'static, Result<ScanItem<ColumnStatisticsRecord>>> {
+    let batches: Vec<Vec<String>> = columns
+        .chunks(COLUMNS_PER_REQUEST)
+        .map(<[String]>::to_vec)
+        .collect();
+    stream::iter(batches)
+        .then(move |batch| {
+            let (ctx, database, table, partition) = (
+                ctx.clone(),
+                database.clone(),
+                table.clone(),
+                partition.clone(),
+            );
+            async move {
+                let op = if partition.is_some() {
+                    "glue:GetColumnStatisticsForPartition"
+                } else {
+                    "glue:GetColumnStatisticsForTable"
+                };
+                let part = match &partition {
+                    Some(v) => format!("{op} table={database}.{table} partition={}", v.join("/")),
+                    None => format!("{op} table={database}.{table}"),
+                };
+                let items: Vec<Result<_>> = match fetch(
+                    &ctx.client,
+                    ctx.options.catalog_id.clone(),
+                    &database,
+                    &table,
+                    partition.as_deref(),
+                    batch,
+                )
+                .await
+                {
+                    Ok((stats, errors)) => stats
+                        .iter()
+                        .map(|s| {
+                            Ok(ScanItem::Record(ColumnStatisticsRecord::new(
+                                &ctx.account_id,
+                                &ctx.region,
+                                &database,
+                                &table,
+                                partition.as_deref(),
+                                s,
+                            )))
+                        })
+                        .chain(errors.iter().filter(|f| !f.is_missing()).map(|f| {
+                            Ok(ScanItem::Skipped(Skipped::from_error(
+                                format!(
+                                    "{part} column={}",
+                                    f.column_name.as_deref().unwrap_or("?")
+                                ),
+                                &f.to_error(),
+                            )))
+                        }))
+                        .collect(),
+                    // An optional enrichment: denied or vanished -> skipped, the scan goes on.
+                    Err(e) if matches!(e.kind(), ErrorKind::AccessDenied | ErrorKind::NotFound) => {
+                        vec![Ok(ScanItem::Skipped(Skipped::from_error(part, &e)))]
+                    }
+                    Err(e) => vec![Err(e)],
+                };
+                stream::iter(items)
+            }
+        })
+        .flatten()
+        .boxed()
+}
+
+/// Scans the column statistics of every matching table (`GetColumnStatisticsForTable`, 100
+/// columns per request) and, if asked, of every partition of partitioned tables
+/// (`GetColumnStatisticsForPartition`). Denied or vanished tables are recorded as skipped.
+#[derive(Debug, Clone)]
+pub struct ColumnStatisticsScanner {
+    ctx: Arc<Ctx>,
+    partitions: bool,
+}
+
+impl ColumnStatisticsScanner {
+    /// A scanner over `conn` with `options` (filters, catalog id, concurrency, incremental).
+    pub fn new(conn: &Connection, options: CatalogOptions) -> Result<Self> {
+        Ok(ColumnStatisticsScanner {
+            ctx: Ctx::new(conn, options)?,
+            partitions: false,
+        })
+    }
+
+    /// Also reads the statistics of every partition (one request per partition per 100
+    /// columns: costly on big tables).
+    pub fn with_partitions(mut self, yes: bool) -> Self {
+        self.partitions = yes;
+        self
+    }
+}
+
+impl Scanner for ColumnStatisticsScanner {
+    type Record = ColumnStatisticsRecord;
+    fn name(&self) -> &'static str {
+        "glue_column_statistics"
+    }
+    fn actions(&self) -> &'static [Action] {
+        if self.partitions {
+            &[
+                actions::glue::GET_DATABASES,
+                actions::glue::GET_TABLES,
+                actions::glue::GET_COLUMN_STATISTICS_FOR_TABLE,
+                actions::glue::GET_PARTITIONS,
+                actions::glue::GET_COLUMN_STATISTICS_FOR_PARTITION,
+            ]
+        } else {
+            &[
+                actions::glue::GET_DATABASES,
+                actions::glue::GET_TABLES,
+                actions::glue::GET_COLUMN_STATISTICS_FOR_TABLE,
+            ]
+        }
+    }
+    fn scan(&self) -> BoxStream<'static, Result<ScanItem<ColumnStatisticsRecord>>> {
+        let ctx = self.ctx.clone();
+        let limit = ctx.options.concurrency;
+        let with_partitions = self.partitions;
+        let c2 = ctx.clone();
+        ctx.databases()
+            .flat_map_unordered(Some(limit), move |db| match db {
+                Ok(db) => {
+                    let c3 = c2.clone();
+                    let name = db.name;
+                    c2.tables(name.clone())
+                        .flat_map_unordered(Some(limit), move |t| match t {
+                            Ok(ScanItem::Record(t)) => {
+                                let columns: Vec<String> = t
+                                    .storage_descriptor
+                                    .as_ref()
+                                    .map(|sd| sd.columns().iter().map(|c| c.name.clone()).collect())
+                                    .unwrap_or_default();
+                                if columns.is_empty() {
+                                    return stream::empty().boxed();
+                                }
+                                let table_stats = stats_of(
+                                    c3.clone(),
+                                    name.clone(),
+                                    t.name.clone(),
+                                    None,
+                                    columns.clone(),
+                                );
+                                if !with_partitions || t.partition_keys().is_empty() {
+                                    return table_stats;
+                                }
+                                let (c4, db, table) = (c3.clone(), name.clone(), t.name.clone());
+                                let part_stats =
+                                    partitions(c3.clone(), db.clone(), table.clone(), 1)
+                                        .flat_map_unordered(Some(limit), move |p| match p {
+                                            Ok(ScanItem::Record(p)) => stats_of(
+                                                c4.clone(),
+                                                db.clone(),
+                                                table.clone(),
+                                                Some(p.values),
+                                                columns.clone(),
+                                            ),
+                                            Ok(ScanItem::Skipped(s)) => {
+                                                stream::once(
+                                                    async move { Ok(ScanItem::Skipped(s)) },
+                                                )
+                                                .boxed()
+                                            }
+                                            Err(e)
+                                                if matches!(
+                                                    e.kind(),
+                                                    ErrorKind::AccessDenied | ErrorKind::NotFound
+                                                ) =>
+                                            {
+                                                let s = Skipped::from_error(
+                                                    format!(
+                                                        "glue:GetPartitions table={}",
+                                                        e.resource().unwrap_or("?")
+                                                    ),
+                                                    &e,
+                                                );
+                                                stream::once(
+                                                    async move { Ok(ScanItem::Skipped(s)) },
+                                                )
+                                                .boxed()
+                                            }
+                                            Err(e) => stream::once(async move { Err(e) }).boxed(),
+                                        });
+                                table_stats.chain(part_stats).boxed()
+                            }
+                            Ok(ScanItem::Skipped(s)) => {
+                                stream::once(async move { Ok(ScanItem::Skipped(s)) }).boxed()
+                            }
+                            Err(e) => stream::once(async move { Err(e) }).boxed(),
+                        })
+                        .boxed()
+                }
+                Err(e) => stream::once(async move { Err(e) }).boxed(),
+            })
+            .boxed()
+    }
+}
+
+fn check_target(database: &str, table: &str, partition: Option<&[String]>) -> Result<()> {
+    check_name("database", database)?;
+    check_name("table", table)?;
+    if let Some(values) = partition {
+        if values.is_empty() {
+            return Err(Error::invalid(
+                "partition_values",
+                "must name at least one value when given",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Input of `glue_get_column_statistics`.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GetColumnStatisticsInput {
+    /// Database name.
+    pub database: String,
+    /// Table name.
+    pub table: String,
+    /// Partition values; absent: the table's statistics.
+    #[serde(default)]
+    pub partition_values: Option<Vec<String>>,
+    /// Columns to read (any number; sent 100 per request).
+    pub column_names: Vec<String>,
+    /// Catalog id; default: the caller's account.
+    #[serde(default)]
+    pub catalog_id: Option<String>,
+}
+
+/// Output of `glue_get_column_statistics`.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct GetColumnStatisticsOutput {
+    /// Statistics found.
+    pub statistics: Vec<ColumnStatisticsRecord>,
+    /// Columns Glue reported errors for (incl. columns without statistics).
+    pub errors: Vec<ColumnFailure>,
+}
+
+/// Reads column statistics of a table or partition (ReadOnly).
+#[derive(Debug, Clone)]
+pub struct GetColumnStatistics {
+    conn: Connection,
+}
+
+impl GetColumnStatistics {
+    /// The operator on `conn`.
+    pub fn new(conn: &Connection) -> Self {
+        GetColumnStatistics { conn: conn.clone() }
+    }
+}
+
+#[async_trait]
+impl Operator for GetColumnStatistics {
+    type Input = GetColumnStatisticsInput;
+    type Output = GetColumnStatisticsOutput;
+    const NAME: &'static str = "glue_get_column_statistics";
+    const DESCRIPTION: &'static str =
+        "Reads the column statistics of a Glue table or of one of its partitions.";
+    const ACTIONS: &'static [Action] = &[
+        actions::glue::GET_COLUMN_STATISTICS_FOR_TABLE,
+        actions::glue::GET_COLUMN_STATISTICS_FOR_PARTITION,
+    ];
+
+    fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    async fn execute(&self, input: GetColumnStatisticsInput) -> Result<GetColumnStatisticsOutput> {
+        check_target(
+            &input.database,
+            &input.table,
+            input.partition_values.as_deref(),
+        )?;
+        if input.column_names.is_empty() {
+            return Err(Error::invalid(
+                "column_names",
+                "must name at least one column",
+            ));
+        }
+        for c in &input.column_names {
+            check_name("column_names", c)?;
+        }
+        let client = glue_client(&self.conn);
+        let mut out = GetColumnStatisticsOutput {
+            statistics: Vec::new(),
+            errors: Vec::new(),
+        };
+        for batch in input.column_names.chunks(COLUMNS_PER_REQUEST) {
+            let (stats, errors) = fetch(
+                &client,
+                input.catalog_id.clone(),
+                &input.database,
+                &input.table,
+                input.partition_values.as_deref(),
+                batch.to_vec(),
+            )
+            .await?;
+            out.statistics.extend(stats.iter().map(|s| {
+                ColumnStatisticsRecord::new(
+                    self.conn.account_id(),
+                    self.conn.region(),
+                    &input.database,
+                    &input.table,
+                    input.partition_values.as_deref(),
+                    s,
+                )
+            }));
+            out.errors.extend(errors);
+        }
+        Ok(out)
+    }
+}
+
+/// The statistics of one column to write.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnStatisticsInput {
+    /// Column name.
+    pub column_name: String,
+    /// Column type, e.g. `bigint`.
+    pub column_type: String,
+    /// When the statistics were computed (RFC 3339); default: now.
+    #[serde(default)]
+    pub analyzed_time: Option<String>,
+    /// The statistics.
+    pub statistics: ColumnStatisticsData,
+}
+
+impl ColumnStatisticsInput {
+    fn to_sdk(&self) -> Result<sdk::ColumnStatistics> {
+        check_name("column_name", &self.column_name)?;
+        if self.column_type.is_empty() || self.column_type.len() > 20_000 {
+            return Err(Error::invalid(
+                "column_type",
+                "must be 1 to 20000 characters",
+            ));
+        }
+        let analyzed = match &self.analyzed_time {
+            Some(t) => rfc3339("analyzed_time", t)?,
+            None => DateTime::from(std::time::SystemTime::now()),
+        };
+        sdk::ColumnStatistics::builder()
+            .column_name(&self.column_name)
+            .column_type(&self.column_type)
+            .analyzed_time(analyzed)
+            .statistics_data(self.statistics.to_sdk()?)
+            .build()
+            .map_err(|e| Error::invalid("statistics", e.to_string()))
+    }
+}
+
+/// Input of `glue_update_column_statistics`.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateColumnStatisticsInput {
+    /// Database name.
+    pub database: String,
+    /// Table name.
+    pub table: String,
+    /// Partition values; absent: the table's statistics.
+    #[serde(default)]
+    pub partition_values: Option<Vec<String>>,
+    /// Statistics to write (any number; sent 25 per request).
+    pub statistics: Vec<ColumnStatisticsInput>,
+    /// Catalog id; default: the caller's account.
+    #[serde(default)]
+    pub catalog_id: Option<String>,
+}
+
+/// Output of `glue_update_column_statistics`.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct UpdateColumnStatisticsOutput {
+    /// Columns written.
+    pub updated: Vec<String>,
+    /// Columns Glue refused, with its reason.
+    pub errors: Vec<ColumnFailure>,
+}
+
+/// Writes column statistics of a table or partition (ReadWrite).
+#[derive(Debug, Clone)]
+pub struct UpdateColumnStatistics {
+    conn: Connection,
+}
+
+impl UpdateColumnStatistics {
+    /// The operator on `conn`.
+    pub fn new(conn: &Connection) -> Self {
+        UpdateColumnStatistics { conn: conn.clone() }
+    }
+}
+
+#[async_trait]
+impl Operator for UpdateColumnStatistics {
+    type Input = UpdateColumnStatisticsInput;
+    type Output = UpdateColumnStatisticsOutput;
+    const NAME: &'static str = "glue_update_column_statistics";
+    const DESCRIPTION: &'static str =
+        "Creates or updates column statistics of a Glue table or of one of its partitions.";
+    const ACTIONS: &'static [Action] = &[
+        actions::glue::UPDATE_COLUMN_STATISTICS_FOR_TABLE,
+        actions::glue::UPDATE_COLUMN_STATISTICS_FOR_PARTITION,
+    ];
+
+    fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    async fn execute(
+        &self,
+        input: UpdateColumnStatisticsInput,
+    ) -> Result<UpdateColumnStatisticsOutput> {
+        check_target(
+            &input.database,
+            &input.table,
+            input.partition_values.as_deref(),
+        )?;
+        if input.statistics.is_empty() {
+            return Err(Error::invalid(
+                "statistics",
+                "must hold at least one column",
+            ));
+        }
+        let all: Vec<sdk::ColumnStatistics> = input
+            .statistics
+            .iter()
+            .map(ColumnStatisticsInput::to_sdk)
+            .collect::<Result<_>>()?;
+        let client = glue_client(&self.conn);
+        let resource = format!("{}.{}", input.database, input.table);
+        let mut out = UpdateColumnStatisticsOutput {
+            updated: Vec::new(),
+            errors: Vec::new(),
+        };
+        for batch in all.chunks(UPDATES_PER_REQUEST) {
+            let errors = match &input.partition_values {
+                None => client
+                    .update_column_statistics_for_table()
+                    .set_catalog_id(input.catalog_id.clone())
+                    .database_name(&input.database)
+                    .table_name(&input.table)
+                    .set_column_statistics_list(Some(batch.to_vec()))
+                    .send()
+                    .await
+                    .map_err(|e| {
+                        Error::from_sdk(e, "glue:UpdateColumnStatisticsForTable")
+                            .with_resource(resource.clone())
+                    })?
+                    .errors
+                    .unwrap_or_default(),
+                Some(values) => client
+                    .update_column_statistics_for_partition()
+                    .set_catalog_id(input.catalog_id.clone())
+                    .database_name(&input.database)
+                    .table_name(&input.table)
+                    .set_partition_values(Some(values.clone()))
+                    .set_column_statistics_list(Some(batch.to_vec()))
+                    .send()
+                    .await
+                    .map_err(|e| {
+                        Error::from_sdk(e, "glue:UpdateColumnStatisticsForPartition")
+                            .with_resource(resource.clone())
+                    })?
+                    .errors
+                    .unwrap_or_default(),
+            };
+            let failed: Vec<ColumnFailure> = errors
+                .iter()
+                .map(|e| {
+                    ColumnFailure::from_detail(
+                        e.column_statistics.as_ref().map(|c| c.column_name.clone()),
+                        e.error.as_ref(),
+                    )
+                })
+                .collect();
+            out.updated.extend(
+                batch
+                    .iter()
+                    .map(|c| c.column_name.clone())
+                    .filter(|n| !failed.iter().any(|f| f.column_name.as_ref() == Some(n))),
+            );
+            out.errors.extend(failed);
+        }
+        Ok(out)
+    }
+}
+
+/// Input of `glue_delete_column_statistics`.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeleteColumnStatisticsInput {
+    /// Database name.
+    pub database: String,
+    /// Table name.
+    pub table: String,
+    /// Partition values; absent: the table's statistics.
+    #[serde(default)]
+    pub partition_values: Option<Vec<String>>,
+    /// The column whose statistics are deleted.
+    pub column_name: String,
+    /// Catalog id; default: the caller's account.
+    #[serde(default)]
+    pub catalog_id: Option<String>,
+}
+
+/// Output of `glue_delete_column_statistics`.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct DeleteColumnStatisticsOutput {
+    /// `database.table`.
+    pub table: String,
+    /// Partition values, if a partition's statistics were deleted.
+    pub partition_values: Option<Vec<String>>,
+    /// The column.
+    pub column_name: String,
+}
+
+/// Deletes the statistics of one column of a table or partition (ReadWrite).
+#[derive(Debug, Clone)]
+pub struct DeleteColumnStatistics {
+    conn: Connection,
+}
+
+impl DeleteColumnStatistics {
+    /// The operator on `conn`.
+    pub fn new(conn: &Connection) -> Self {
+        DeleteColumnStatistics { conn: conn.clone() }
+    }
+}
+
+#[async_trait]
+impl Operator for DeleteColumnStatistics {
+    type Input = DeleteColumnStatisticsInput;
+    type Output = DeleteColumnStatisticsOutput;
+    const NAME: &'static str = "glue_delete_column_statistics";
+    const DESCRIPTION: &'static str =
+        "Deletes the statistics of one column of a Glue table or of one of its partitions.";
+    const ACTIONS: &'static [Action] = &[
+        actions::glue::DELETE_COLUMN_STATISTICS_FOR_TABLE,
+        actions::glue::DELETE_COLUMN_STATISTICS_FOR_PARTITION,
+    ];
+
+    fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    async fn execute(
+        &self,
+        input: DeleteColumnStatisticsInput,
+    ) -> Result<DeleteColumnStatisticsOutput> {
+        check_target(
+            &input.database,
+            &input.table,
+            input.partition_values.as_deref(),
+        )?;
+        check_name("column_name", &input.column_name)?;
+        let client = glue_client(&self.conn);
+        let resource = format!("{}.{}", input.database, input.table);
+        match &input.partition_values {
+            None => {
+                client
+                    .delete_column_statistics_for_table()
+                    .set_catalog_id(input.catalog_id.clone())
+                    .database_name(&input.database)
+                    .table_name(&input.table)
+                    .column_name(&input.column_name)
+                    .send()
+                    .await
+                    .map_err(|e| {
+                        Error::from_sdk(e, "glue:DeleteColumnStatisticsForTable")
+                            .with_resource(resource.clone())
+                    })?;
+            }
+            Some(values) => {
+                client
+                    .delete_column_statistics_for_partition()
+                    .set_catalog_id(input.catalog_id.clone())
+                    .database_name(&input.database)
+                    .table_name(&input.table)
+                    .set_partition_values(Some(values.clone()))
+                    .column_name(&input.column_name)
+                    .send()
+                    .await
+                    .map_err(|e| {
+                        Error::from_sdk(e, "glue:DeleteColumnStatisticsForPartition")
+                            .with_resource(resource.clone())
+                    })?;
+            }
+        }
+        Ok(DeleteColumnStatisticsOutput {
+            table: resource,
+            partition_values: input.partition_values,
+            column_name: input.column_name,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_round_trip_through_twos_complement() {
+        for s in [
+            "0",
+            "1",
+            "-1",
+            "127",
+            "128",
+            "-128",
+            "-129",
+            "12.50",
+            "-0.05",
+            "99999999999999999999999999999999999999",
+        ] {
+            let d = decimal_from_str("v", s).unwrap();
+            assert_eq!(decimal_to_string(&d).as_deref(), Some(s), "{s}");
+        }
+        let d = decimal_from_str("v", "-1").unwrap();
+        assert_eq!(d.unscaled_value.as_ref(), &[0xff]);
+        let d = decimal_from_str("v", "128").unwrap();
+        assert_eq!(d.unscaled_value.as_ref(), &[0x00, 0x80]);
+        assert_eq!(decimal_from_str("v", "1e5").unwrap_err().field(), Some("v"));
+        assert_eq!(decimal_from_str("v", ".5").unwrap_err().field(), Some("v"));
+    }
+}
