@@ -16,6 +16,22 @@
 //! ```
 #![warn(missing_docs)]
 
+mod operators;
+pub mod records;
+mod scanners;
+mod validate;
+
+pub use operators::*;
+pub use records::DataZoneRecord;
+pub use scanners::{
+    AssetScanner, DataSourceScanner, DataZoneOptions, DataZoneScanner, DomainScanner,
+    EnvironmentProfileScanner, EnvironmentScanner, FormTypeScanner, GlossaryScanner,
+    GlossaryTermScanner, Kind, ListingScanner, ProjectScanner,
+};
+
+/// The AWS SDK crate this crate's records come from.
+pub use aws_sdk_datazone;
+
 use async_trait::async_trait;
 use chicory_aws_core::{actions, Action, Connection, Error, Result, ServiceProbe};
 
