@@ -1,8 +1,10 @@
-//! Amazon S3 for chicory-aws.
+//! Amazon S3 for chicory-aws: bucket, object and object-version scanners, and typed operations
+//! (read and, on a ReadWrite connection, write) offered as MCP tools.
 //!
 //! ```no_run
-//! use chicory_aws_core::{Connection, ConnectionParams, ServiceProbe};
-//! use chicory_aws_s3::S3Probe;
+//! use chicory_aws_core::{Connection, ConnectionParams, ScanItem, Scanner, ServiceProbe};
+//! use chicory_aws_s3::{BucketScanner, ObjectOptions, ObjectScanner, S3Probe};
+//! use futures::StreamExt;
 //!
 //! # async fn demo() -> chicory_aws_core::Result<()> {
 //! let params = ConnectionParams::assume_role(
@@ -11,10 +13,40 @@
 //! )?;
 //! let conn = Connection::builder(params).connect().await?;
 //! S3Probe.probe(&conn).await?; // can we list buckets?
-//! # Ok(())
+//!
+//! // Every bucket with its region, versioning, tags and policy.
+//! let mut buckets = BucketScanner::new(&conn).scan();
+//! while let Some(item) = buckets.next().await {
+//!     if let ScanItem::Record(b) = item? {
+//!         println!("{} in {:?}", b.name, b.region);
+//!     }
+//! }
+//! // The objects under one prefix, fanning out over its common prefixes.
+//! let objects = ObjectScanner::new(&conn, "data-lake", ObjectOptions::default().prefix("raw/"))?;
+//! let n = objects.scan().count().await;
+//! # let _ = n; Ok(())
 //! # }
 //! ```
 #![warn(missing_docs)]
+
+mod compat;
+mod operators;
+pub mod records;
+mod scanners;
+mod transfer;
+mod validate;
+
+pub use operators::*;
+pub use scanners::{
+    BucketScanner, ListingMode, ObjectOptions, ObjectScanner, ObjectVersionScanner,
+};
+pub use transfer::{
+    get_object_stream, put_object_stream, GetObjectStream, UploadOptions, UploadOutcome,
+};
+pub use validate::{check_bucket_name, check_key, ByteRange};
+
+/// The AWS SDK crate this crate's records come from, for callers seeding or reading directly.
+pub use aws_sdk_s3;
 
 use async_trait::async_trait;
 use chicory_aws_core::{actions, Action, Connection, Error, Result, ServiceProbe};
@@ -26,6 +58,26 @@ pub fn s3_client(conn: &Connection) -> aws_sdk_s3::Client {
         .force_path_style(conn.endpoint_url().is_some())
         .build();
     aws_sdk_s3::Client::from_conf(config)
+}
+
+/// An S3 client for `conn` in `region` (for a bucket that lives there), sharing the
+/// connection's credential cache.
+pub fn s3_client_in(conn: &Connection, region: &str) -> aws_sdk_s3::Client {
+    let config = aws_sdk_s3::config::Builder::from(conn.sdk_config())
+        .region(aws_sdk_s3::config::Region::new(region.to_owned()))
+        .force_path_style(conn.endpoint_url().is_some())
+        .build();
+    aws_sdk_s3::Client::from_conf(config)
+}
+
+/// A GetBucketLocation answer as a region: none or empty means `us-east-1`, the legacy `EU`
+/// means `eu-west-1`.
+pub fn normalise_location(constraint: Option<&str>) -> String {
+    match constraint {
+        None | Some("") => "us-east-1".to_owned(),
+        Some("EU") => "eu-west-1".to_owned(),
+        Some(r) => r.to_owned(),
+    }
 }
 
 /// Read check for S3: `ListBuckets` (IAM action `s3:ListAllMyBuckets`).
@@ -48,5 +100,18 @@ impl ServiceProbe for S3Probe {
             .await
             .map_err(|e| Error::from_sdk(e, "s3:ListAllMyBuckets"))?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalise_location;
+
+    #[test]
+    fn legacy_locations_are_normalised() {
+        assert_eq!(normalise_location(None), "us-east-1");
+        assert_eq!(normalise_location(Some("")), "us-east-1");
+        assert_eq!(normalise_location(Some("EU")), "eu-west-1");
+        assert_eq!(normalise_location(Some("ap-south-1")), "ap-south-1");
     }
 }

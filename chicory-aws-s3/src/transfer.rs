@@ -1,0 +1,301 @@
+//! Streaming transfers: a GetObject body as a `ByteStream`, and uploads that switch to a
+//! multipart upload above a threshold.
+
+use crate::s3_client;
+use crate::validate::{check_bucket_name, check_key, ByteRange};
+use aws_sdk_s3::primitives::ByteStream;
+use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
+use chicory_aws_core::{actions, Connection, Error, ErrorKind, Result};
+use tokio::io::{AsyncRead, AsyncReadExt};
+
+/// S3's smallest part of a multipart upload (but the last).
+pub const MIN_PART_SIZE: usize = 5 << 20;
+/// S3's largest part.
+pub const MAX_PART_SIZE: usize = 5 << 30;
+/// S3's largest number of parts.
+pub const MAX_PARTS: i32 = 10_000;
+
+/// A GetObject answer whose body is still streaming.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct GetObjectStream {
+    /// The body; read it with `collect()`, `next()` or `into_async_read()`.
+    pub body: ByteStream,
+    /// Bytes in this answer (the range's length for a ranged read).
+    pub content_length: Option<i64>,
+    /// `bytes start-end/total` for a ranged read.
+    pub content_range: Option<String>,
+    /// Content type.
+    pub content_type: Option<String>,
+    /// Content encoding.
+    pub content_encoding: Option<String>,
+    /// ETag.
+    pub etag: Option<String>,
+    /// Version id.
+    pub version_id: Option<String>,
+    /// Last modified (RFC 3339).
+    pub last_modified: Option<String>,
+}
+
+/// Gets an object (or a byte range of it) with its body as a stream (IAM `s3:GetObject`, or
+/// `s3:GetObjectVersion` with a version id). Bad input fails before any request.
+pub async fn get_object_stream(
+    conn: &Connection,
+    bucket: &str,
+    key: &str,
+    version_id: Option<&str>,
+    range: Option<ByteRange>,
+) -> Result<GetObjectStream> {
+    let action = if version_id.is_some() {
+        actions::s3::GET_OBJECT_VERSION
+    } else {
+        actions::s3::GET_OBJECT
+    };
+    conn.ensure_allowed("s3_get_object_stream", &[action])?;
+    check_bucket_name("bucket", bucket)?;
+    check_key("key", key)?;
+    if let Some(r) = &range {
+        r.check()?;
+    }
+    let out = s3_client(conn)
+        .get_object()
+        .bucket(bucket)
+        .key(key)
+        .set_version_id(version_id.map(str::to_owned))
+        .set_range(range.map(|r| r.header()))
+        .send()
+        .await
+        .map_err(|e| {
+            Error::from_sdk(e, "s3:GetObject").with_resource(format!("s3://{bucket}/{key}"))
+        })?;
+    Ok(GetObjectStream {
+        content_length: out.content_length,
+        content_range: out.content_range,
+        content_type: out.content_type,
+        content_encoding: out.content_encoding,
+        etag: out.e_tag,
+        version_id: out.version_id,
+        last_modified: crate::records::time(out.last_modified.as_ref()),
+        body: out.body,
+    })
+}
+
+/// How [`put_object_stream`] uploads.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct UploadOptions {
+    /// Bodies longer than this go up in a multipart upload (default 8 MiB, at least 5 MiB).
+    pub multipart_threshold: usize,
+    /// Size of the parts after the first (default 8 MiB; 5 MiB to 5 GiB).
+    pub part_size: usize,
+    /// Content type.
+    pub content_type: Option<String>,
+}
+
+impl Default for UploadOptions {
+    fn default() -> Self {
+        UploadOptions {
+            multipart_threshold: 8 << 20,
+            part_size: 8 << 20,
+            content_type: None,
+        }
+    }
+}
+
+impl UploadOptions {
+    /// Sets the multipart threshold.
+    pub fn multipart_threshold(mut self, bytes: usize) -> Self {
+        self.multipart_threshold = bytes;
+        self
+    }
+    /// Sets the part size.
+    pub fn part_size(mut self, bytes: usize) -> Self {
+        self.part_size = bytes;
+        self
+    }
+    /// Sets the content type.
+    pub fn content_type(mut self, ct: impl Into<String>) -> Self {
+        self.content_type = Some(ct.into());
+        self
+    }
+
+    fn validate(&self) -> Result<()> {
+        if !(MIN_PART_SIZE..=MAX_PART_SIZE).contains(&self.multipart_threshold) {
+            return Err(Error::invalid(
+                "multipart_threshold",
+                "must be between 5 MiB and 5 GiB (the first part is this size)",
+            ));
+        }
+        if !(MIN_PART_SIZE..=MAX_PART_SIZE).contains(&self.part_size) {
+            return Err(Error::invalid(
+                "part_size",
+                "must be between 5 MiB and 5 GiB",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// What an upload did.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
+pub struct UploadOutcome {
+    /// The object's ETag.
+    pub etag: Option<String>,
+    /// The version id, on a versioned bucket.
+    pub version_id: Option<String>,
+    /// Bytes uploaded.
+    pub size: u64,
+    /// Parts of the multipart upload; 0 for a single PutObject.
+    pub parts: u32,
+}
+
+/// Reads until `buf` holds `want` bytes or the reader ends.
+async fn fill<R: AsyncRead + Unpin>(reader: &mut R, want: usize) -> Result<Vec<u8>> {
+    let mut buf = Vec::with_capacity(want.min(64 << 20));
+    (&mut *reader)
+        .take(want as u64)
+        .read_to_end(&mut buf)
+        .await
+        .map_err(|e| {
+            Error::new(ErrorKind::Service, "reading the upload body failed").with_source(e)
+        })?;
+    Ok(buf)
+}
+
+/// Uploads `body` to `s3://bucket/key` (IAM `s3:PutObject`), streaming: a body up to the
+/// threshold goes up in one PutObject, a longer one in a multipart upload whose parts are read
+/// one at a time (memory: one part). A failed multipart upload is aborted (best effort; that
+/// needs `s3:AbortMultipartUpload`, which the guide's policies do not grant, so an abandoned
+/// upload is left to the bucket's lifecycle rules).
+pub async fn put_object_stream<R: AsyncRead + Unpin + Send>(
+    conn: &Connection,
+    bucket: &str,
+    key: &str,
+    mut body: R,
+    options: &UploadOptions,
+) -> Result<UploadOutcome> {
+    conn.ensure_allowed("s3_put_object_stream", &[actions::s3::PUT_OBJECT])?;
+    check_bucket_name("bucket", bucket)?;
+    check_key("key", key)?;
+    options.validate()?;
+    let client = s3_client(conn);
+    let resource = format!("s3://{bucket}/{key}");
+    let first = fill(&mut body, options.multipart_threshold).await?;
+    let second = if first.len() == options.multipart_threshold {
+        fill(&mut body, options.part_size).await?
+    } else {
+        Vec::new()
+    };
+    if second.is_empty() {
+        let size = first.len() as u64;
+        let out = client
+            .put_object()
+            .bucket(bucket)
+            .key(key)
+            .set_content_type(options.content_type.clone())
+            .body(ByteStream::from(first))
+            .send()
+            .await
+            .map_err(|e| Error::from_sdk(e, "s3:PutObject").with_resource(resource.clone()))?;
+        return Ok(UploadOutcome {
+            etag: out.e_tag,
+            version_id: out.version_id,
+            size,
+            parts: 0,
+        });
+    }
+    let upload = client
+        .create_multipart_upload()
+        .bucket(bucket)
+        .key(key)
+        .set_content_type(options.content_type.clone())
+        .send()
+        .await
+        .map_err(|e| {
+            Error::from_sdk(e, "s3:PutObject (CreateMultipartUpload)")
+                .with_resource(resource.clone())
+        })?;
+    let upload_id = upload.upload_id.ok_or_else(|| {
+        Error::new(
+            ErrorKind::Service,
+            "CreateMultipartUpload returned no upload id",
+        )
+    })?;
+    let result = async {
+        let mut parts = Vec::new();
+        let mut size = 0u64;
+        let mut next = Some(first);
+        let mut after = Some(second);
+        let mut number = 0i32;
+        while let Some(chunk) = next.take() {
+            number += 1;
+            if number > MAX_PARTS {
+                return Err(Error::invalid(
+                    "part_size",
+                    "the body needs more than 10,000 parts; use a larger part size",
+                ));
+            }
+            size += chunk.len() as u64;
+            let out = client
+                .upload_part()
+                .bucket(bucket)
+                .key(key)
+                .upload_id(&upload_id)
+                .part_number(number)
+                .body(ByteStream::from(chunk))
+                .send()
+                .await
+                .map_err(|e| {
+                    Error::from_sdk(e, "s3:PutObject (UploadPart)").with_resource(resource.clone())
+                })?;
+            parts.push(
+                CompletedPart::builder()
+                    .part_number(number)
+                    .set_e_tag(out.e_tag)
+                    .build(),
+            );
+            next = match after.take() {
+                Some(c) => Some(c),
+                None => {
+                    let c = fill(&mut body, options.part_size).await?;
+                    (!c.is_empty()).then_some(c)
+                }
+            };
+        }
+        let n = parts.len() as u32;
+        let out = client
+            .complete_multipart_upload()
+            .bucket(bucket)
+            .key(key)
+            .upload_id(&upload_id)
+            .multipart_upload(
+                CompletedMultipartUpload::builder()
+                    .set_parts(Some(parts))
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(|e| {
+                Error::from_sdk(e, "s3:PutObject (CompleteMultipartUpload)")
+                    .with_resource(resource.clone())
+            })?;
+        Ok(UploadOutcome {
+            etag: out.e_tag,
+            version_id: out.version_id,
+            size,
+            parts: n,
+        })
+    }
+    .await;
+    if result.is_err() {
+        let _ = client
+            .abort_multipart_upload()
+            .bucket(bucket)
+            .key(key)
+            .upload_id(&upload_id)
+            .send()
+            .await;
+    }
+    result
+}
