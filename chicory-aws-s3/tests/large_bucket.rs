@@ -1,0 +1,158 @@
+//! A large bucket on the emulator: objects spread over many prefixes (`pNNN/sNN/oNNNN`). The
+//! fan-out scan and the plain scan return the same keys, the count matches what was written,
+//! and the resident memory stays flat while the fan-out stream is counted (not collected).
+//!
+//! The 10,000-object test runs by default; the 100,000-object one is `#[ignore]`d because
+//! seeding it through moto takes minutes (`cargo test -p chicory-aws-s3 --test large_bucket --
+//! --ignored`).
+
+use aws_sdk_s3::primitives::ByteStream;
+use chicory_aws_core::{AccessLevel, Connection, ScanItem, Scanner};
+use chicory_aws_policy::permissions::{permission_policy, Integration, PolicyOptions};
+use chicory_aws_s3::{ObjectOptions, ObjectScanner};
+use chicory_aws_testkit::{unique, Emulator};
+use futures::{stream, StreamExt};
+use std::collections::HashSet;
+use std::time::Instant;
+
+async fn connect() -> Connection {
+    let emu = Emulator::get();
+    let policy = permission_policy(
+        Integration::S3,
+        AccessLevel::ReadOnly,
+        &PolicyOptions::default(),
+    )
+    .unwrap()
+    .to_json_compact();
+    let (vendor, params) = emu
+        .customer(
+            &format!("chicory-{}", unique("large")),
+            &[("S3Policy", &policy)],
+        )
+        .await;
+    emu.connection(&vendor, params).connect().await.unwrap()
+}
+
+/// Resident set size in bytes (Linux).
+fn rss() -> u64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap();
+    let pages: u64 = statm.split_whitespace().nth(1).unwrap().parse().unwrap();
+    pages * 4096
+}
+
+fn key(p: usize, s: usize, o: usize) -> String {
+    format!("p{p:03}/s{s:02}/o{o:04}")
+}
+
+/// Creates a bucket holding `top * sub * per` empty objects, 64 PutObject in flight.
+async fn seed(top: usize, sub: usize, per: usize) -> String {
+    let config = aws_sdk_s3::config::Builder::from(&Emulator::get().admin_config().await)
+        .force_path_style(true)
+        .build();
+    let s3 = aws_sdk_s3::Client::from_conf(config);
+    let bucket = unique("large").to_lowercase();
+    s3.create_bucket().bucket(&bucket).send().await.unwrap();
+    let start = Instant::now();
+    stream::iter(
+        (0..top).flat_map(|p| (0..sub).flat_map(move |s| (0..per).map(move |o| key(p, s, o)))),
+    )
+    .for_each_concurrent(64, |k| {
+        let (s3, bucket) = (s3.clone(), bucket.clone());
+        async move {
+            s3.put_object()
+                .bucket(&bucket)
+                .key(&k)
+                .body(ByteStream::from_static(b""))
+                .send()
+                .await
+                .unwrap();
+        }
+    })
+    .await;
+    eprintln!(
+        "seeded {} objects in {:.1}s",
+        top * sub * per,
+        start.elapsed().as_secs_f64()
+    );
+    bucket
+}
+
+/// Counts the records of a scan, sampling RSS; returns (records, skipped, peak RSS growth).
+async fn count<S: Scanner>(s: &S) -> (usize, usize, u64) {
+    let base = rss();
+    let mut peak = base;
+    let (mut n, mut skipped) = (0, 0);
+    let mut st = s.scan();
+    while let Some(item) = st.next().await {
+        match item.unwrap() {
+            ScanItem::Record(_) => n += 1,
+            ScanItem::Skipped(_) => skipped += 1,
+        }
+        if n % 500 == 0 {
+            peak = peak.max(rss());
+        }
+    }
+    (n, skipped, peak.saturating_sub(base))
+}
+
+async fn keys(s: &ObjectScanner) -> HashSet<String> {
+    let mut out = HashSet::new();
+    let mut st = s.scan();
+    while let Some(item) = st.next().await {
+        if let ScanItem::Record(r) = item.unwrap() {
+            assert!(out.insert(r.key.clone()), "{} listed twice", r.key);
+        }
+    }
+    out
+}
+
+async fn large_bucket(top: usize, sub: usize, per: usize) {
+    let total = top * sub * per;
+    let bucket = seed(top, sub, per).await;
+    let conn = connect().await;
+
+    let fan_out =
+        ObjectScanner::new(&conn, &bucket, ObjectOptions::default().concurrency(16)).unwrap();
+    let start = Instant::now();
+    let (n, skipped, growth) = count(&fan_out).await;
+    eprintln!(
+        "fan-out counted {n} objects in {:.1}s; RSS growth {} KiB",
+        start.elapsed().as_secs_f64(),
+        growth / 1024
+    );
+    assert_eq!((n, skipped), (total, 0));
+    assert!(growth < 32 << 20, "RSS grew by {growth} bytes");
+
+    let start = Instant::now();
+    let fan_keys = keys(&fan_out).await;
+    let t_fan = start.elapsed();
+    let plain = ObjectScanner::new(&conn, &bucket, ObjectOptions::default().plain()).unwrap();
+    let start = Instant::now();
+    let plain_keys = keys(&plain).await;
+    let t_plain = start.elapsed();
+    eprintln!(
+        "key sets: fan-out {:.1}s, plain {:.1}s",
+        t_fan.as_secs_f64(),
+        t_plain.as_secs_f64()
+    );
+    assert_eq!(fan_keys.len(), total);
+    assert_eq!(plain_keys.len(), total);
+    assert!(fan_keys == plain_keys, "fan-out and plain key sets differ");
+    assert!(fan_keys.contains(&key(top - 1, sub - 1, per - 1)));
+
+    // A scoped fan-out: one top-level prefix.
+    let one = ObjectScanner::new(&conn, &bucket, ObjectOptions::default().prefix("p001/")).unwrap();
+    let (n, _, _) = count(&one).await;
+    assert_eq!(n, sub * per);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ten_thousand_objects_over_two_hundred_prefixes() {
+    large_bucket(20, 10, 50).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "seeding 100,000 objects through moto takes minutes; run with --ignored"]
+async fn hundred_thousand_objects_over_a_thousand_prefixes() {
+    large_bucket(100, 10, 100).await;
+}
