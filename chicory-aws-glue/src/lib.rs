@@ -19,6 +19,7 @@
 mod athena;
 mod athena_ops;
 mod column_stats;
+mod data_quality;
 mod operators;
 mod query;
 pub mod records;
@@ -32,6 +33,15 @@ pub use column_stats::{
     DeleteColumnStatisticsOutput, GetColumnStatistics, GetColumnStatisticsInput,
     GetColumnStatisticsOutput, UpdateColumnStatistics, UpdateColumnStatisticsInput,
     UpdateColumnStatisticsOutput, COLUMNS_PER_REQUEST, UPDATES_PER_REQUEST,
+};
+pub use data_quality::{
+    CreateDataQualityRuleset, CreateRulesetInput, DataQualityResultSummary,
+    DataQualityRulesetRecord, DataQualityRulesetScanner, DataQualityRunStatus, DataQualityTable,
+    DeleteDataQualityRuleset, GetDataQualityEvaluationRun, GetDataQualityRecommendationRun,
+    GetDataQualityRuleset, ListDataQualityResults, ListDataQualityRulesets, ListResultsInput,
+    ListResultsOutput, ListRulesetsInput, ListRulesetsOutput, RulesetName, RunId,
+    StartDataQualityEvaluationRun, StartDataQualityRecommendationRun, StartRunInput,
+    UpdateDataQualityRuleset, UpdateRulesetInput, UpdateRulesetOutput,
 };
 pub use operators::{
     GetDatabase, GetTable, SearchTables, SearchTablesInput, SearchTablesOutput, TableRef,
