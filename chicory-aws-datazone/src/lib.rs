@@ -1,4 +1,65 @@
-//! Amazon DataZone for chicory-aws.
+//! Amazon DataZone for chicory-aws: scanners over domains, projects, environments,
+//! environment profiles, data sources, assets, form types, listings, glossaries and terms, and
+//! operators (MCP tools) that search and read the catalog (ReadOnly) or change assets,
+//! listings and data sources (ReadWrite, refused locally on a ReadOnly connection).
+//!
+//! Scan every domain the role can see into JSON Lines, 8 domains / projects / reads at a time:
+//!
+//! ```no_run
+//! use chicory_aws_core::{run_scan, Connection, ConnectionParams, JsonLinesSink};
+//! use chicory_aws_datazone::{DataZoneOptions, DataZoneScanner};
+//!
+//! # async fn demo() -> chicory_aws_core::Result<()> {
+//! let params = ConnectionParams::assume_role(
+//!     "arn:aws:iam::123456789012:role/ChicoryDataZoneAccess",
+//!     "chicory-8f14e45f-ceea-467f-a0e1-7c5b2f5f1b3a",
+//! )?;
+//! let conn = Connection::builder(params).connect().await?;
+//! let scanner = DataZoneScanner::new(&conn, DataZoneOptions::default().asset_revisions(true))?;
+//! let mut sink = JsonLinesSink::new(Vec::new()); // any tokio AsyncWrite: a file, a socket...
+//! let summary = run_scan(&scanner, &mut sink, 1000, |p| eprintln!("{} records", p.records)).await?;
+//! eprintln!("{} records, {} parts skipped", summary.records, summary.skipped.len());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Operators check their input before any request and declare their IAM actions:
+//!
+//! ```no_run
+//! use chicory_aws_core::{Connection, Operator};
+//! use chicory_aws_datazone::{ListingChangeInput, PublishListing};
+//!
+//! # async fn demo(conn: Connection) -> chicory_aws_core::Result<()> {
+//! // Needs a ReadWrite connection (datazone:CreateListingChangeSet).
+//! let change = PublishListing::new(&conn)
+//!     .call(ListingChangeInput {
+//!         domain_id: "dzd_4p9n6sw4qnqp8w".into(),
+//!         asset_id: "5pmdovmxd3y5t4".into(),
+//!         asset_revision: None,
+//!     })
+//!     .await?;
+//! println!("listing {} is {}", change.listing_id, change.status);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! | Scanner / operator | API calls | IAM actions |
+//! |---|---|---|
+//! | [`DataZoneScanner`] (all kinds), [`DomainScanner`] | ListDomains | `ListDomains` |
+//! | [`ProjectScanner`], [`EnvironmentScanner`] | ListProjects, ListEnvironments | same |
+//! | [`EnvironmentProfileScanner`] | ListEnvironmentProfiles | same |
+//! | [`DataSourceScanner`] | ListDataSources + GetDataSource | same |
+//! | [`AssetScanner`] | Search(ASSET) + GetAsset (+ ListAssetRevisions) | `Search`, `GetAsset`, ... |
+//! | [`FormTypeScanner`] | SearchTypes(FORM_TYPE) | `SearchTypes` |
+//! | [`ListingScanner`] | SearchListings + GetListing | same |
+//! | [`GlossaryScanner`], [`GlossaryTermScanner`] | Search + GetGlossary / GetGlossaryTerm | same |
+//! | [`SearchCatalog`], [`SearchListings`], [`GetAsset`], [`GetListing`], [`GetGlossary`], [`GetGlossaryTerm`], [`ListAssetRevisions`] | the same-named API | same (ReadOnly) |
+//! | [`CreateAsset`], [`DeleteAsset`] | CreateAsset, DeleteAsset | same (ReadWrite) |
+//! | [`CreateAssetRevision`], [`UpdateAsset`] | (GetAsset +) CreateAssetRevision | `CreateAssetRevision` |
+//! | [`PublishListing`], [`UnpublishListing`] | CreateListingChangeSet PUBLISH / UNPUBLISH | `CreateListingChangeSet` |
+//! | [`CreateDataSource`], [`UpdateDataSource`], [`DeleteDataSource`] | same-named API (Glue sources) | same (ReadWrite) |
+//!
+//! The connection probe stays available:
 //!
 //! ```no_run
 //! use chicory_aws_core::{Connection, ConnectionParams, ServiceProbe};

@@ -63,6 +63,10 @@ struct State {
     gets: HashMap<String, Value>,
     errors: HashMap<String, (u16, &'static str)>,
     throttle: HashMap<String, usize>,
+    /// Requests whose key starts with this prefix are answered after this delay, and their
+    /// arrival times recorded.
+    slow: Option<(String, Duration)>,
+    arrivals: Vec<std::time::Instant>,
 }
 
 #[derive(Clone, Default)]
@@ -101,16 +105,33 @@ impl Respond for DataZoneFake {
     fn respond(&self, r: &Request) -> ResponseTemplate {
         let k = key(r);
         let mut s = self.0.lock().unwrap();
-        if let Some(n) = s.throttle.get_mut(&k) {
+        let delay = match &s.slow {
+            Some((prefix, d)) if k.starts_with(prefix.as_str()) => Some(*d),
+            _ => None,
+        };
+        if delay.is_some() {
+            s.arrivals.push(std::time::Instant::now());
+        }
+        let t = self.answer(&k, r, &mut s);
+        match delay {
+            Some(d) => t.set_delay(d),
+            None => t,
+        }
+    }
+}
+
+impl DataZoneFake {
+    fn answer(&self, k: &str, r: &Request, s: &mut State) -> ResponseTemplate {
+        if let Some(n) = s.throttle.get_mut(k) {
             if *n > 0 {
                 *n -= 1;
                 return error(429, "ThrottlingException");
             }
         }
-        if let Some((status, code)) = s.errors.get(&k) {
+        if let Some((status, code)) = s.errors.get(k) {
             return error(*status, code);
         }
-        if let Some(items) = s.lists.get(&k) {
+        if let Some(items) = s.lists.get(k) {
             let (max, token) = page_params(r);
             let size = max.unwrap_or(50);
             if !(1..=50).contains(&size) {
@@ -130,7 +151,7 @@ impl Respond for DataZoneFake {
             }
             return ok(body);
         }
-        if let Some(v) = s.gets.get(&k) {
+        if let Some(v) = s.gets.get(k) {
             return ok(v.clone());
         }
         error(404, "ResourceNotFoundException")
@@ -1015,4 +1036,79 @@ async fn scanner_options_are_checked() {
             Some(field)
         );
     }
+}
+
+#[tokio::test]
+async fn domains_are_paged_lazily() {
+    let (sts, fake) = setup().await;
+    fake.list(
+        "GET /v2/domains",
+        (0..20)
+            .map(|i| domain_summary(&format!("dzd_d{i}")))
+            .collect(),
+    );
+    let conn = connect(&sts, AccessLevel::ReadOnly, 1).await;
+    let scanner = DomainScanner::new(
+        &conn,
+        DataZoneOptions::default().page_size(2).concurrency(1),
+    )
+    .unwrap();
+    let first: Vec<_> = scanner.scan().take(3).collect().await;
+    assert_eq!(first.len(), 3);
+    let pages = dz_requests(&sts).await.len();
+    assert!(
+        pages <= 3,
+        "3 records need 2 pages (+1 prefetched at most), saw {pages}"
+    );
+    let all = scanner.scan().count().await;
+    assert_eq!(all, 20);
+    assert_eq!(dz_requests(&sts).await.len() - pages, 10);
+}
+
+#[tokio::test]
+async fn per_item_reads_run_with_bounded_concurrency() {
+    let (sts, fake) = setup().await;
+    fake.list("GET /v2/domains", vec![domain_summary("dzd_sales")]);
+    let base = "/v2/domains/dzd_sales";
+    let mut items = Vec::new();
+    for a in 0..24 {
+        let id = format!("ast{a}");
+        items.push(
+            json!({"assetItem": {"domainId": "dzd_sales", "identifier": id, "name": id,
+            "typeIdentifier": "t", "typeRevision": "1", "owningProjectId": "prj0"}}),
+        );
+        fake.get(
+            &format!("GET {base}/assets/{id}"),
+            asset_response(&id, &id, "1"),
+        );
+    }
+    fake.list(&format!("POST {base}/search?scope=ASSET"), items);
+    fake.0.lock().unwrap().slow = Some((format!("GET {base}/assets/"), Duration::from_millis(60)));
+    let conn = connect(&sts, AccessLevel::ReadOnly, 1).await;
+    let scanner = AssetScanner::new(&conn, DataZoneOptions::default().concurrency(4)).unwrap();
+    let start = std::time::Instant::now();
+    let n = scanner.scan().count().await;
+    let took = start.elapsed();
+    assert_eq!(n, 24);
+    // In flight at once: arrivals within less than one response delay of each other.
+    let arrivals = fake.0.lock().unwrap().arrivals.clone();
+    let max_in_flight = arrivals
+        .iter()
+        .map(|t| {
+            arrivals
+                .iter()
+                .filter(|u| *u >= t && u.duration_since(*t) < Duration::from_millis(50))
+                .count()
+        })
+        .max()
+        .unwrap();
+    assert_eq!(
+        max_in_flight, 4,
+        "at most `concurrency` GetAsset calls at once"
+    );
+    assert!(took >= Duration::from_millis(6 * 60), "{took:?}");
+    assert!(
+        took < Duration::from_millis(24 * 60),
+        "concurrent, not sequential: {took:?}"
+    );
 }

@@ -1,0 +1,144 @@
+//! Every scanner's and operator's declared actions are granted by the policy crate's DataZone
+//! policy for the level it needs; the ReadOnly policy grants no write an operator calls.
+
+use chicory_aws_core::{AccessLevel, Action, Operator, Scanner};
+use chicory_aws_datazone::*;
+use chicory_aws_policy::permissions::{permission_policy, Integration, PolicyOptions};
+
+fn policy(level: AccessLevel) -> String {
+    permission_policy(Integration::DataZone, level, &PolicyOptions::default())
+        .unwrap()
+        .to_json_compact()
+}
+
+fn granted(policy: &str, a: &Action) -> bool {
+    policy.contains(&format!("\"{}\"", a.iam_name()))
+}
+
+#[test]
+fn declared_actions_are_in_the_policy_of_their_level() {
+    let ro = policy(AccessLevel::ReadOnly);
+    let rw = policy(AccessLevel::ReadWrite);
+    let reads: &[(&str, &[Action])] = &[
+        (SearchCatalog::NAME, SearchCatalog::ACTIONS),
+        (SearchListings::NAME, SearchListings::ACTIONS),
+        (GetAsset::NAME, GetAsset::ACTIONS),
+        (GetListing::NAME, GetListing::ACTIONS),
+        (GetGlossary::NAME, GetGlossary::ACTIONS),
+        (GetGlossaryTerm::NAME, GetGlossaryTerm::ACTIONS),
+        (ListAssetRevisions::NAME, ListAssetRevisions::ACTIONS),
+    ];
+    let writes: &[(&str, &[Action])] = &[
+        (CreateAsset::NAME, CreateAsset::ACTIONS),
+        (UpdateAsset::NAME, UpdateAsset::ACTIONS),
+        (CreateAssetRevision::NAME, CreateAssetRevision::ACTIONS),
+        (DeleteAsset::NAME, DeleteAsset::ACTIONS),
+        (PublishListing::NAME, PublishListing::ACTIONS),
+        (UnpublishListing::NAME, UnpublishListing::ACTIONS),
+        (CreateDataSource::NAME, CreateDataSource::ACTIONS),
+        (UpdateDataSource::NAME, UpdateDataSource::ACTIONS),
+        (DeleteDataSource::NAME, DeleteDataSource::ACTIONS),
+    ];
+    for (name, actions) in reads {
+        assert_eq!(
+            AccessLevel::required_for(actions),
+            AccessLevel::ReadOnly,
+            "{name}"
+        );
+        for a in *actions {
+            assert!(
+                granted(&ro, a),
+                "{name}: {} not in the ReadOnly policy",
+                a.iam_name()
+            );
+        }
+    }
+    for (name, actions) in writes {
+        assert_eq!(
+            AccessLevel::required_for(actions),
+            AccessLevel::ReadWrite,
+            "{name}"
+        );
+        for a in *actions {
+            assert!(
+                granted(&rw, a),
+                "{name}: {} not in the ReadWrite policy",
+                a.iam_name()
+            );
+        }
+        assert!(
+            actions.iter().any(|a| !granted(&ro, a)),
+            "{name}: the ReadOnly policy must not grant it"
+        );
+    }
+}
+
+#[tokio::test]
+async fn scanner_actions_are_in_the_read_only_policy() {
+    let sts = chicory_aws_testkit::FakeSts::start(
+        chicory_aws_testkit::TestClock::new(),
+        std::time::Duration::from_secs(900),
+    )
+    .await;
+    let params = chicory_aws_core::ConnectionParams::assume_role(
+        "arn:aws:iam::123456789012:role/CustomerRole",
+        "chicory-test-project",
+    )
+    .unwrap();
+    let conn = chicory_aws_core::Connection::builder(params)
+        .endpoint_url(sts.uri())
+        .base_credentials(chicory_aws_core::BaseCredentials::from_keys(
+            "AKIAVENDOR0000000000",
+            "vendor-secret",
+        ))
+        .build()
+        .await
+        .unwrap();
+    let o = DataZoneOptions::default;
+    let scanners: Vec<(&str, &[Action])> = vec![
+        ("all", DataZoneScanner::new(&conn, o()).unwrap().actions()),
+        ("domains", DomainScanner::new(&conn, o()).unwrap().actions()),
+        (
+            "projects",
+            ProjectScanner::new(&conn, o()).unwrap().actions(),
+        ),
+        (
+            "envs",
+            EnvironmentScanner::new(&conn, o()).unwrap().actions(),
+        ),
+        (
+            "profiles",
+            EnvironmentProfileScanner::new(&conn, o())
+                .unwrap()
+                .actions(),
+        ),
+        (
+            "sources",
+            DataSourceScanner::new(&conn, o()).unwrap().actions(),
+        ),
+        ("assets", AssetScanner::new(&conn, o()).unwrap().actions()),
+        ("forms", FormTypeScanner::new(&conn, o()).unwrap().actions()),
+        (
+            "listings",
+            ListingScanner::new(&conn, o()).unwrap().actions(),
+        ),
+        (
+            "glossaries",
+            GlossaryScanner::new(&conn, o()).unwrap().actions(),
+        ),
+        (
+            "terms",
+            GlossaryTermScanner::new(&conn, o()).unwrap().actions(),
+        ),
+    ];
+    let ro = policy(AccessLevel::ReadOnly);
+    for (name, actions) in scanners {
+        for a in actions {
+            assert!(
+                granted(&ro, a),
+                "{name}: {} not in the ReadOnly policy",
+                a.iam_name()
+            );
+        }
+    }
+}
