@@ -1106,6 +1106,7 @@ async fn per_item_reads_run_with_bounded_concurrency() {
         max_in_flight, 4,
         "at most `concurrency` GetAsset calls at once"
     );
+    eprintln!("24 GetAsset at 60 ms, concurrency 4: {took:?}, max in flight {max_in_flight}");
     assert!(took >= Duration::from_millis(6 * 60), "{took:?}");
     assert!(
         took < Duration::from_millis(24 * 60),

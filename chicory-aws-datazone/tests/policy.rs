@@ -1,7 +1,7 @@
 //! Every scanner's and operator's declared actions are granted by the policy crate's DataZone
 //! policy for the level it needs; the ReadOnly policy grants no write an operator calls.
 
-use chicory_aws_core::{AccessLevel, Action, Operator, Scanner};
+use chicory_aws_core::{AccessLevel, Action, Operator, Scanner, Tool};
 use chicory_aws_datazone::*;
 use chicory_aws_policy::permissions::{permission_policy, Integration, PolicyOptions};
 
@@ -131,6 +131,49 @@ async fn scanner_actions_are_in_the_read_only_policy() {
             GlossaryTermScanner::new(&conn, o()).unwrap().actions(),
         ),
     ];
+    // Every operator is an MCP tool whose input schema names the domain and its required ids.
+    let tools: Vec<Box<dyn Tool>> = vec![
+        Box::new(SearchCatalog::new(&conn)),
+        Box::new(SearchListings::new(&conn)),
+        Box::new(GetAsset::new(&conn)),
+        Box::new(GetListing::new(&conn)),
+        Box::new(GetGlossary::new(&conn)),
+        Box::new(GetGlossaryTerm::new(&conn)),
+        Box::new(ListAssetRevisions::new(&conn)),
+        Box::new(CreateAsset::new(&conn)),
+        Box::new(UpdateAsset::new(&conn)),
+        Box::new(CreateAssetRevision::new(&conn)),
+        Box::new(DeleteAsset::new(&conn)),
+        Box::new(PublishListing::new(&conn)),
+        Box::new(UnpublishListing::new(&conn)),
+        Box::new(CreateDataSource::new(&conn)),
+        Box::new(UpdateDataSource::new(&conn)),
+        Box::new(DeleteDataSource::new(&conn)),
+    ];
+    let mut names = std::collections::HashSet::new();
+    for t in &tools {
+        assert!(t.name().starts_with("datazone_"), "{}", t.name());
+        assert!(names.insert(t.name()), "duplicate tool name {}", t.name());
+        let schema = t.input_schema();
+        let required: Vec<&str> = schema["required"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{}: {schema}", t.name()))
+            .iter()
+            .filter_map(|v| v.as_str())
+            .collect();
+        assert!(
+            required.contains(&"domain_id"),
+            "{}: {required:?}",
+            t.name()
+        );
+        assert!(
+            t.output_schema()["properties"].is_object()
+                || t.output_schema()["$ref"].is_string()
+                || t.output_schema()["title"].is_string(),
+            "{}",
+            t.name()
+        );
+    }
     let ro = policy(AccessLevel::ReadOnly);
     for (name, actions) in scanners {
         for a in actions {
