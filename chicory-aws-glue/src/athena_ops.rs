@@ -26,7 +26,7 @@ pub struct WorkGroupOutcome {
     pub name: String,
 }
 
-fn check_workgroup(name: &str) -> Result<()> {
+pub(crate) fn check_workgroup(name: &str) -> Result<()> {
     if name.is_empty()
         || name.len() > 128
         || !name

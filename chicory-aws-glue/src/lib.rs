@@ -17,6 +17,7 @@
 #![warn(missing_docs)]
 
 mod athena;
+mod athena_meta;
 mod athena_ops;
 mod column_stats;
 mod data_quality;
@@ -26,6 +27,11 @@ pub mod records;
 mod scanners;
 
 pub use athena::{DataCatalogScanner, WorkGroupScanner};
+pub use athena_meta::{
+    AthenaDatabaseRecord, AthenaDatabaseScanner, AthenaTableRecord, DataCatalogOutcome,
+    TableMetadataScanner, UpdateDataCatalog, UpdateDataCatalogInput, UpdateWorkGroup,
+    UpdateWorkGroupInput,
+};
 pub use athena_ops::{CreateWorkGroup, DeleteWorkGroup, WorkGroupInput, WorkGroupOutcome};
 pub use column_stats::{
     ColumnFailure, ColumnStatisticsData, ColumnStatisticsInput, ColumnStatisticsRecord,

@@ -1,0 +1,511 @@
+//! Athena's own view of the catalogs: databases (`ListDatabases`) and table metadata
+//! (`ListTableMetadata`) per data catalog; and the workgroup / data catalog update operators.
+
+use crate::athena_client;
+use crate::athena_ops::WorkGroupOutcome;
+use crate::records::{time, Column};
+use async_trait::async_trait;
+use aws_sdk_athena::types as sdk;
+use chicory_aws_core::{
+    actions, pages, Action, Connection, Error, ErrorKind, Operator, Result, ScanItem, Scanner,
+    Skipped,
+};
+use futures::stream::{self, BoxStream, StreamExt};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// A database as Athena lists it in one data catalog.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[serde(tag = "kind", rename = "athena_database")]
+pub struct AthenaDatabaseRecord {
+    /// Account scanned.
+    pub account_id: String,
+    /// Region scanned.
+    pub region: String,
+    /// Data catalog, e.g. `AwsDataCatalog`.
+    pub catalog: String,
+    /// Database name.
+    pub name: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Parameters.
+    pub parameters: HashMap<String, String>,
+}
+
+/// A table as Athena lists it (`ListTableMetadata`).
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[serde(tag = "kind", rename = "athena_table_metadata")]
+pub struct AthenaTableRecord {
+    /// Account scanned.
+    pub account_id: String,
+    /// Region scanned.
+    pub region: String,
+    /// Data catalog.
+    pub catalog: String,
+    /// Database name.
+    pub database: String,
+    /// Table name.
+    pub name: String,
+    /// Table type, e.g. `EXTERNAL_TABLE`.
+    pub table_type: Option<String>,
+    /// Columns.
+    pub columns: Vec<Column>,
+    /// Partition keys.
+    pub partition_keys: Vec<Column>,
+    /// Parameters.
+    pub parameters: HashMap<String, String>,
+    /// Creation time.
+    pub create_time: Option<String>,
+    /// Last access time.
+    pub last_access_time: Option<String>,
+}
+
+fn column(c: &sdk::Column) -> Column {
+    Column {
+        name: c.name.clone(),
+        data_type: c.r#type.clone(),
+        comment: c.comment.clone(),
+    }
+}
+
+#[derive(Debug)]
+struct AthenaCtx {
+    client: aws_sdk_athena::Client,
+    account_id: String,
+    region: String,
+    catalogs: Option<Vec<String>>,
+    concurrency: usize,
+}
+
+impl AthenaCtx {
+    fn new(
+        conn: &Connection,
+        catalogs: Option<Vec<String>>,
+        concurrency: usize,
+    ) -> Result<Arc<Self>> {
+        if !(1..=64).contains(&concurrency) {
+            return Err(Error::invalid("concurrency", "must be between 1 and 64"));
+        }
+        if let Some(c) = &catalogs {
+            if c.is_empty() || c.iter().any(|n| n.is_empty() || n.len() > 256) {
+                return Err(Error::invalid(
+                    "catalogs",
+                    "name at least one catalog, each 1-256 characters",
+                ));
+            }
+        }
+        Ok(Arc::new(AthenaCtx {
+            client: athena_client(conn),
+            account_id: conn.account_id().to_owned(),
+            region: conn.region().to_owned(),
+            catalogs,
+            concurrency,
+        }))
+    }
+
+    /// The catalogs to scan: the given ones, or every catalog `ListDataCatalogs` returns.
+    fn catalogs(&self) -> BoxStream<'static, Result<String>> {
+        if let Some(c) = &self.catalogs {
+            return stream::iter(c.clone().into_iter().map(Ok)).boxed();
+        }
+        pages(self.client.list_data_catalogs().into_paginator().send())
+            .flat_map(|page| {
+                let items: Vec<Result<String>> = match page {
+                    Ok(p) => p
+                        .data_catalogs_summary
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter_map(|c| c.catalog_name)
+                        .map(Ok)
+                        .collect(),
+                    Err(e) => vec![Err(Error::from_sdk(e, "athena:ListDataCatalogs"))],
+                };
+                stream::iter(items)
+            })
+            .boxed()
+    }
+
+    /// The databases of `catalog`; a denied or missing catalog is skipped.
+    fn databases(
+        self: &Arc<Self>,
+        catalog: String,
+    ) -> BoxStream<'static, Result<ScanItem<AthenaDatabaseRecord>>> {
+        let ctx = self.clone();
+        pages(
+            self.client
+                .list_databases()
+                .catalog_name(&catalog)
+                .into_paginator()
+                .send(),
+        )
+        .flat_map(move |page| {
+            let items: Vec<Result<_>> = match page {
+                Ok(p) => p
+                    .database_list
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|d| {
+                        Ok(ScanItem::Record(AthenaDatabaseRecord {
+                            account_id: ctx.account_id.clone(),
+                            region: ctx.region.clone(),
+                            catalog: catalog.clone(),
+                            name: d.name,
+                            description: d.description,
+                            parameters: d.parameters.unwrap_or_default(),
+                        }))
+                    })
+                    .collect(),
+                Err(e) => vec![skip_or_fail(
+                    Error::from_sdk(e, "athena:ListDatabases").with_resource(catalog.clone()),
+                    format!("athena:ListDatabases catalog={catalog}"),
+                )],
+            };
+            stream::iter(items)
+        })
+        .boxed()
+    }
+}
+
+/// Denied or missing parts (Athena says `InvalidRequestException` / `MetadataException` for an
+/// unknown catalog or database, mapped to NotFound or InvalidConfig) are skipped; the rest
+/// (throttling, service errors) is an error of the scan.
+fn skip_or_fail<R>(err: Error, part: String) -> Result<ScanItem<R>> {
+    match err.kind() {
+        ErrorKind::AccessDenied | ErrorKind::NotFound | ErrorKind::InvalidConfig => {
+            Ok(ScanItem::Skipped(Skipped::from_error(part, &err)))
+        }
+        _ => Err(err),
+    }
+}
+
+/// Scans the databases Athena lists in every data catalog (or the given ones).
+#[derive(Debug, Clone)]
+pub struct AthenaDatabaseScanner {
+    ctx: Arc<AthenaCtx>,
+}
+
+impl AthenaDatabaseScanner {
+    /// A scanner over `conn`; `catalogs`: `None` for every catalog of `ListDataCatalogs`;
+    /// `concurrency` catalogs at a time (1..=64).
+    pub fn new(
+        conn: &Connection,
+        catalogs: Option<Vec<String>>,
+        concurrency: usize,
+    ) -> Result<Self> {
+        Ok(AthenaDatabaseScanner {
+            ctx: AthenaCtx::new(conn, catalogs, concurrency)?,
+        })
+    }
+}
+
+impl Scanner for AthenaDatabaseScanner {
+    type Record = AthenaDatabaseRecord;
+    fn name(&self) -> &'static str {
+        "athena_databases"
+    }
+    fn actions(&self) -> &'static [Action] {
+        &[
+            actions::athena::LIST_DATA_CATALOGS,
+            actions::athena::LIST_DATABASES,
+        ]
+    }
+    fn scan(&self) -> BoxStream<'static, Result<ScanItem<AthenaDatabaseRecord>>> {
+        let ctx = self.ctx.clone();
+        self.ctx
+            .catalogs()
+            .flat_map_unordered(Some(ctx.concurrency), move |c| match c {
+                Ok(c) => ctx.databases(c),
+                Err(e) => stream::once(async move { Err(e) }).boxed(),
+            })
+            .boxed()
+    }
+}
+
+/// Scans Athena's table metadata (`ListTableMetadata`) of every database of every data catalog
+/// (or the given ones), `concurrency` databases at a time.
+#[derive(Debug, Clone)]
+pub struct TableMetadataScanner {
+    ctx: Arc<AthenaCtx>,
+}
+
+impl TableMetadataScanner {
+    /// A scanner over `conn`; `catalogs`: `None` for every catalog of `ListDataCatalogs`;
+    /// `concurrency` (1..=64) bounds the catalogs and the databases read at once.
+    pub fn new(
+        conn: &Connection,
+        catalogs: Option<Vec<String>>,
+        concurrency: usize,
+    ) -> Result<Self> {
+        Ok(TableMetadataScanner {
+            ctx: AthenaCtx::new(conn, catalogs, concurrency)?,
+        })
+    }
+}
+
+impl Scanner for TableMetadataScanner {
+    type Record = AthenaTableRecord;
+    fn name(&self) -> &'static str {
+        "athena_table_metadata"
+    }
+    fn actions(&self) -> &'static [Action] {
+        &[
+            actions::athena::LIST_DATA_CATALOGS,
+            actions::athena::LIST_DATABASES,
+            actions::athena::LIST_TABLE_METADATA,
+        ]
+    }
+    fn scan(&self) -> BoxStream<'static, Result<ScanItem<AthenaTableRecord>>> {
+        let ctx = self.ctx.clone();
+        let limit = ctx.concurrency;
+        let c2 = ctx.clone();
+        self.ctx
+            .catalogs()
+            .flat_map_unordered(Some(limit), move |c| match c {
+                Ok(c) => {
+                    let c3 = c2.clone();
+                    c2.databases(c)
+                        .flat_map_unordered(Some(limit), move |d| match d {
+                            Ok(ScanItem::Record(d)) => tables(c3.clone(), d.catalog, d.name),
+                            Ok(ScanItem::Skipped(s)) => {
+                                stream::once(async move { Ok(ScanItem::Skipped(s)) }).boxed()
+                            }
+                            Err(e) => stream::once(async move { Err(e) }).boxed(),
+                        })
+                        .boxed()
+                }
+                Err(e) => stream::once(async move { Err(e) }).boxed(),
+            })
+            .boxed()
+    }
+}
+
+fn tables(
+    ctx: Arc<AthenaCtx>,
+    catalog: String,
+    database: String,
+) -> BoxStream<'static, Result<ScanItem<AthenaTableRecord>>> {
+    pages(
+        ctx.client
+            .list_table_metadata()
+            .catalog_name(&catalog)
+            .database_name(&database)
+            .into_paginator()
+            .send(),
+    )
+    .flat_map(move |page| {
+        let items: Vec<Result<_>> = match page {
+            Ok(p) => p
+                .table_metadata_list
+                .unwrap_or_default()
+                .iter()
+                .map(|t| {
+                    Ok(ScanItem::Record(AthenaTableRecord {
+                        account_id: ctx.account_id.clone(),
+                        region: ctx.region.clone(),
+                        catalog: catalog.clone(),
+                        database: database.clone(),
+                        name: t.name.clone(),
+                        table_type: t.table_type.clone(),
+                        columns: t.columns().iter().map(column).collect(),
+                        partition_keys: t.partition_keys().iter().map(column).collect(),
+                        parameters: t.parameters.clone().unwrap_or_default(),
+                        create_time: time(t.create_time.as_ref()),
+                        last_access_time: time(t.last_access_time.as_ref()),
+                    }))
+                })
+                .collect(),
+            Err(e) => vec![skip_or_fail(
+                Error::from_sdk(e, "athena:ListTableMetadata")
+                    .with_resource(format!("{catalog}.{database}")),
+                format!("athena:ListTableMetadata catalog={catalog} database={database}"),
+            )],
+        };
+        stream::iter(items)
+    })
+    .boxed()
+}
+
+/// Input of `athena_update_workgroup`.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateWorkGroupInput {
+    /// Workgroup name: 1-128 characters of `A-Za-z0-9._-`.
+    pub name: String,
+    /// New description (up to 1024 characters).
+    #[serde(default)]
+    pub description: Option<String>,
+    /// `ENABLED` or `DISABLED`.
+    #[serde(default)]
+    pub state: Option<String>,
+    /// New query results location, `s3://...`.
+    #[serde(default)]
+    pub output_location: Option<String>,
+    /// Per-query scan limit in bytes (at least 10 MB).
+    #[serde(default)]
+    pub bytes_scanned_cutoff_per_query: Option<i64>,
+    /// Whether the workgroup's settings override the clients'.
+    #[serde(default)]
+    pub enforce_work_group_configuration: Option<bool>,
+}
+
+/// Updates an Athena workgroup: description, state, results location, limits (ReadWrite).
+#[derive(Debug, Clone)]
+pub struct UpdateWorkGroup {
+    conn: Connection,
+}
+
+impl UpdateWorkGroup {
+    /// The operator on `conn`.
+    pub fn new(conn: &Connection) -> Self {
+        UpdateWorkGroup { conn: conn.clone() }
+    }
+}
+
+#[async_trait]
+impl Operator for UpdateWorkGroup {
+    type Input = UpdateWorkGroupInput;
+    type Output = WorkGroupOutcome;
+    const NAME: &'static str = "athena_update_workgroup";
+    const DESCRIPTION: &'static str =
+        "Updates an Athena workgroup: description, state, results location, scan limit.";
+    const ACTIONS: &'static [Action] = &[actions::athena::UPDATE_WORK_GROUP];
+
+    fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    async fn execute(&self, input: UpdateWorkGroupInput) -> Result<WorkGroupOutcome> {
+        crate::athena_ops::check_workgroup(&input.name)?;
+        if matches!(&input.description, Some(d) if d.len() > 1024) {
+            return Err(Error::invalid("description", "at most 1024 characters"));
+        }
+        let state = match input.state.as_deref() {
+            None => None,
+            Some("ENABLED") => Some(sdk::WorkGroupState::Enabled),
+            Some("DISABLED") => Some(sdk::WorkGroupState::Disabled),
+            Some(_) => return Err(Error::invalid("state", "ENABLED or DISABLED")),
+        };
+        if matches!(&input.output_location, Some(l) if !l.starts_with("s3://")) {
+            return Err(Error::invalid("output_location", "must start with s3://"));
+        }
+        if matches!(input.bytes_scanned_cutoff_per_query, Some(b) if b < 10_000_000) {
+            return Err(Error::invalid(
+                "bytes_scanned_cutoff_per_query",
+                "at least 10000000 (10 MB)",
+            ));
+        }
+        let config = (input.output_location.is_some()
+            || input.bytes_scanned_cutoff_per_query.is_some()
+            || input.enforce_work_group_configuration.is_some())
+        .then(|| {
+            sdk::WorkGroupConfigurationUpdates::builder()
+                .set_result_configuration_updates(input.output_location.clone().map(|l| {
+                    sdk::ResultConfigurationUpdates::builder()
+                        .output_location(l)
+                        .build()
+                }))
+                .set_bytes_scanned_cutoff_per_query(input.bytes_scanned_cutoff_per_query)
+                .set_enforce_work_group_configuration(input.enforce_work_group_configuration)
+                .build()
+        });
+        if state.is_none() && config.is_none() && input.description.is_none() {
+            return Err(Error::invalid("name", "nothing to update"));
+        }
+        athena_client(&self.conn)
+            .update_work_group()
+            .work_group(&input.name)
+            .set_description(input.description)
+            .set_state(state)
+            .set_configuration_updates(config)
+            .send()
+            .await
+            .map_err(|e| {
+                Error::from_sdk(e, "athena:UpdateWorkGroup").with_resource(input.name.clone())
+            })?;
+        Ok(WorkGroupOutcome { name: input.name })
+    }
+}
+
+/// Input of `athena_update_data_catalog`.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateDataCatalogInput {
+    /// Catalog name, 1-127 characters of `A-Za-z0-9@_-`.
+    pub name: String,
+    /// `GLUE`, `LAMBDA` or `HIVE`.
+    pub catalog_type: String,
+    /// New description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// New parameters (e.g. `catalog-id` for GLUE, `function` for LAMBDA).
+    #[serde(default)]
+    pub parameters: HashMap<String, String>,
+}
+
+/// What `athena_update_data_catalog` updated.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct DataCatalogOutcome {
+    /// The catalog.
+    pub name: String,
+}
+
+/// Updates an Athena data catalog (ReadWrite).
+#[derive(Debug, Clone)]
+pub struct UpdateDataCatalog {
+    conn: Connection,
+}
+
+impl UpdateDataCatalog {
+    /// The operator on `conn`.
+    pub fn new(conn: &Connection) -> Self {
+        UpdateDataCatalog { conn: conn.clone() }
+    }
+}
+
+#[async_trait]
+impl Operator for UpdateDataCatalog {
+    type Input = UpdateDataCatalogInput;
+    type Output = DataCatalogOutcome;
+    const NAME: &'static str = "athena_update_data_catalog";
+    const DESCRIPTION: &'static str =
+        "Updates an Athena data catalog: type, description and parameters.";
+    const ACTIONS: &'static [Action] = &[actions::athena::UPDATE_DATA_CATALOG];
+
+    fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    async fn execute(&self, input: UpdateDataCatalogInput) -> Result<DataCatalogOutcome> {
+        if input.name.is_empty()
+            || input.name.len() > 127
+            || !input
+                .name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"@_-".contains(&b))
+        {
+            return Err(Error::invalid("name", "1-127 characters of A-Za-z0-9@_-"));
+        }
+        let t = match input.catalog_type.as_str() {
+            "GLUE" => sdk::DataCatalogType::Glue,
+            "LAMBDA" => sdk::DataCatalogType::Lambda,
+            "HIVE" => sdk::DataCatalogType::Hive,
+            _ => return Err(Error::invalid("catalog_type", "GLUE, LAMBDA or HIVE")),
+        };
+        if matches!(&input.description, Some(d) if d.len() > 1024) {
+            return Err(Error::invalid("description", "at most 1024 characters"));
+        }
+        athena_client(&self.conn)
+            .update_data_catalog()
+            .name(&input.name)
+            .r#type(t)
+            .set_description(input.description)
+            .set_parameters((!input.parameters.is_empty()).then_some(input.parameters))
+            .send()
+            .await
+            .map_err(|e| {
+                Error::from_sdk(e, "athena:UpdateDataCatalog").with_resource(input.name.clone())
+            })?;
+        Ok(DataCatalogOutcome { name: input.name })
+    }
+}
