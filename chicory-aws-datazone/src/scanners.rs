@@ -8,6 +8,7 @@ use aws_sdk_datazone::types::{
     InventorySearchScope, SearchInventoryResultItem, SearchResultItem, SearchTypesResultItem,
     TypesSearchScope,
 };
+use aws_smithy_async::future::pagination_stream::PaginationStream;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
@@ -18,6 +19,7 @@ use futures::future::{self, BoxFuture, FutureExt};
 use futures::stream::{self, BoxStream, StreamExt};
 use std::error::Error as StdError;
 use std::sync::Arc;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// A kind of DataZone resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -77,6 +79,9 @@ pub struct DataZoneOptions {
     pub asset_revisions: bool,
     /// Also scan AWS-managed form types (`amazon.datazone.*`), not only the domain's own.
     pub managed_form_types: bool,
+    /// At most this many DataZone requests in flight for the whole scan (1..=256), however
+    /// the fan-out across domains, projects and per-item reads multiplies.
+    pub max_requests: usize,
 }
 
 impl Default for DataZoneOptions {
@@ -88,6 +93,7 @@ impl Default for DataZoneOptions {
             page_size: None,
             asset_revisions: false,
             managed_form_types: false,
+            max_requests: 16,
         }
     }
 }
@@ -124,8 +130,17 @@ impl DataZoneOptions {
         self
     }
 
+    /// Caps the requests in flight for the whole scan.
+    pub fn max_requests(mut self, n: usize) -> Self {
+        self.max_requests = n;
+        self
+    }
+
     /// Checks the options; the error names the field.
     pub fn validate(&self) -> Result<()> {
+        if !(1..=256).contains(&self.max_requests) {
+            return Err(Error::invalid("max_requests", "must be between 1 and 256"));
+        }
         if !(1..=64).contains(&self.concurrency) {
             return Err(Error::invalid("concurrency", "must be between 1 and 64"));
         }
@@ -222,6 +237,8 @@ struct Ctx {
     client: aws_sdk_datazone::Client,
     origin: Origin,
     options: DataZoneOptions,
+    /// One permit per request in flight, held for the request only (never across a stream).
+    permits: Arc<Semaphore>,
 }
 
 type Rec = Items<DataZoneRecord>;
@@ -235,6 +252,7 @@ impl Ctx {
                 account_id: conn.account_id().to_owned(),
                 region: conn.region().to_owned(),
             },
+            permits: Arc::new(Semaphore::new(options.max_requests)),
             options,
         }))
     }
@@ -243,10 +261,29 @@ impl Ctx {
         self.options.concurrency
     }
 
+    /// A permit for one request.
+    async fn permit(&self) -> Option<OwnedSemaphorePermit> {
+        self.permits.clone().acquire_owned().await.ok()
+    }
+
+    /// [`pages`] with each page request holding a permit.
+    fn pages<T: Send + 'static>(&self, paginator: PaginationStream<T>) -> BoxStream<'static, T> {
+        stream::unfold(
+            (pages(paginator), self.permits.clone()),
+            |(mut inner, permits)| async move {
+                let permit = permits.clone().acquire_owned().await.ok();
+                let item = inner.next().await;
+                drop(permit);
+                item.map(|i| (i, (inner, permits)))
+            },
+        )
+        .boxed()
+    }
+
     /// The domains to scan, lazily. A failed `ListDomains` ends the scan with its error.
     fn domains(self: &Arc<Self>) -> Items<aws_sdk_datazone::types::DomainSummary> {
         let wanted = self.options.domains.clone();
-        let s = pages(
+        let s = self.pages(
             self.client
                 .list_domains()
                 .set_max_results(self.options.page_size)
@@ -311,7 +348,7 @@ impl Ctx {
 
     /// Projects of a domain, each followed by its environments and data sources.
     fn projects(self: &Arc<Self>, domain: String) -> Rec {
-        let s = pages(
+        let s = self.pages(
             self.client
                 .list_projects()
                 .domain_identifier(&domain)
@@ -352,7 +389,7 @@ impl Ctx {
     }
 
     fn environments(self: &Arc<Self>, domain: String, project: String) -> Rec {
-        let s = pages(
+        let s = self.pages(
             self.client
                 .list_environments()
                 .domain_identifier(&domain)
@@ -380,7 +417,7 @@ impl Ctx {
     }
 
     fn environment_profiles(self: &Arc<Self>, domain: String) -> Rec {
-        let s = pages(
+        let s = self.pages(
             self.client
                 .list_environment_profiles()
                 .domain_identifier(&domain)
@@ -407,7 +444,7 @@ impl Ctx {
     }
 
     fn data_sources(self: &Arc<Self>, domain: String, project: String) -> Rec {
-        let s = pages(
+        let s = self.pages(
             self.client
                 .list_data_sources()
                 .domain_identifier(&domain)
@@ -428,6 +465,7 @@ impl Ctx {
             let ctx = ctx.clone();
             async move {
                 let (domain, id) = (summary.domain_id.clone(), summary.data_source_id.clone());
+                let permit = ctx.permit().await;
                 let r = ctx
                     .client
                     .get_data_source()
@@ -440,6 +478,7 @@ impl Ctx {
                             .with_resource(format!("{domain}/{id}"))
                     })
                     .map(|out| {
+                        drop(permit);
                         let mut r = DataSourceRecord::from_get(&ctx.origin, &out);
                         r.last_run_asset_count = out.last_run_asset_count;
                         DataZoneRecord::DataSource(r)
@@ -455,7 +494,7 @@ impl Ctx {
 
     /// Ids found by `Search` in one scope.
     fn search_ids(self: &Arc<Self>, domain: &str, scope: InventorySearchScope) -> Items<String> {
-        let s = pages(
+        let s = self.pages(
             self.client
                 .search()
                 .domain_identifier(domain)
@@ -500,6 +539,7 @@ impl Ctx {
     }
 
     async fn asset(&self, domain: &str, id: &str) -> Result<AssetRecord> {
+        let permit = self.permit().await;
         let out = self
             .client
             .get_asset()
@@ -510,10 +550,11 @@ impl Ctx {
             .map_err(|e| {
                 Error::from_sdk(e, "datazone:GetAsset").with_resource(format!("{domain}/{id}"))
             })?;
+        drop(permit);
         let mut r = AssetRecord::from_get(&self.origin, &out);
         if self.options.asset_revisions {
             let mut revs = Vec::new();
-            let mut p = pages(
+            let mut p = self.pages(
                 self.client
                     .list_asset_revisions()
                     .domain_identifier(domain)
@@ -542,7 +583,7 @@ impl Ctx {
         let ctx = self.clone();
         stream::iter(managed)
             .flat_map(move |m| {
-                let s = pages(
+                let s = ctx.pages(
                     ctx.client
                         .search_types()
                         .domain_identifier(&domain)
@@ -581,7 +622,7 @@ impl Ctx {
     }
 
     fn listings(self: &Arc<Self>, domain: String) -> Rec {
-        let s = pages(
+        let s = self.pages(
             self.client
                 .search_listings()
                 .domain_identifier(&domain)
@@ -611,6 +652,7 @@ impl Ctx {
             let ctx = ctx.clone();
             let domain = domain.clone();
             async move {
+                let permit = ctx.permit().await;
                 let r = ctx
                     .client
                     .get_listing()
@@ -623,6 +665,7 @@ impl Ctx {
                             .with_resource(format!("{domain}/{id}"))
                     })
                     .map(|l| DataZoneRecord::Listing(ListingRecord::new(&ctx.origin, &l)));
+                drop(permit);
                 skip_on_error(
                     r,
                     format!("datazone:GetListing domain={domain} listing={id}"),
@@ -640,6 +683,7 @@ impl Ctx {
             let ctx = ctx.clone();
             let domain = domain.clone();
             async move {
+                let _permit = ctx.permit().await;
                 if terms {
                     let r = ctx
                         .client

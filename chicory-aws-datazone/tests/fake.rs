@@ -1113,3 +1113,45 @@ async fn per_item_reads_run_with_bounded_concurrency() {
         "concurrent, not sequential: {took:?}"
     );
 }
+
+#[tokio::test]
+async fn max_requests_caps_requests_in_flight_across_all_levels() {
+    let (sts, fake) = setup().await;
+    fake.list("GET /v2/domains", vec![domain_summary("dzd_sales")]);
+    fake.seed_domain("dzd_sales");
+    fake.0.lock().unwrap().slow = Some((String::new(), Duration::from_millis(40)));
+    let conn = connect(&sts, AccessLevel::ReadOnly, 1).await;
+    let options = DataZoneOptions::default()
+        .concurrency(8)
+        .max_requests(3)
+        .page_size(2);
+    let n = DataZoneScanner::new(&conn, options)
+        .unwrap()
+        .scan()
+        .map(|i| assert!(matches!(i.unwrap(), ScanItem::Record(_))))
+        .count()
+        .await;
+    assert_eq!(n, 44);
+    let arrivals = fake.0.lock().unwrap().arrivals.clone();
+    let max_in_flight = arrivals
+        .iter()
+        .map(|t| {
+            arrivals
+                .iter()
+                .filter(|u| *u >= t && u.duration_since(*t) < Duration::from_millis(30))
+                .count()
+        })
+        .max()
+        .unwrap();
+    eprintln!(
+        "{} requests at 40 ms, max_requests 3: max in flight {max_in_flight}",
+        arrivals.len()
+    );
+    assert_eq!(max_in_flight, 3);
+    assert_eq!(
+        DataZoneScanner::new(&conn, DataZoneOptions::default().max_requests(0))
+            .unwrap_err()
+            .field(),
+        Some("max_requests")
+    );
+}
