@@ -1,8 +1,41 @@
 //! AWS Glue Data Catalog and Amazon Athena for chicory-aws.
 //!
+//! Scanners (lazy streams of typed serde records; bounded concurrency; denied or vanished
+//! parts come out as [`ScanItem::Skipped`](chicory_aws_core::ScanItem) and the scan goes on):
+//!
+//! | Scanner | Reads |
+//! |---|---|
+//! | [`DatabaseScanner`] | Glue databases (`GetDatabases`) |
+//! | [`TableScanner`] | tables of every matching database, filters, incremental mode |
+//! | [`PartitionScanner`], [`CatalogPartitionScanner`] | partitions, in up to 10 parallel segments |
+//! | [`TableVersionScanner`] | versions of one table |
+//! | [`UdfScanner`] | user-defined functions |
+//! | [`ColumnStatisticsScanner`] | column statistics of tables (100 columns a request), optionally of partitions |
+//! | [`DataQualityRulesetScanner`] | Data Quality rulesets |
+//! | [`WorkGroupScanner`], [`DataCatalogScanner`] | Athena workgroups and data catalogs |
+//! | [`AthenaDatabaseScanner`], [`TableMetadataScanner`] | Athena's databases and table metadata per catalog |
+//! | [`QueryExecutionScanner`] | Athena query history (`BatchGetQueryExecution` by 50) |
+//!
+//! Operators (typed input/output, declared IAM actions; write operators are refused on a
+//! ReadOnly connection before any request):
+//!
+//! - ReadOnly: [`GetDatabase`], [`GetTable`], [`SearchTables`], [`GetColumnStatistics`],
+//!   [`GetDataQualityRuleset`], [`ListDataQualityRulesets`],
+//!   [`GetDataQualityRecommendationRun`], [`GetDataQualityEvaluationRun`],
+//!   [`ListDataQualityResults`].
+//! - ReadWrite: [`RunAthenaQuery`], [`CreateWorkGroup`], [`UpdateWorkGroup`],
+//!   [`DeleteWorkGroup`], [`UpdateDataCatalog`], [`UpdateColumnStatistics`],
+//!   [`DeleteColumnStatistics`], [`CreateDataQualityRuleset`], [`UpdateDataQualityRuleset`],
+//!   [`DeleteDataQualityRuleset`], [`StartDataQualityRecommendationRun`],
+//!   [`StartDataQualityEvaluationRun`].
+//!
 //! ```no_run
-//! use chicory_aws_core::{Connection, ConnectionParams, ServiceProbe};
-//! use chicory_aws_glue::GlueProbe;
+//! use chicory_aws_core::{
+//!     run_scan, Connection, ConnectionParams, JsonLinesSink, Operator, ServiceProbe,
+//! };
+//! use chicory_aws_glue::{
+//!     CatalogOptions, ColumnStatisticsScanner, GetTable, GlueProbe, TableRef, TableScanner,
+//! };
 //!
 //! # async fn demo() -> chicory_aws_core::Result<()> {
 //! let params = ConnectionParams::assume_role(
@@ -11,6 +44,24 @@
 //! )?;
 //! let conn = Connection::builder(params).connect().await?;
 //! GlueProbe.probe(&conn).await?; // can we read the catalog?
+//!
+//! // Every table of the `sales_*` databases, 8 databases at a time, into JSON Lines.
+//! let options = CatalogOptions::default().include_databases("sales_*").concurrency(8);
+//! let tables = TableScanner::new(&conn, options.clone())?;
+//! let mut sink = JsonLinesSink::new(Vec::new()); // any tokio AsyncWrite
+//! let summary = run_scan(&tables, &mut sink, 1000, |p| eprintln!("{} records", p.records)).await?;
+//! eprintln!("{} tables, {} skipped", summary.records, summary.skipped.len());
+//!
+//! // Column statistics of the same tables; a denied table is skipped, not fatal.
+//! let stats = ColumnStatisticsScanner::new(&conn, options)?;
+//! let mut sink = JsonLinesSink::new(Vec::new());
+//! run_scan(&stats, &mut sink, 1000, |_| {}).await?;
+//!
+//! // One operator call.
+//! let orders = GetTable::new(&conn)
+//!     .call(TableRef { database: "sales_eu".into(), table: Some("orders".into()), catalog_id: None })
+//!     .await?;
+//! println!("{} columns", orders.columns.len());
 //! # Ok(())
 //! # }
 //! ```
