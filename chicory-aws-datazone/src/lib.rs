@@ -3,7 +3,8 @@
 //! operators (MCP tools) that search and read the catalog (ReadOnly) or change assets,
 //! listings and data sources (ReadWrite, refused locally on a ReadOnly connection).
 //!
-//! Scan every domain the role can see into JSON Lines, 8 domains / projects / reads at a time:
+//! Scan every domain the role can see into JSON Lines, fanning out over 8 domains / projects /
+//! reads at a time with at most 16 DataZone requests in flight ([`DataZoneOptions`]):
 //!
 //! ```no_run
 //! use chicory_aws_core::{run_scan, Connection, ConnectionParams, JsonLinesSink};
