@@ -7,6 +7,7 @@ use async_trait::async_trait;
 use aws_sdk_glue::types as sdk;
 use chicory_aws_core::{
     actions, pages, Action, Connection, Error, ErrorKind, Operator, Result, ScanItem, Scanner,
+    Skipped,
 };
 use futures::stream::{self, BoxStream, StreamExt};
 use serde::{Deserialize, Serialize};
@@ -514,7 +515,19 @@ impl Scanner for DataQualityRulesetScanner {
                         )))
                     })
                     .collect(),
-                Err(e) => vec![Err(Error::from_sdk(e, "glue:ListDataQualityRulesets"))],
+                // Data quality is an optional enrichment: the policy crate's ReadOnly Glue
+                // policy does not grant it, so a denial is a skipped part, not a failure.
+                Err(e) => {
+                    let err = Error::from_sdk(e, "glue:ListDataQualityRulesets");
+                    if err.kind() == ErrorKind::AccessDenied {
+                        vec![Ok(ScanItem::Skipped(Skipped::from_error(
+                            "glue:ListDataQualityRulesets",
+                            &err,
+                        )))]
+                    } else {
+                        vec![Err(err)]
+                    }
+                }
             };
             stream::iter(items)
         })

@@ -1,10 +1,12 @@
-//! Glue Data Catalog scanners: databases, tables, partitions, table versions.
+//! Glue Data Catalog scanners: databases, tables, partitions, table versions, UDFs.
 
 use crate::glue_client;
 use crate::records::{DatabaseRecord, PartitionRecord, TableRecord, TableVersionRecord, UdfRecord};
 use aws_sdk_glue::types::Segment;
 use aws_smithy_types::DateTime;
-use chicory_aws_core::{actions, pages, Action, Connection, Error, Result, ScanItem, Scanner};
+use chicory_aws_core::{
+    actions, pages, Action, Connection, Error, Result, ScanItem, Scanner, Skipped,
+};
 use futures::stream::{self, BoxStream, StreamExt};
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -141,6 +143,46 @@ impl CatalogOptions {
     }
 }
 
+/// Flattens a lazy stream of pages into its items: `ok` turns one page into its items, `err`
+/// turns a failed page into an error of the scan or a skipped part.
+pub(crate) fn page_items<P, E, T>(
+    pages: BoxStream<'static, std::result::Result<P, E>>,
+    mut ok: impl FnMut(P) -> Vec<T> + Send + 'static,
+    mut err: impl FnMut(E) -> Result<T> + Send + 'static,
+) -> BoxStream<'static, Result<T>>
+where
+    P: Send + 'static,
+    E: Send + 'static,
+    T: Send + 'static,
+{
+    pages
+        .flat_map(move |page| {
+            let items: Vec<Result<T>> = match page {
+                Ok(p) => ok(p).into_iter().map(Ok).collect(),
+                Err(e) => vec![err(e)],
+            };
+            stream::iter(items)
+        })
+        .boxed()
+}
+
+/// A part of the scan left out because of `err` (denied, vanished): recorded, the scan goes on.
+pub(crate) fn skipped<R>(part: String, err: &Error) -> Result<ScanItem<R>> {
+    Ok(ScanItem::Skipped(Skipped::from_error(part, err)))
+}
+
+/// A stream holding just `err`.
+pub(crate) fn failed<T: Send + 'static>(err: Error) -> BoxStream<'static, Result<T>> {
+    stream::once(async move { Err(err) }).boxed()
+}
+
+fn check_segments(segments: i32) -> Result<()> {
+    if !(1..=10).contains(&segments) {
+        return Err(Error::invalid("segments", "Glue allows 1 to 10 segments"));
+    }
+    Ok(())
+}
+
 #[derive(Debug)]
 pub(crate) struct Ctx {
     pub(crate) client: aws_sdk_glue::Client,
@@ -165,26 +207,39 @@ impl Ctx {
         self: &Arc<Self>,
     ) -> BoxStream<'static, Result<aws_sdk_glue::types::Database>> {
         let ctx = self.clone();
-        pages(
-            self.client
-                .get_databases()
-                .set_catalog_id(self.options.catalog_id.clone())
-                .into_paginator()
-                .send(),
-        )
-        .flat_map(move |page| {
-            let items: Vec<Result<_>> = match page {
-                Ok(p) => p
-                    .database_list
+        page_items(
+            pages(
+                self.client
+                    .get_databases()
+                    .set_catalog_id(self.options.catalog_id.clone())
+                    .into_paginator()
+                    .send(),
+            ),
+            move |p| {
+                p.database_list
                     .into_iter()
                     .filter(|d| ctx.options.databases.matches(&d.name))
-                    .map(Ok)
-                    .collect(),
-                Err(e) => vec![Err(Error::from_sdk(e, "glue:GetDatabases"))],
-            };
-            stream::iter(items)
-        })
-        .boxed()
+                    .collect()
+            },
+            |e| Err(Error::from_sdk(e, "glue:GetDatabases")),
+        )
+    }
+
+    /// `per_db(ctx, database)` for every database passing the filter, `concurrency` databases
+    /// at a time; a failed database listing is an error of the scan.
+    pub(crate) fn per_database<R: Send + 'static>(
+        self: &Arc<Self>,
+        per_db: impl Fn(Arc<Ctx>, aws_sdk_glue::types::Database) -> BoxStream<'static, Result<R>>
+            + Send
+            + 'static,
+    ) -> BoxStream<'static, Result<R>> {
+        let ctx = self.clone();
+        self.databases()
+            .flat_map_unordered(Some(self.options.concurrency), move |db| match db {
+                Ok(db) => per_db(ctx.clone(), db),
+                Err(e) => failed(e),
+            })
+            .boxed()
     }
 
     /// Tables of `database` passing the filter and the incremental cut-off, lazily.
@@ -194,18 +249,15 @@ impl Ctx {
     ) -> BoxStream<'static, Result<ScanItem<aws_sdk_glue::types::Table>>> {
         let ctx = self.clone();
         let since = self.options.updated_since.map(DateTime::from);
-        pages(
-            self.client
-                .get_tables()
-                .set_catalog_id(self.options.catalog_id.clone())
-                .database_name(&database)
-                .into_paginator()
-                .send(),
-        )
-        .flat_map(move |page| {
-            let items: Vec<Result<_>> = match page {
-                Ok(p) => p
-                    .table_list
+        let req = self
+            .client
+            .get_tables()
+            .set_catalog_id(self.options.catalog_id.clone())
+            .database_name(&database);
+        page_items(
+            pages(req.into_paginator().send()),
+            move |p| {
+                p.table_list
                     .unwrap_or_default()
                     .into_iter()
                     .filter(|t| ctx.options.tables.matches(&t.name))
@@ -215,39 +267,43 @@ impl Ctx {
                             _ => true,
                         },
                     )
-                    .map(|t| Ok(ScanItem::Record(t)))
-                    .collect(),
-                // A database that vanished or is denied is skipped; the scan goes on.
-                Err(e) => {
-                    let err = Error::from_sdk(e, "glue:GetTables").with_resource(database.clone());
-                    vec![Ok(ScanItem::Skipped(
-                        chicory_aws_core::Skipped::from_error(
-                            format!("glue:GetTables database={database}"),
-                            &err,
-                        ),
-                    ))]
-                }
-            };
-            stream::iter(items)
-        })
-        .boxed()
+                    .map(ScanItem::Record)
+                    .collect()
+            },
+            // A database that vanished or is denied is skipped; the scan goes on.
+            move |e| {
+                let err = Error::from_sdk(e, "glue:GetTables").with_resource(database.clone());
+                skipped(format!("glue:GetTables database={database}"), &err)
+            },
+        )
     }
 }
 
-/// Scans Glue databases.
-#[derive(Debug, Clone)]
-pub struct DatabaseScanner {
-    ctx: Arc<Ctx>,
+/// A scanner struct holding the shared context, with a `new(conn, options)` constructor.
+macro_rules! catalog_scanner {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone)]
+        pub struct $name {
+            ctx: Arc<Ctx>,
+        }
+
+        impl $name {
+            /// A scanner over `conn` with `options` (database and table filters, catalog id,
+            /// concurrency, incremental cut-off, as they apply).
+            pub fn new(conn: &Connection, options: CatalogOptions) -> Result<Self> {
+                Ok($name {
+                    ctx: Ctx::new(conn, options)?,
+                })
+            }
+        }
+    };
 }
 
-impl DatabaseScanner {
-    /// A scanner over `conn` with `options` (database filter and catalog id apply).
-    pub fn new(conn: &Connection, options: CatalogOptions) -> Result<Self> {
-        Ok(DatabaseScanner {
-            ctx: Ctx::new(conn, options)?,
-        })
-    }
-}
+catalog_scanner!(
+    /// Scans Glue databases.
+    DatabaseScanner
+);
 
 impl Scanner for DatabaseScanner {
     type Record = DatabaseRecord;
@@ -268,20 +324,10 @@ impl Scanner for DatabaseScanner {
     }
 }
 
-/// Scans Glue tables of every matching database, `concurrency` databases at a time.
-#[derive(Debug, Clone)]
-pub struct TableScanner {
-    ctx: Arc<Ctx>,
-}
-
-impl TableScanner {
-    /// A scanner over `conn` with `options`.
-    pub fn new(conn: &Connection, options: CatalogOptions) -> Result<Self> {
-        Ok(TableScanner {
-            ctx: Ctx::new(conn, options)?,
-        })
-    }
-}
+catalog_scanner!(
+    /// Scans Glue tables of every matching database, `concurrency` databases at a time.
+    TableScanner
+);
 
 impl Scanner for TableScanner {
     type Record = TableRecord;
@@ -292,31 +338,22 @@ impl Scanner for TableScanner {
         &[actions::glue::GET_DATABASES, actions::glue::GET_TABLES]
     }
     fn scan(&self) -> BoxStream<'static, Result<ScanItem<TableRecord>>> {
-        let ctx = self.ctx.clone();
-        let limit = ctx.options.concurrency;
-        let c2 = ctx.clone();
-        ctx.databases()
-            .flat_map_unordered(Some(limit), move |db| match db {
-                Ok(db) => {
-                    let c3 = c2.clone();
-                    let name = db.name.clone();
-                    c2.tables(db.name)
-                        .map(move |t| {
-                            t.map(|item| match item {
-                                ScanItem::Record(t) => ScanItem::Record(TableRecord::new(
-                                    &c3.account_id,
-                                    &c3.region,
-                                    &name,
-                                    &t,
-                                )),
-                                ScanItem::Skipped(s) => ScanItem::Skipped(s),
-                            })
-                        })
-                        .boxed()
-                }
-                Err(e) => stream::once(async move { Err(e) }).boxed(),
-            })
-            .boxed()
+        self.ctx.per_database(|ctx, db| {
+            let c2 = ctx.clone();
+            ctx.tables(db.name.clone())
+                .map(move |t| {
+                    t.map(|item| match item {
+                        ScanItem::Record(t) => ScanItem::Record(TableRecord::new(
+                            &c2.account_id,
+                            &c2.region,
+                            &db.name,
+                            &t,
+                        )),
+                        ScanItem::Skipped(s) => ScanItem::Skipped(s),
+                    })
+                })
+                .boxed()
+        })
     }
 }
 
@@ -345,9 +382,7 @@ impl PartitionScanner {
         if table.is_empty() {
             return Err(Error::invalid("table", "must not be empty"));
         }
-        if !(1..=10).contains(&segments) {
-            return Err(Error::invalid("segments", "Glue allows 1 to 10 segments"));
-        }
+        check_segments(segments)?;
         Ok(PartitionScanner {
             ctx: Ctx::new(conn, options)?,
             database,
@@ -400,29 +435,28 @@ pub(crate) fn partitions(
                 req = req.segment(segment);
             }
             let (ctx, db, table) = (ctx.clone(), db.clone(), table.clone());
-            pages(req.into_paginator().send())
-                .flat_map(move |page| {
-                    let items: Vec<Result<_>> = match page {
-                        Ok(p) => p
-                            .partitions
-                            .unwrap_or_default()
-                            .iter()
-                            .map(|p| {
-                                Ok(ScanItem::Record(PartitionRecord::new(
-                                    &ctx.account_id,
-                                    &ctx.region,
-                                    &db,
-                                    &table,
-                                    p,
-                                )))
-                            })
-                            .collect(),
-                        Err(e) => vec![Err(Error::from_sdk(e, "glue:GetPartitions")
-                            .with_resource(format!("{db}.{table}")))],
-                    };
-                    stream::iter(items)
-                })
-                .boxed()
+            let resource = format!("{db}.{table}");
+            page_items(
+                pages(req.into_paginator().send()),
+                move |p| {
+                    p.partitions
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|p| {
+                            ScanItem::Record(PartitionRecord::new(
+                                &ctx.account_id,
+                                &ctx.region,
+                                &db,
+                                &table,
+                                p,
+                            ))
+                        })
+                        .collect()
+                },
+                move |e| {
+                    Err(Error::from_sdk(e, "glue:GetPartitions").with_resource(resource.clone()))
+                },
+            )
         })
         .boxed()
 }
@@ -438,9 +472,7 @@ pub struct CatalogPartitionScanner {
 impl CatalogPartitionScanner {
     /// A scanner over `conn` with `options`, `segments` (1..=10) per table.
     pub fn new(conn: &Connection, options: CatalogOptions, segments: i32) -> Result<Self> {
-        if !(1..=10).contains(&segments) {
-            return Err(Error::invalid("segments", "Glue allows 1 to 10 segments"));
-        }
+        check_segments(segments)?;
         Ok(CatalogPartitionScanner {
             ctx: Ctx::new(conn, options)?,
             segments,
@@ -461,31 +493,20 @@ impl Scanner for CatalogPartitionScanner {
         ]
     }
     fn scan(&self) -> BoxStream<'static, Result<ScanItem<PartitionRecord>>> {
-        let ctx = self.ctx.clone();
-        let limit = ctx.options.concurrency;
         let segments = self.segments;
-        let c2 = ctx.clone();
-        ctx.databases()
-            .flat_map_unordered(Some(limit), move |db| match db {
-                Ok(db) => {
-                    let c3 = c2.clone();
-                    let name = db.name.clone();
-                    c2.tables(db.name)
-                        .flat_map_unordered(Some(limit), move |t| match t {
-                            Ok(ScanItem::Record(t)) if !t.partition_keys().is_empty() => {
-                                partitions(c3.clone(), name.clone(), t.name, segments)
-                            }
-                            Ok(ScanItem::Record(_)) => stream::empty().boxed(),
-                            Ok(ScanItem::Skipped(s)) => {
-                                stream::once(async move { Ok(ScanItem::Skipped(s)) }).boxed()
-                            }
-                            Err(e) => stream::once(async move { Err(e) }).boxed(),
-                        })
-                        .boxed()
-                }
-                Err(e) => stream::once(async move { Err(e) }).boxed(),
-            })
-            .boxed()
+        self.ctx.per_database(move |ctx, db| {
+            let c2 = ctx.clone();
+            ctx.tables(db.name.clone())
+                .flat_map_unordered(Some(ctx.options.concurrency), move |t| match t {
+                    Ok(ScanItem::Record(t)) if !t.partition_keys().is_empty() => {
+                        partitions(c2.clone(), db.name.clone(), t.name, segments)
+                    }
+                    Ok(ScanItem::Record(_)) => stream::empty().boxed(),
+                    Ok(ScanItem::Skipped(s)) => stream::iter([Ok(ScanItem::Skipped(s))]).boxed(),
+                    Err(e) => failed(e),
+                })
+                .boxed()
+        })
     }
 }
 
@@ -529,55 +550,42 @@ impl Scanner for TableVersionScanner {
         &[actions::glue::GET_TABLE_VERSIONS]
     }
     fn scan(&self) -> BoxStream<'static, Result<ScanItem<TableVersionRecord>>> {
-        let (ctx, db, table) = (self.ctx.clone(), self.database.clone(), self.table.clone());
-        pages(
-            ctx.client
-                .get_table_versions()
-                .set_catalog_id(ctx.options.catalog_id.clone())
-                .database_name(&db)
-                .table_name(&table)
-                .into_paginator()
-                .send(),
-        )
-        .flat_map(move |page| {
-            let items: Vec<Result<_>> = match page {
-                Ok(p) => {
-                    p.table_versions
-                        .unwrap_or_default()
-                        .iter()
-                        .map(|v| {
-                            Ok(ScanItem::Record(TableVersionRecord {
-                                version_id: v.version_id.clone(),
-                                table: v.table.as_ref().map(|t| {
-                                    TableRecord::new(&ctx.account_id, &ctx.region, &db, t)
-                                }),
-                            }))
+        let (ctx, db) = (self.ctx.clone(), self.database.clone());
+        let resource = format!("{db}.{}", self.table);
+        let req = ctx
+            .client
+            .get_table_versions()
+            .set_catalog_id(ctx.options.catalog_id.clone())
+            .database_name(&db)
+            .table_name(&self.table);
+        page_items(
+            pages(req.into_paginator().send()),
+            move |p| {
+                p.table_versions
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|v| {
+                        ScanItem::Record(TableVersionRecord {
+                            version_id: v.version_id.clone(),
+                            table: v
+                                .table
+                                .as_ref()
+                                .map(|t| TableRecord::new(&ctx.account_id, &ctx.region, &db, t)),
                         })
-                        .collect()
-                }
-                Err(e) => vec![Err(Error::from_sdk(e, "glue:GetTableVersions")
-                    .with_resource(format!("{db}.{table}")))],
-            };
-            stream::iter(items)
-        })
-        .boxed()
+                    })
+                    .collect()
+            },
+            move |e| {
+                Err(Error::from_sdk(e, "glue:GetTableVersions").with_resource(resource.clone()))
+            },
+        )
     }
 }
 
-/// Scans the user-defined functions of every matching database.
-#[derive(Debug, Clone)]
-pub struct UdfScanner {
-    ctx: Arc<Ctx>,
-}
-
-impl UdfScanner {
-    /// A scanner over `conn` with `options` (database filter, catalog id, concurrency).
-    pub fn new(conn: &Connection, options: CatalogOptions) -> Result<Self> {
-        Ok(UdfScanner {
-            ctx: Ctx::new(conn, options)?,
-        })
-    }
-}
+catalog_scanner!(
+    /// Scans the user-defined functions of every matching database.
+    UdfScanner
+);
 
 impl Scanner for UdfScanner {
     type Record = UdfRecord;
@@ -591,66 +599,49 @@ impl Scanner for UdfScanner {
         ]
     }
     fn scan(&self) -> BoxStream<'static, Result<ScanItem<UdfRecord>>> {
-        let ctx = self.ctx.clone();
-        let limit = ctx.options.concurrency;
-        let c2 = ctx.clone();
-        ctx.databases()
-            .flat_map_unordered(Some(limit), move |db| match db {
-                Ok(db) => {
-                    let c3 = c2.clone();
-                    let name = db.name;
-                    pages(
-                        c2.client
-                            .get_user_defined_functions()
-                            .set_catalog_id(c2.options.catalog_id.clone())
-                            .database_name(&name)
-                            .pattern("*")
-                            .into_paginator()
-                            .send(),
+        self.ctx.per_database(|ctx, db| {
+            let name = db.name;
+            let req = ctx
+                .client
+                .get_user_defined_functions()
+                .set_catalog_id(ctx.options.catalog_id.clone())
+                .database_name(&name)
+                .pattern("*");
+            let n2 = name.clone();
+            page_items(
+                pages(req.into_paginator().send()),
+                move |p| {
+                    p.user_defined_functions
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|f| {
+                            ScanItem::Record(UdfRecord {
+                                account_id: ctx.account_id.clone(),
+                                region: ctx.region.clone(),
+                                database: f.database_name.clone().unwrap_or_else(|| n2.clone()),
+                                name: f.function_name.clone(),
+                                class_name: f.class_name.clone(),
+                                owner: f.owner_name.clone(),
+                                resource_uris: f
+                                    .resource_uris()
+                                    .iter()
+                                    .filter_map(|r| r.uri.clone())
+                                    .collect(),
+                                create_time: crate::records::time(f.create_time.as_ref()),
+                            })
+                        })
+                        .collect()
+                },
+                // A database that vanished or is denied is skipped; the scan goes on.
+                move |e| {
+                    let err = Error::from_sdk(e, "glue:GetUserDefinedFunctions")
+                        .with_resource(name.clone());
+                    skipped(
+                        format!("glue:GetUserDefinedFunctions database={name}"),
+                        &err,
                     )
-                    .flat_map(move |page| {
-                        let items: Vec<Result<_>> = match page {
-                            Ok(p) => p
-                                .user_defined_functions
-                                .unwrap_or_default()
-                                .iter()
-                                .map(|f| {
-                                    Ok(ScanItem::Record(UdfRecord {
-                                        account_id: c3.account_id.clone(),
-                                        region: c3.region.clone(),
-                                        database: f
-                                            .database_name
-                                            .clone()
-                                            .unwrap_or_else(|| name.clone()),
-                                        name: f.function_name.clone(),
-                                        class_name: f.class_name.clone(),
-                                        owner: f.owner_name.clone(),
-                                        resource_uris: f
-                                            .resource_uris()
-                                            .iter()
-                                            .filter_map(|r| r.uri.clone())
-                                            .collect(),
-                                        create_time: crate::records::time(f.create_time.as_ref()),
-                                    }))
-                                })
-                                .collect(),
-                            Err(e) => {
-                                let err = Error::from_sdk(e, "glue:GetUserDefinedFunctions")
-                                    .with_resource(name.clone());
-                                vec![Ok(ScanItem::Skipped(
-                                    chicory_aws_core::Skipped::from_error(
-                                        format!("glue:GetUserDefinedFunctions database={name}"),
-                                        &err,
-                                    ),
-                                ))]
-                            }
-                        };
-                        stream::iter(items)
-                    })
-                    .boxed()
-                }
-                Err(e) => stream::once(async move { Err(e) }).boxed(),
-            })
-            .boxed()
+                },
+            )
+        })
     }
 }

@@ -261,6 +261,26 @@ async fn rulesets_are_listed_page_by_page_and_scanned_across_pages() {
     assert_eq!(items.len(), 1);
     let err = items.into_iter().next().unwrap().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Throttled, "{err}");
+
+    // Denied (the ReadOnly Glue policy grants no data quality): skipped with the reason.
+    sts.server().reset().await;
+    op("ListDataQualityRulesets")
+        .respond_with(glue_error(
+            "AccessDeniedException",
+            "not authorized to perform: glue:ListDataQualityRulesets",
+        ))
+        .mount(sts.server())
+        .await;
+    let items: Vec<_> = scanner.scan().collect().await;
+    assert_eq!(items.len(), 1);
+    match items.into_iter().next().unwrap().unwrap() {
+        ScanItem::Skipped(s) => {
+            assert_eq!(s.part, "glue:ListDataQualityRulesets");
+            assert_eq!(s.kind, ErrorKind::AccessDenied);
+            assert!(s.reason.contains("not authorized"), "{}", s.reason);
+        }
+        ScanItem::Record(r) => panic!("{r:?}"),
+    }
 }
 
 #[tokio::test]

@@ -1,0 +1,74 @@
+//! Data quality and column statistics on the local moto server with IAM enforcement: moto
+//! implements neither (they are tested on the Glue fake), but IAM is evaluated before moto
+//! dispatches, so what the policy crate's roles allow or deny is checked here.
+//!
+//! Needs the emulator: `bash scripts/emulator.sh start`.
+
+use chicory_aws_core::{AccessLevel, Connection, ErrorKind, Operator, ScanItem, Scanner};
+use chicory_aws_glue::{
+    CreateDataQualityRuleset, DataQualityRulesetScanner, UpdateColumnStatistics,
+};
+use chicory_aws_policy::permissions::{permission_policy, Integration, PolicyOptions};
+use chicory_aws_testkit::{unique, Emulator};
+use futures::StreamExt;
+use serde_json::json;
+
+/// A connection claiming `claimed` to a role holding the policy crate's Glue policy for `held`.
+async fn connect(held: AccessLevel, claimed: AccessLevel) -> Connection {
+    let emu = Emulator::get();
+    let policy = permission_policy(Integration::Glue, held, &PolicyOptions::default())
+        .unwrap()
+        .to_json_compact();
+    let (vendor, params) = emu
+        .customer(
+            &format!("chicory-{}", unique("enrich")),
+            &[("GluePolicy", &policy)],
+        )
+        .await;
+    emu.connection(&vendor, params.with_access_level(claimed))
+        .connect()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn under_the_read_only_role_data_quality_is_skipped_and_writes_are_denied() {
+    let ro = connect(AccessLevel::ReadOnly, AccessLevel::ReadOnly).await;
+    // The ReadOnly Glue policy grants no data quality: the scan records a skipped part.
+    let items: Vec<_> = DataQualityRulesetScanner::new(&ro, None)
+        .unwrap()
+        .scan()
+        .collect()
+        .await;
+    assert_eq!(items.len(), 1, "{items:?}");
+    match items.into_iter().next().unwrap().unwrap() {
+        ScanItem::Skipped(s) => assert_eq!(s.kind, ErrorKind::AccessDenied, "{s:?}"),
+        ScanItem::Record(r) => panic!("{r:?}"),
+    }
+
+    // A connection claiming ReadWrite on the ReadOnly role: the server denies the writes.
+    let lying = connect(AccessLevel::ReadOnly, AccessLevel::ReadWrite).await;
+    let err = CreateDataQualityRuleset::new(&lying)
+        .call(
+            serde_json::from_value(
+                json!({"name": unique("rs"), "ruleset": "Rules = [ RowCount > 0 ]"}),
+            )
+            .unwrap(),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::AccessDenied, "{err}");
+    let err = UpdateColumnStatistics::new(&lying)
+        .call(
+            serde_json::from_value(
+                json!({"database": "sales", "table": "orders", "statistics": [
+                {"column_name": "id", "column_type": "bigint", "statistics":
+                    {"type": "long", "minimum_value": 1, "maximum_value": 9,
+                     "number_of_nulls": 0, "number_of_distinct_values": 9}}]}),
+            )
+            .unwrap(),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::AccessDenied, "{err}");
+}
