@@ -706,3 +706,50 @@ async fn writes_are_refused_on_read_only_and_bad_input_before_any_request() {
         "no request reached Glue"
     );
 }
+
+#[tokio::test]
+async fn tables_are_read_concurrently_within_the_bound() {
+    // 4 databases x 10 tables, 100 ms per statistics request: sequentially 4 s; with 4
+    // databases x 4 tables in flight at most 16 requests overlap.
+    let sts = fake().await;
+    let dbs: Vec<Value> = (0..4).map(|i| json!({"Name": format!("db{i}")})).collect();
+    op("GetDatabases")
+        .respond_with(ok(json!({"DatabaseList": dbs})))
+        .mount(sts.server())
+        .await;
+    let tables: Vec<Value> = (0..10).map(|i| table(&format!("t{i}"), 4, false)).collect();
+    op("GetTables")
+        .respond_with(ok(json!({"TableList": tables})))
+        .mount(sts.server())
+        .await;
+    let in_flight = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let peak = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let (f, p) = (in_flight.clone(), peak.clone());
+    op("GetColumnStatisticsForTable")
+        .respond_with(move |_: &Request| {
+            // wiremock answers after the delay; count the overlap of requests being served.
+            let now = f.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+            p.fetch_max(now, std::sync::atomic::Ordering::SeqCst);
+            let f2 = f.clone();
+            std::thread::spawn(move || {
+                // Released a little before the response goes out, so the count never overshoots.
+                std::thread::sleep(Duration::from_millis(80));
+                f2.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+            });
+            ok(json!({"ColumnStatisticsList": [stats_for("c000")]}))
+                .set_delay(Duration::from_millis(100))
+        })
+        .mount(sts.server())
+        .await;
+    let conn = connect(&sts, AccessLevel::ReadOnly).await;
+    let scanner =
+        ColumnStatisticsScanner::new(&conn, CatalogOptions::default().concurrency(4)).unwrap();
+    let started = std::time::Instant::now();
+    let (recs, skipped, errs) = collect(&scanner).await;
+    let elapsed = started.elapsed();
+    assert_eq!((recs.len(), skipped.len(), errs.len()), (40, 0, 0));
+    let peak = peak.load(std::sync::atomic::Ordering::SeqCst);
+    eprintln!("column statistics of 40 tables at 100 ms/request: {elapsed:?}, peak overlap {peak}");
+    assert!(peak > 1 && peak <= 16, "peak {peak}");
+    assert!(elapsed < Duration::from_secs(2), "{elapsed:?}");
+}
