@@ -15,14 +15,19 @@ use serde_json::json;
 
 /// A connection claiming `claimed` to a role holding the policy crate's Glue policy for `held`.
 async fn connect(held: AccessLevel, claimed: AccessLevel) -> Connection {
-    let emu = Emulator::get();
     let policy = permission_policy(Integration::Glue, held, &PolicyOptions::default())
         .unwrap()
         .to_json_compact();
+    connect_with(&policy, claimed).await
+}
+
+/// A connection claiming `claimed` to a role holding `policy`.
+async fn connect_with(policy: &str, claimed: AccessLevel) -> Connection {
+    let emu = Emulator::get();
     let (vendor, params) = emu
         .customer(
             &format!("chicory-{}", unique("enrich")),
-            &[("GluePolicy", &policy)],
+            &[("GluePolicy", policy)],
         )
         .await;
     emu.connection(&vendor, params.with_access_level(claimed))
@@ -32,10 +37,34 @@ async fn connect(held: AccessLevel, claimed: AccessLevel) -> Connection {
 }
 
 #[tokio::test]
-async fn under_the_read_only_role_data_quality_is_skipped_and_writes_are_denied() {
+async fn under_the_read_only_role_data_quality_reads_pass_iam_and_writes_are_denied() {
+    // The ReadOnly Glue policy grants the data-quality reads (its LibraryGlueDataQualityRead
+    // statement): IAM lets ListDataQualityRulesets through, and moto, which does not implement
+    // data quality, then answers 500. Under a role without that statement the same scan is
+    // denied, recorded as a skipped part.
     let ro = connect(AccessLevel::ReadOnly, AccessLevel::ReadOnly).await;
-    // The ReadOnly Glue policy grants no data quality: the scan records a skipped part.
     let items: Vec<_> = DataQualityRulesetScanner::new(&ro, None)
+        .unwrap()
+        .scan()
+        .collect()
+        .await;
+    assert_eq!(items.len(), 1, "{items:?}");
+    match items.into_iter().next().unwrap() {
+        Err(e) => assert_eq!(e.kind(), ErrorKind::Service, "IAM must allow the read: {e}"),
+        Ok(i) => panic!("moto has no data quality, expected its 500: {i:?}"),
+    }
+    let bare = connect_with(
+        &permission_policy(
+            Integration::Glue,
+            AccessLevel::ReadOnly,
+            &PolicyOptions::spec_only(),
+        )
+        .unwrap()
+        .to_json_compact(),
+        AccessLevel::ReadOnly,
+    )
+    .await;
+    let items: Vec<_> = DataQualityRulesetScanner::new(&bare, None)
         .unwrap()
         .scan()
         .collect()

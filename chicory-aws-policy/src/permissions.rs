@@ -9,6 +9,7 @@
 //! | Sid | level | actions | why |
 //! |---|---|---|---|
 //! | `LibraryGlueCatalogRead` | ReadOnly | `glue:BatchGetPartition`, `glue:GetTableVersion(s)`, `glue:GetColumnStatisticsForTable/Partition` | partition batches, table history and column statistics; the guide promises ReadOnly scanning "accesses column statistics" but its ReadOnly policy omits them |
+//! | `LibraryGlueDataQualityRead` | ReadOnly | `glue:GetDataQualityRuleset`, `glue:ListDataQualityRulesets`, `glue:GetDataQualityRuleRecommendationRun`, `glue:GetDataQualityRulesetEvaluationRun`, `glue:ListDataQualityResults` | reading rulesets, runs and results is a read; the guide grants them only in ReadWrite |
 //! | `LibraryAthenaMetadataRead` | ReadOnly | `athena:ListDatabases`, `athena:GetDatabase`, `athena:ListTableMetadata`, `athena:GetTableMetadata` | the Athena catalog scanner (Athena's view of Glue and federated catalogs) |
 //! | `LibraryS3VersionListing` | ReadOnly | `s3:ListBucketVersions` | S3 `ListObjectVersions` needs it; the guide promises object versions but lacks it |
 //! | `LibraryDataZoneSearch` | ReadOnly | `datazone:Search`, `datazone:SearchTypes` | DataZone has no List API for assets, glossaries, glossary terms and form types; the scanners use `Search` and `SearchTypes` (the guide has only `SearchListings`) |
@@ -375,6 +376,21 @@ const GLUE_LIBRARY_READ: &[StatementSpec] = &[
                      table-version scanner reads table history (GetTableVersion(s)), and \
                      ReadOnly scanning reads column statistics, which the guide promises for \
                      ReadOnly but grants only in its ReadWrite policy",
+        },
+    },
+    StatementSpec {
+        sid: "LibraryGlueDataQualityRead",
+        actions: &[
+            glue::GET_DATA_QUALITY_RULESET,
+            glue::LIST_DATA_QUALITY_RULESETS,
+            glue::GET_DATA_QUALITY_RULE_RECOMMENDATION_RUN,
+            glue::GET_DATA_QUALITY_RULESET_EVALUATION_RUN,
+            glue::LIST_DATA_QUALITY_RESULTS,
+        ],
+        source: Source::Library {
+            reason: "reading data-quality rulesets, runs and results is a read (the library's \
+                     ReadOnly gate lets it through, and the ruleset scanner runs in ReadOnly \
+                     scans); the guide grants these reads only in its ReadWrite policy",
         },
     },
     StatementSpec {
