@@ -1,0 +1,202 @@
+//! S3 object listing: chicory-aws's `ObjectScanner` fanning out over common prefixes beside a
+//! sequential ListObjectsV2 loop (the SDK's paginator, no delimiter), in the same run, against
+//! the same S3 fake that answers every request after an injected delay (a stand-in for the
+//! network round trip). The plain `ObjectScanner` mode (one sequential listing) is measured too.
+//!
+//! Bucket: 100,000 keys under 100 top-level prefixes (`pNNN/oNNNN`, 1,000 each). Listing one
+//! prefix is sequential in S3 (each page needs the previous page's continuation token), so the
+//! sequential loop makes 100 requests one after another; the fan-out makes 1 root listing and
+//! 100 prefix listings, 16 at a time.
+//!
+//! The fake follows the ListObjectsV2 REST-XML shape: `GET /bucket?list-type=2` with `prefix`,
+//! `delimiter`, `max-keys` and `continuation-token`; keys and common prefixes count together
+//! toward `max-keys`, as in S3.
+//!
+//! Run: `cargo bench -p chicory-aws-benches --bench s3_listing`
+
+use chicory_aws_core::{BaseCredentials, Connection, ConnectionParams, ScanItem, Scanner};
+use chicory_aws_s3::{s3_client, ObjectOptions, ObjectScanner};
+use chicory_aws_testkit::{FakeSts, TestClock};
+use criterion::{criterion_group, criterion_main, Criterion};
+use futures::StreamExt;
+use std::collections::HashMap;
+use std::fmt::Write;
+use std::sync::Arc;
+use std::time::Duration;
+use wiremock::matchers::{method, path_regex, query_param};
+use wiremock::{Mock, Request, Respond, ResponseTemplate};
+
+const ROLE: &str = "arn:aws:iam::123456789012:role/CustomerRole";
+const BUCKET: &str = "bench-bucket";
+const PREFIXES: usize = 100;
+const PER_PREFIX: usize = 1000;
+const DELAY: Duration = Duration::from_millis(10);
+
+/// A ListObjectsV2 fake over a fixed, sorted key space.
+struct ListObjectsV2Fake {
+    keys: Arc<Vec<String>>,
+}
+
+enum Entry<'a> {
+    Key(&'a str),
+    Prefix(String),
+}
+
+impl Respond for ListObjectsV2Fake {
+    fn respond(&self, req: &Request) -> ResponseTemplate {
+        let q: HashMap<String, String> = req.url.query_pairs().into_owned().collect();
+        let prefix = q.get("prefix").cloned().unwrap_or_default();
+        let delimiter = q.get("delimiter").filter(|d| !d.is_empty());
+        let max: usize = q
+            .get("max-keys")
+            .and_then(|m| m.parse().ok())
+            .unwrap_or(1000)
+            .min(1000);
+        let start: usize = q
+            .get("continuation-token")
+            .and_then(|t| t.parse().ok())
+            .unwrap_or(0);
+        // The keys under the prefix: a contiguous run of the sorted key space.
+        let lo = self.keys.partition_point(|k| k.as_str() < prefix.as_str());
+        let hi = lo + self.keys[lo..].partition_point(|k| k.starts_with(&prefix));
+        let mut entries: Vec<Entry<'_>> = Vec::new();
+        for k in &self.keys[lo..hi] {
+            let rest = &k[prefix.len()..];
+            match delimiter.and_then(|d| rest.find(d.as_str()).map(|i| i + d.len())) {
+                Some(end) => {
+                    let cp = format!("{prefix}{}", &rest[..end]);
+                    if !matches!(entries.last(), Some(Entry::Prefix(p)) if *p == cp) {
+                        entries.push(Entry::Prefix(cp));
+                    }
+                }
+                None => entries.push(Entry::Key(k)),
+            }
+        }
+        let end = (start + max).min(entries.len());
+        let page = &entries[start.min(end)..end];
+        let truncated = end < entries.len();
+        let mut xml = String::with_capacity(200 * page.len() + 512);
+        xml.push_str(r#"<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">"#);
+        let _ = write!(
+            xml,
+            "<Name>{BUCKET}</Name><Prefix>{prefix}</Prefix><KeyCount>{}</KeyCount><MaxKeys>{max}</MaxKeys><IsTruncated>{truncated}</IsTruncated>",
+            page.len()
+        );
+        if let Some(d) = delimiter {
+            let _ = write!(xml, "<Delimiter>{d}</Delimiter>");
+        }
+        for e in page {
+            match e {
+                Entry::Key(k) => {
+                    let _ = write!(
+                        xml,
+                        "<Contents><Key>{k}</Key><LastModified>2024-01-01T00:00:00.000Z</LastModified><ETag>&quot;d41d8cd98f00b204e9800998ecf8427e&quot;</ETag><Size>0</Size><StorageClass>STANDARD</StorageClass></Contents>"
+                    );
+                }
+                Entry::Prefix(p) => {
+                    let _ = write!(xml, "<CommonPrefixes><Prefix>{p}</Prefix></CommonPrefixes>");
+                }
+            }
+        }
+        if truncated {
+            let _ = write!(xml, "<NextContinuationToken>{end}</NextContinuationToken>");
+        }
+        xml.push_str("</ListBucketResult>");
+        ResponseTemplate::new(200)
+            .insert_header("content-type", "application/xml")
+            .set_body_string(xml)
+            .set_delay(DELAY)
+    }
+}
+
+async fn setup() -> (FakeSts, Connection) {
+    let sts = FakeSts::start(TestClock::new(), Duration::from_secs(3600)).await;
+    let mut keys: Vec<String> = (0..PREFIXES)
+        .flat_map(|p| (0..PER_PREFIX).map(move |o| format!("p{p:03}/o{o:04}")))
+        .collect();
+    keys.sort();
+    Mock::given(method("GET"))
+        .and(path_regex(format!("^/{BUCKET}/?$")))
+        .and(query_param("list-type", "2"))
+        .respond_with(ListObjectsV2Fake {
+            keys: Arc::new(keys),
+        })
+        .mount(sts.server())
+        .await;
+    let params = ConnectionParams::assume_role(ROLE, "chicory-bench-project").unwrap();
+    let conn = Connection::builder(params)
+        .endpoint_url(sts.uri())
+        .base_credentials(BaseCredentials::from_keys(
+            "AKIAVENDOR0000000000",
+            "vendor-secret",
+        ))
+        .build()
+        .await
+        .unwrap();
+    (sts, conn)
+}
+
+async fn scanner_count(conn: &Connection, options: ObjectOptions) -> usize {
+    // The region is given: no GetBucketLocation, only listings are measured.
+    let s = ObjectScanner::new(conn, BUCKET, options.region("us-east-1")).unwrap();
+    s.scan()
+        .fold(0, |n, i| async move {
+            match i.unwrap() {
+                ScanItem::Record(_) => n + 1,
+                ScanItem::Skipped(s) => panic!("{s:?}"),
+            }
+        })
+        .await
+}
+
+async fn sequential_count(s3: &aws_sdk_s3::Client) -> usize {
+    let mut n = 0;
+    let mut pages = s3
+        .list_objects_v2()
+        .bucket(BUCKET)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        n += page.unwrap().contents().len();
+    }
+    n
+}
+
+fn bench(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let (_sts, conn) = rt.block_on(setup());
+    let s3 = s3_client(&conn);
+    let total = PREFIXES * PER_PREFIX;
+    // All read the whole bucket.
+    assert_eq!(rt.block_on(scanner_count(&conn, ObjectOptions::default())), total);
+    assert_eq!(rt.block_on(scanner_count(&conn, ObjectOptions::default().plain())), total);
+    assert_eq!(rt.block_on(sequential_count(&s3)), total);
+
+    let mut g = c.benchmark_group(format!(
+        "s3_listing_{PREFIXES}x{PER_PREFIX}_delay_{}ms",
+        DELAY.as_millis()
+    ));
+    g.sample_size(10);
+    for concurrency in [8, 16] {
+        g.bench_function(format!("fan_out_concurrency_{concurrency}"), |b| {
+            b.to_async(&rt).iter(|| {
+                scanner_count(&conn, ObjectOptions::default().concurrency(concurrency))
+            })
+        });
+    }
+    g.bench_function("object_scanner_plain", |b| {
+        b.to_async(&rt)
+            .iter(|| scanner_count(&conn, ObjectOptions::default().plain()))
+    });
+    g.bench_function("sequential_list_objects_v2", |b| {
+        b.to_async(&rt).iter(|| sequential_count(&s3))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
