@@ -92,3 +92,30 @@ impl<O: Operator> Tool for O {
         })
     }
 }
+
+/// Declares an operator struct that holds its [`Connection`](crate::Connection) in `conn`, with
+/// `new(&Connection)`; its [`Operator::connection`] returns `&self.conn`.
+///
+/// ```
+/// chicory_aws_core::operator_struct!(
+///     /// Reads something (ReadOnly).
+///     ReadSomething
+/// );
+/// ```
+#[macro_export]
+macro_rules! operator_struct {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone)]
+        pub struct $name {
+            conn: $crate::Connection,
+        }
+
+        impl $name {
+            /// The operator on `conn`.
+            pub fn new(conn: &$crate::Connection) -> Self {
+                $name { conn: conn.clone() }
+            }
+        }
+    };
+}

@@ -9,7 +9,9 @@ use crate::records::{
 use crate::validate::{check_domain_id, check_id, check_name, check_page, check_text};
 use async_trait::async_trait;
 use aws_sdk_datazone::types as dz;
-use chicory_aws_core::{actions, Action, Connection, Error, ErrorKind, Operator, Result};
+use chicory_aws_core::{
+    actions, operator_struct, Action, Connection, Error, ErrorKind, Operator, Result,
+};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -22,23 +24,6 @@ fn origin(conn: &Connection) -> Origin {
 
 fn build_error(e: impl std::error::Error + Send + Sync + 'static) -> Error {
     Error::new(ErrorKind::InvalidConfig, "request could not be built").with_source(e)
-}
-
-macro_rules! operator_struct {
-    ($(#[$doc:meta])* $name:ident) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone)]
-        pub struct $name {
-            conn: Connection,
-        }
-
-        impl $name {
-            /// The operator on `conn`.
-            pub fn new(conn: &Connection) -> Self {
-                $name { conn: conn.clone() }
-            }
-        }
-    };
 }
 
 // ---------------------------------------------------------------- search

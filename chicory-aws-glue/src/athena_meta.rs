@@ -7,8 +7,8 @@ use crate::records::{time, Column};
 use async_trait::async_trait;
 use aws_sdk_athena::types as sdk;
 use chicory_aws_core::{
-    actions, pages, Action, Connection, Error, ErrorKind, Operator, Result, ScanItem, Scanner,
-    Skipped,
+    actions, operator_struct, pages, Action, Connection, Error, ErrorKind, Operator, Result,
+    ScanItem, Scanner, Skipped,
 };
 use futures::stream::{self, BoxStream, StreamExt};
 use serde::{Deserialize, Serialize};
@@ -349,18 +349,10 @@ pub struct UpdateWorkGroupInput {
     pub enforce_work_group_configuration: Option<bool>,
 }
 
-/// Updates an Athena workgroup: description, state, results location, limits (ReadWrite).
-#[derive(Debug, Clone)]
-pub struct UpdateWorkGroup {
-    conn: Connection,
-}
-
-impl UpdateWorkGroup {
-    /// The operator on `conn`.
-    pub fn new(conn: &Connection) -> Self {
-        UpdateWorkGroup { conn: conn.clone() }
-    }
-}
+operator_struct!(
+    /// Updates an Athena workgroup: description, state, results location, limits (ReadWrite).
+    UpdateWorkGroup
+);
 
 #[async_trait]
 impl Operator for UpdateWorkGroup {
@@ -450,18 +442,10 @@ pub struct DataCatalogOutcome {
     pub name: String,
 }
 
-/// Updates an Athena data catalog (ReadWrite).
-#[derive(Debug, Clone)]
-pub struct UpdateDataCatalog {
-    conn: Connection,
-}
-
-impl UpdateDataCatalog {
-    /// The operator on `conn`.
-    pub fn new(conn: &Connection) -> Self {
-        UpdateDataCatalog { conn: conn.clone() }
-    }
-}
+operator_struct!(
+    /// Updates an Athena data catalog (ReadWrite).
+    UpdateDataCatalog
+);
 
 #[async_trait]
 impl Operator for UpdateDataCatalog {

@@ -2,7 +2,7 @@
 
 use crate::athena_client;
 use async_trait::async_trait;
-use chicory_aws_core::{actions, Action, Connection, Error, Operator, Result};
+use chicory_aws_core::{actions, operator_struct, Action, Connection, Error, Operator, Result};
 use serde::{Deserialize, Serialize};
 
 /// Input of the workgroup operators.
@@ -38,18 +38,10 @@ pub(crate) fn check_workgroup(name: &str) -> Result<()> {
     Ok(())
 }
 
-/// Creates an Athena workgroup (ReadWrite).
-#[derive(Debug, Clone)]
-pub struct CreateWorkGroup {
-    conn: Connection,
-}
-
-impl CreateWorkGroup {
-    /// The operator on `conn`.
-    pub fn new(conn: &Connection) -> Self {
-        CreateWorkGroup { conn: conn.clone() }
-    }
-}
+operator_struct!(
+    /// Creates an Athena workgroup (ReadWrite).
+    CreateWorkGroup
+);
 
 #[async_trait]
 impl Operator for CreateWorkGroup {
@@ -90,18 +82,10 @@ impl Operator for CreateWorkGroup {
     }
 }
 
-/// Deletes an Athena workgroup and its named queries (ReadWrite).
-#[derive(Debug, Clone)]
-pub struct DeleteWorkGroup {
-    conn: Connection,
-}
-
-impl DeleteWorkGroup {
-    /// The operator on `conn`.
-    pub fn new(conn: &Connection) -> Self {
-        DeleteWorkGroup { conn: conn.clone() }
-    }
-}
+operator_struct!(
+    /// Deletes an Athena workgroup and its named queries (ReadWrite).
+    DeleteWorkGroup
+);
 
 #[async_trait]
 impl Operator for DeleteWorkGroup {

@@ -10,8 +10,8 @@ use aws_sdk_glue::types as sdk;
 use aws_smithy_types::date_time::Format;
 use aws_smithy_types::{Blob, DateTime};
 use chicory_aws_core::{
-    actions, kind_from_code, Action, Connection, Error, ErrorKind, Operator, Result, ScanItem,
-    Scanner, Skipped,
+    actions, kind_from_code, operator_struct, Action, Connection, Error, ErrorKind, Operator,
+    Result, ScanItem, Scanner, Skipped,
 };
 use futures::stream::{self, BoxStream, StreamExt};
 use serde::{Deserialize, Serialize};
@@ -789,18 +789,10 @@ pub struct GetColumnStatisticsOutput {
     pub errors: Vec<ColumnFailure>,
 }
 
-/// Reads column statistics of a table or partition (ReadOnly).
-#[derive(Debug, Clone)]
-pub struct GetColumnStatistics {
-    conn: Connection,
-}
-
-impl GetColumnStatistics {
-    /// The operator on `conn`.
-    pub fn new(conn: &Connection) -> Self {
-        GetColumnStatistics { conn: conn.clone() }
-    }
-}
+operator_struct!(
+    /// Reads column statistics of a table or partition (ReadOnly).
+    GetColumnStatistics
+);
 
 #[async_trait]
 impl Operator for GetColumnStatistics {
@@ -929,18 +921,10 @@ pub struct UpdateColumnStatisticsOutput {
     pub errors: Vec<ColumnFailure>,
 }
 
-/// Writes column statistics of a table or partition (ReadWrite).
-#[derive(Debug, Clone)]
-pub struct UpdateColumnStatistics {
-    conn: Connection,
-}
-
-impl UpdateColumnStatistics {
-    /// The operator on `conn`.
-    pub fn new(conn: &Connection) -> Self {
-        UpdateColumnStatistics { conn: conn.clone() }
-    }
-}
+operator_struct!(
+    /// Writes column statistics of a table or partition (ReadWrite).
+    UpdateColumnStatistics
+);
 
 #[async_trait]
 impl Operator for UpdateColumnStatistics {
@@ -1066,18 +1050,10 @@ pub struct DeleteColumnStatisticsOutput {
     pub column_name: String,
 }
 
-/// Deletes the statistics of one column of a table or partition (ReadWrite).
-#[derive(Debug, Clone)]
-pub struct DeleteColumnStatistics {
-    conn: Connection,
-}
-
-impl DeleteColumnStatistics {
-    /// The operator on `conn`.
-    pub fn new(conn: &Connection) -> Self {
-        DeleteColumnStatistics { conn: conn.clone() }
-    }
-}
+operator_struct!(
+    /// Deletes the statistics of one column of a table or partition (ReadWrite).
+    DeleteColumnStatistics
+);
 
 #[async_trait]
 impl Operator for DeleteColumnStatistics {

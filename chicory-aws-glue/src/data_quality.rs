@@ -6,29 +6,12 @@ use crate::records::time;
 use async_trait::async_trait;
 use aws_sdk_glue::types as sdk;
 use chicory_aws_core::{
-    actions, pages, Action, Connection, Error, ErrorKind, Operator, Result, ScanItem, Scanner,
-    Skipped,
+    actions, operator_struct, pages, Action, Connection, Error, ErrorKind, Operator, Result,
+    ScanItem, Scanner, Skipped,
 };
 use futures::stream::{self, BoxStream, StreamExt};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-
-macro_rules! operator_struct {
-    ($name:ident, $doc:literal) => {
-        #[doc = $doc]
-        #[derive(Debug, Clone)]
-        pub struct $name {
-            conn: Connection,
-        }
-
-        impl $name {
-            /// The operator on `conn`.
-            pub fn new(conn: &Connection) -> Self {
-                $name { conn: conn.clone() }
-            }
-        }
-    };
-}
 
 fn check_len(field: &'static str, v: &str, max: usize) -> Result<()> {
     if v.trim().is_empty() {
@@ -189,8 +172,8 @@ pub struct CreateRulesetInput {
 }
 
 operator_struct!(
-    CreateDataQualityRuleset,
-    "Creates a data quality ruleset (ReadWrite)."
+    #[doc = "Creates a data quality ruleset (ReadWrite)."]
+    CreateDataQualityRuleset
 );
 
 #[async_trait]
@@ -239,8 +222,8 @@ impl Operator for CreateDataQualityRuleset {
 }
 
 operator_struct!(
-    GetDataQualityRuleset,
-    "Reads a data quality ruleset (ReadOnly)."
+    #[doc = "Reads a data quality ruleset (ReadOnly)."]
+    GetDataQualityRuleset
 );
 
 #[async_trait]
@@ -307,8 +290,8 @@ pub struct UpdateRulesetOutput {
 }
 
 operator_struct!(
-    UpdateDataQualityRuleset,
-    "Updates the rules or description of a data quality ruleset (ReadWrite)."
+    #[doc = "Updates the rules or description of a data quality ruleset (ReadWrite)."]
+    UpdateDataQualityRuleset
 );
 
 #[async_trait]
@@ -360,8 +343,8 @@ impl Operator for UpdateDataQualityRuleset {
 }
 
 operator_struct!(
-    DeleteDataQualityRuleset,
-    "Deletes a data quality ruleset (ReadWrite)."
+    #[doc = "Deletes a data quality ruleset (ReadWrite)."]
+    DeleteDataQualityRuleset
 );
 
 #[async_trait]
@@ -427,8 +410,8 @@ fn ruleset_filter(
 }
 
 operator_struct!(
-    ListDataQualityRulesets,
-    "Lists data quality rulesets, one page per call (ReadOnly)."
+    #[doc = "Lists data quality rulesets, one page per call (ReadOnly)."]
+    ListDataQualityRulesets
 );
 
 #[async_trait]
@@ -579,8 +562,8 @@ impl StartRunInput {
 }
 
 operator_struct!(
-    StartDataQualityRecommendationRun,
-    "Starts a rule recommendation run on a table (ReadWrite)."
+    #[doc = "Starts a rule recommendation run on a table (ReadWrite)."]
+    StartDataQualityRecommendationRun
 );
 
 #[async_trait]
@@ -626,8 +609,8 @@ impl Operator for StartDataQualityRecommendationRun {
 }
 
 operator_struct!(
-    StartDataQualityEvaluationRun,
-    "Starts a ruleset evaluation run on a table (ReadWrite)."
+    #[doc = "Starts a ruleset evaluation run on a table (ReadWrite)."]
+    StartDataQualityEvaluationRun
 );
 
 #[async_trait]
@@ -710,8 +693,8 @@ fn check_run_id(id: &str) -> Result<()> {
 }
 
 operator_struct!(
-    GetDataQualityRecommendationRun,
-    "Reads the status of a rule recommendation run (ReadOnly)."
+    #[doc = "Reads the status of a rule recommendation run (ReadOnly)."]
+    GetDataQualityRecommendationRun
 );
 
 #[async_trait]
@@ -758,8 +741,8 @@ impl Operator for GetDataQualityRecommendationRun {
 }
 
 operator_struct!(
-    GetDataQualityEvaluationRun,
-    "Reads the status of a ruleset evaluation run (ReadOnly)."
+    #[doc = "Reads the status of a ruleset evaluation run (ReadOnly)."]
+    GetDataQualityEvaluationRun
 );
 
 #[async_trait]
@@ -848,8 +831,8 @@ pub struct ListResultsOutput {
 }
 
 operator_struct!(
-    ListDataQualityResults,
-    "Lists data quality results, one page per call (ReadOnly)."
+    #[doc = "Lists data quality results, one page per call (ReadOnly)."]
+    ListDataQualityResults
 );
 
 #[async_trait]

@@ -3,7 +3,7 @@
 use crate::glue_client;
 use crate::records::{DatabaseRecord, TableRecord};
 use async_trait::async_trait;
-use chicory_aws_core::{actions, Action, Connection, Error, Operator, Result};
+use chicory_aws_core::{actions, operator_struct, Action, Connection, Error, Operator, Result};
 use serde::{Deserialize, Serialize};
 
 /// A database or table name in the input of an operator.
@@ -27,18 +27,10 @@ pub(crate) fn check_name(field: &'static str, v: &str) -> Result<()> {
     Ok(())
 }
 
-/// Reads one Glue database (ReadOnly).
-#[derive(Debug, Clone)]
-pub struct GetDatabase {
-    conn: Connection,
-}
-
-impl GetDatabase {
-    /// The operator on `conn`.
-    pub fn new(conn: &Connection) -> Self {
-        GetDatabase { conn: conn.clone() }
-    }
-}
+operator_struct!(
+    /// Reads one Glue database (ReadOnly).
+    GetDatabase
+);
 
 #[async_trait]
 impl Operator for GetDatabase {
@@ -77,18 +69,10 @@ impl Operator for GetDatabase {
     }
 }
 
-/// Reads one Glue table (ReadOnly).
-#[derive(Debug, Clone)]
-pub struct GetTable {
-    conn: Connection,
-}
-
-impl GetTable {
-    /// The operator on `conn`.
-    pub fn new(conn: &Connection) -> Self {
-        GetTable { conn: conn.clone() }
-    }
-}
+operator_struct!(
+    /// Reads one Glue table (ReadOnly).
+    GetTable
+);
 
 #[async_trait]
 impl Operator for GetTable {
@@ -160,18 +144,10 @@ pub struct SearchTablesOutput {
     pub next_token: Option<String>,
 }
 
-/// Searches the catalog's tables (`SearchTables`), one page per call (ReadOnly).
-#[derive(Debug, Clone)]
-pub struct SearchTables {
-    conn: Connection,
-}
-
-impl SearchTables {
-    /// The operator on `conn`.
-    pub fn new(conn: &Connection) -> Self {
-        SearchTables { conn: conn.clone() }
-    }
-}
+operator_struct!(
+    /// Searches the catalog's tables (`SearchTables`), one page per call (ReadOnly).
+    SearchTables
+);
 
 #[async_trait]
 impl Operator for SearchTables {

@@ -5,7 +5,8 @@ use crate::records::time;
 use async_trait::async_trait;
 use aws_sdk_athena::types::QueryExecutionState;
 use chicory_aws_core::{
-    actions, pages, Action, Connection, Error, ErrorKind, Operator, Result, ScanItem, Scanner,
+    actions, operator_struct, pages, Action, Connection, Error, ErrorKind, Operator, Result,
+    ScanItem, Scanner,
 };
 use futures::stream::{self, BoxStream, StreamExt};
 use serde::{Deserialize, Serialize};
@@ -202,19 +203,11 @@ pub struct RunQueryOutput {
     pub data_scanned_bytes: Option<i64>,
 }
 
-/// Runs an Athena query: starts it in a workgroup, polls with backoff until it ends, stops it
-/// on timeout, surfaces Athena's failure reason, and returns the typed results (ReadWrite).
-#[derive(Debug, Clone)]
-pub struct RunAthenaQuery {
-    conn: Connection,
-}
-
-impl RunAthenaQuery {
-    /// The operator on `conn`.
-    pub fn new(conn: &Connection) -> Self {
-        RunAthenaQuery { conn: conn.clone() }
-    }
-}
+operator_struct!(
+    /// Runs an Athena query: starts it in a workgroup, polls with backoff until it ends, stops it
+    /// on timeout, surfaces Athena's failure reason, and returns the typed results (ReadWrite).
+    RunAthenaQuery
+);
 
 #[async_trait]
 impl Operator for RunAthenaQuery {
