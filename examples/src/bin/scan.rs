@@ -1,13 +1,16 @@
-//! Scans a customer's Glue Data Catalog and Athena into a JSON Lines file, with progress on
-//! stderr and a summary at the end.
+//! Scans a customer's Glue Data Catalog, Athena and S3 into a JSON Lines file, with progress
+//! on stderr and a summary at the end.
 //!
 //! ```sh
 //! cargo run -p chicory-aws-examples --bin scan -- --demo --out scan.jsonl
 //! ```
 //!
-//! With `--demo`, a small demo catalog (databases, tables, partitions, an Athena workgroup) is
-//! first seeded on the local emulator with its admin credentials, then scanned through the
-//! demo customer's ReadOnly role.
+//! With `--demo`, a small demo catalog (databases, tables, partitions, an Athena workgroup) and
+//! a demo bucket (objects under a few prefixes) are first seeded on the local emulator with its
+//! admin credentials, then scanned through the demo customer's ReadOnly role.
+//!
+//! S3: every bucket's configuration (region, versioning, tags, policy) is scanned; objects are
+//! listed for the buckets named with `--s3-bucket` (with `--demo`: the demo bucket).
 
 use chicory_aws_core::{run_scan, JsonLinesSink, ScanSummary, Scanner, Sink};
 use chicory_aws_examples::ConnectArgs;
@@ -20,6 +23,8 @@ use chicory_aws_glue::{
     CatalogOptions, CatalogPartitionScanner, DataCatalogScanner, DatabaseScanner, TableScanner,
     WorkGroupScanner,
 };
+use chicory_aws_s3::aws_sdk_s3;
+use chicory_aws_s3::{BucketScanner, ObjectOptions, ObjectScanner};
 use clap::Parser;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -45,6 +50,72 @@ struct Args {
     /// ignores `Segment` and would return every partition once per segment).
     #[arg(long)]
     segments: Option<i32>,
+    /// List the objects of this bucket; repeatable (with --demo: the demo bucket).
+    #[arg(long)]
+    s3_bucket: Vec<String>,
+    /// Only objects under this key prefix.
+    #[arg(long)]
+    s3_prefix: Option<String>,
+}
+
+/// The demo bucket.
+const DEMO_BUCKET: &str = "chicory-demo-lake";
+
+/// Seeds the demo bucket on the emulator; idempotent.
+async fn seed_demo_s3() -> Result<(), Box<dyn std::error::Error>> {
+    let admin = chicory_aws_testkit::Emulator::get().admin_config().await;
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&admin)
+            .force_path_style(true)
+            .build(),
+    );
+    if let Err(e) = s3.create_bucket().bucket(DEMO_BUCKET).send().await {
+        let code = aws_sdk_s3::error::ProvideErrorMetadata::code(&e).map(str::to_owned);
+        if !matches!(
+            code.as_deref(),
+            Some("BucketAlreadyOwnedByYou" | "BucketAlreadyExists")
+        ) {
+            return Err(e.into());
+        }
+    }
+    s3.put_bucket_tagging()
+        .bucket(DEMO_BUCKET)
+        .tagging(
+            aws_sdk_s3::types::Tagging::builder()
+                .tag_set(
+                    aws_sdk_s3::types::Tag::builder()
+                        .key("purpose")
+                        .value("demo")
+                        .build()?,
+                )
+                .build()?,
+        )
+        .send()
+        .await?;
+    for table in ["orders", "customers"] {
+        for day in 1..=3 {
+            let key = format!("raw/{table}/dt=2024-06-{day:02}/part-0000.csv");
+            s3.put_object()
+                .bucket(DEMO_BUCKET)
+                .key(key)
+                .content_type("text/csv")
+                .body(aws_sdk_s3::primitives::ByteStream::from(
+                    format!("id,{table}\n1,demo\n").into_bytes(),
+                ))
+                .send()
+                .await?;
+        }
+    }
+    s3.put_object()
+        .bucket(DEMO_BUCKET)
+        .key("curated/summary.json")
+        .content_type("application/json")
+        .body(aws_sdk_s3::primitives::ByteStream::from_static(
+            b"{\"rows\":6}",
+        ))
+        .send()
+        .await?;
+    Ok(())
 }
 
 const DEMO_DATABASES: [&str; 2] = ["demo_sales", "demo_marketing"];
@@ -184,6 +255,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if args.connect.demo {
         eprintln!("seeding the demo catalog on the emulator...");
         seed_demo().await?;
+        seed_demo_s3().await?;
     }
     let conn = args.connect.builder().await?.connect().await?;
     eprintln!(
@@ -207,7 +279,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await
         .map_err(|e| format!("cannot create {}: {e}", args.out.display()))?;
     let mut sink = JsonLinesSink::new(file);
-    let summaries = vec![
+    let mut summaries = vec![
         scan_one(&DatabaseScanner::new(&conn, options.clone())?, &mut sink).await?,
         scan_one(&TableScanner::new(&conn, options.clone())?, &mut sink).await?,
         scan_one(
@@ -217,7 +289,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?,
         scan_one(&DataCatalogScanner::new(&conn), &mut sink).await?,
         scan_one(&WorkGroupScanner::new(&conn), &mut sink).await?,
+        scan_one(&BucketScanner::new(&conn), &mut sink).await?,
     ];
+    let mut buckets = args.s3_bucket.clone();
+    if args.connect.demo && buckets.is_empty() {
+        buckets.push(DEMO_BUCKET.to_owned());
+    }
+    for bucket in &buckets {
+        let mut options = ObjectOptions::default();
+        if let Some(p) = &args.s3_prefix {
+            options = options.prefix(p.clone());
+        }
+        summaries.push(scan_one(&ObjectScanner::new(&conn, bucket, options)?, &mut sink).await?);
+    }
     eprintln!("\nsummary ({}):", args.out.display());
     let mut total = 0;
     let mut complete = true;
