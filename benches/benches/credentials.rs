@@ -21,25 +21,20 @@ use aws_smithy_runtime_api::client::runtime_components::{
     RuntimeComponents, RuntimeComponentsBuilder,
 };
 use aws_smithy_types::config_bag::ConfigBag;
-use chicory_aws_core::{BaseCredentials, Connection, ConnectionParams, CrossAccountCredentials};
+use chicory_aws_core::CrossAccountCredentials;
 use chicory_aws_testkit::{FakeSts, TestClock};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-const ROLE: &str = "arn:aws:iam::123456789012:role/CustomerRole";
-const EXTERNAL_ID: &str = "chicory-bench-project";
+const ROLE: &str = chicory_aws_testkit::FAKE_ROLE;
+const EXTERNAL_ID: &str = chicory_aws_testkit::FAKE_EXTERNAL_ID;
 /// Reads per task per iteration, so task spawning does not hide the read itself.
 const READS_PER_TASK: usize = 100;
 
 async fn ours(sts: &FakeSts) -> CrossAccountCredentials {
-    let params = ConnectionParams::assume_role(ROLE, EXTERNAL_ID).unwrap();
-    let conn = Connection::builder(params)
-        .endpoint_url(sts.uri())
-        .base_credentials(BaseCredentials::from_keys(
-            "AKIAVENDOR0000000000",
-            "vendor-secret",
-        ))
+    let conn = sts
+        .connection(chicory_aws_core::AccessLevel::ReadOnly)
         .build()
         .await
         .unwrap();

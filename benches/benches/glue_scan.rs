@@ -6,7 +6,7 @@
 //!
 //! Run: `cargo bench -p chicory-aws-benches --bench glue_scan`
 
-use chicory_aws_core::{BaseCredentials, Connection, ConnectionParams, ScanItem, Scanner};
+use chicory_aws_core::{Connection, ScanItem, Scanner};
 use chicory_aws_glue::{glue_client, CatalogOptions, TableScanner};
 use chicory_aws_testkit::{FakeSts, TestClock};
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -15,7 +15,6 @@ use std::time::Duration;
 use wiremock::matchers::{body_partial_json, header, method};
 use wiremock::{Mock, ResponseTemplate};
 
-const ROLE: &str = "arn:aws:iam::123456789012:role/CustomerRole";
 const DATABASES: usize = 100;
 const TABLES: usize = 100;
 const DELAY: Duration = Duration::from_millis(10);
@@ -71,13 +70,8 @@ async fn setup() -> (FakeSts, Connection) {
         .with_priority(2)
         .mount(sts.server())
         .await;
-    let params = ConnectionParams::assume_role(ROLE, "chicory-bench-project").unwrap();
-    let conn = Connection::builder(params)
-        .endpoint_url(sts.uri())
-        .base_credentials(BaseCredentials::from_keys(
-            "AKIAVENDOR0000000000",
-            "vendor-secret",
-        ))
+    let conn = sts
+        .connection(chicory_aws_core::AccessLevel::ReadOnly)
         .build()
         .await
         .unwrap();

@@ -14,7 +14,7 @@
 //!
 //! Run: `cargo bench -p chicory-aws-benches --bench s3_listing`
 
-use chicory_aws_core::{BaseCredentials, Connection, ConnectionParams, ScanItem, Scanner};
+use chicory_aws_core::{Connection, ScanItem, Scanner};
 use chicory_aws_s3::{s3_client, ObjectOptions, ObjectScanner};
 use chicory_aws_testkit::{FakeSts, TestClock};
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -26,7 +26,6 @@ use std::time::Duration;
 use wiremock::matchers::{method, path_regex, query_param};
 use wiremock::{Mock, Request, Respond, ResponseTemplate};
 
-const ROLE: &str = "arn:aws:iam::123456789012:role/CustomerRole";
 const BUCKET: &str = "bench-bucket";
 const PREFIXES: usize = 100;
 const PER_PREFIX: usize = 1000;
@@ -123,13 +122,8 @@ async fn setup() -> (FakeSts, Connection) {
         })
         .mount(sts.server())
         .await;
-    let params = ConnectionParams::assume_role(ROLE, "chicory-bench-project").unwrap();
-    let conn = Connection::builder(params)
-        .endpoint_url(sts.uri())
-        .base_credentials(BaseCredentials::from_keys(
-            "AKIAVENDOR0000000000",
-            "vendor-secret",
-        ))
+    let conn = sts
+        .connection(chicory_aws_core::AccessLevel::ReadOnly)
         .build()
         .await
         .unwrap();
@@ -151,11 +145,7 @@ async fn scanner_count(conn: &Connection, options: ObjectOptions) -> usize {
 
 async fn sequential_count(s3: &aws_sdk_s3::Client) -> usize {
     let mut n = 0;
-    let mut pages = s3
-        .list_objects_v2()
-        .bucket(BUCKET)
-        .into_paginator()
-        .send();
+    let mut pages = s3.list_objects_v2().bucket(BUCKET).into_paginator().send();
     while let Some(page) = pages.next().await {
         n += page.unwrap().contents().len();
     }
@@ -172,8 +162,14 @@ fn bench(c: &mut Criterion) {
     let s3 = s3_client(&conn);
     let total = PREFIXES * PER_PREFIX;
     // All read the whole bucket.
-    assert_eq!(rt.block_on(scanner_count(&conn, ObjectOptions::default())), total);
-    assert_eq!(rt.block_on(scanner_count(&conn, ObjectOptions::default().plain())), total);
+    assert_eq!(
+        rt.block_on(scanner_count(&conn, ObjectOptions::default())),
+        total
+    );
+    assert_eq!(
+        rt.block_on(scanner_count(&conn, ObjectOptions::default().plain())),
+        total
+    );
     assert_eq!(rt.block_on(sequential_count(&s3)), total);
 
     let mut g = c.benchmark_group(format!(
@@ -183,9 +179,8 @@ fn bench(c: &mut Criterion) {
     g.sample_size(10);
     for concurrency in [8, 16] {
         g.bench_function(format!("fan_out_concurrency_{concurrency}"), |b| {
-            b.to_async(&rt).iter(|| {
-                scanner_count(&conn, ObjectOptions::default().concurrency(concurrency))
-            })
+            b.to_async(&rt)
+                .iter(|| scanner_count(&conn, ObjectOptions::default().concurrency(concurrency)))
         });
     }
     g.bench_function("object_scanner_plain", |b| {

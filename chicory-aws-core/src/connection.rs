@@ -10,6 +10,7 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_credential_types::Credentials;
 use aws_smithy_async::time::{SharedTimeSource, SystemTimeSource, TimeSource};
+use aws_types::service_config::{LoadServiceConfig, ServiceConfigKey};
 use std::fmt;
 use std::sync::Arc;
 
@@ -67,6 +68,7 @@ pub struct ConnectionBuilder {
     params: ConnectionParams,
     base: BaseCredentials,
     endpoint_url: Option<String>,
+    service_endpoints: Vec<(String, String)>,
     time_source: Option<SharedTimeSource>,
     refresh: RefreshSettings,
     retry: Option<RetryConfig>,
@@ -79,10 +81,25 @@ impl ConnectionBuilder {
         self
     }
 
-    /// Sends every request (STS included) to this endpoint, e.g. a local emulator or a VPC
-    /// endpoint. Must be an `http://` or `https://` URL.
+    /// Sends every request (STS included) to this endpoint, e.g. a local emulator, unless
+    /// [`service_endpoint_url`](Self::service_endpoint_url) names another for the service.
+    /// Must be an `http://` or `https://` URL.
     pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
         self.endpoint_url = Some(url.into());
+        self
+    }
+
+    /// Sends the requests of one service to this endpoint instead, e.g. a VPC interface
+    /// endpoint for Glue, or a local fake for a service the emulator lacks. `service` is the
+    /// SDK service id, any case (`"datazone"`, `"glue"`, `"s3"`, `"sts"`). Every SDK client
+    /// built from [`Connection::sdk_config`] follows it; the environment's
+    /// `AWS_ENDPOINT_URL_<SERVICE>` still applies to services not named here.
+    pub fn service_endpoint_url(
+        mut self,
+        service: impl Into<String>,
+        url: impl Into<String>,
+    ) -> Self {
+        self.service_endpoints.push((service.into(), url.into()));
         self
     }
 
@@ -110,12 +127,23 @@ impl ConnectionBuilder {
     pub async fn build(self) -> Result<Connection> {
         self.refresh.validate()?;
         if let Some(url) = &self.endpoint_url {
-            if !(url.starts_with("http://") || url.starts_with("https://")) {
+            check_url("endpoint_url", url)?;
+        }
+        let mut service_endpoints = Vec::with_capacity(self.service_endpoints.len());
+        for (service, url) in &self.service_endpoints {
+            check_url("service_endpoint_url", url)?;
+            let id = service_key(service);
+            if id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
                 return Err(Error::invalid(
-                    "endpoint_url",
-                    format!("must start with http:// or https://, got {url:?}"),
+                    "service_endpoint_url",
+                    format!(
+                        "the service must be an SDK service id such as \"datazone\" or \"glue\", \
+                         got {service:?}"
+                    ),
                 ));
             }
+            service_endpoints.retain(|(s, _): &(String, String)| *s != id);
+            service_endpoints.push((id, url.clone()));
         }
         let time = self
             .time_source
@@ -126,7 +154,9 @@ impl ConnectionBuilder {
             .region(region)
             .time_source(time.clone())
             .retry_config(self.retry.clone().unwrap_or_else(RetryConfig::standard));
-        if let Some(url) = &self.endpoint_url {
+        // With per-service endpoints, the global one goes through them too: an SDK client
+        // consults its config's `service_config` only when the endpoint was not set in code.
+        if let (Some(url), true) = (&self.endpoint_url, service_endpoints.is_empty()) {
             loader = loader.endpoint_url(url);
         }
         match &self.base {
@@ -146,7 +176,18 @@ impl ConnectionBuilder {
             }
             BaseCredentials::Provider(p) => loader = loader.credentials_provider(p.clone()),
         }
-        let base_config = loader.load().await;
+        let mut base_config = loader.load().await;
+        if !service_endpoints.is_empty() {
+            let mut builder = base_config.to_builder();
+            builder.set_endpoint_url(self.endpoint_url.clone());
+            base_config = builder
+                .service_config(ServiceEndpoints {
+                    endpoints: service_endpoints,
+                    global: self.endpoint_url.clone(),
+                    fallback: base_config.clone(),
+                })
+                .build();
+        }
 
         let (provider, cross) = match &self.params.auth {
             CustomerAuth::AssumeRole(role) => {
@@ -221,6 +262,7 @@ impl Connection {
             params,
             base: BaseCredentials::DefaultChain,
             endpoint_url: None,
+            service_endpoints: Vec::new(),
             time_source: None,
             refresh: RefreshSettings::default(),
             retry: None,
@@ -295,5 +337,60 @@ impl Connection {
             ),
         )
         .with_operation(operation.to_owned()))
+    }
+}
+
+fn check_url(field: &'static str, url: &str) -> Result<()> {
+    if url.starts_with("http://") || url.starts_with("https://") {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            field,
+            format!("must start with http:// or https://, got {url:?}"),
+        ))
+    }
+}
+
+/// `"DataZone"`, `"datazone"` and `"data-zone"` name the same service.
+fn service_key(service: &str) -> String {
+    service
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '_'))
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// Per-service endpoints, answered to every SDK client built from the connection's config
+/// (an SDK client asks its config's `service_config` for `AWS_ENDPOINT_URL` before it takes
+/// the global endpoint); any other key goes to what the SDK loaded from the environment.
+struct ServiceEndpoints {
+    endpoints: Vec<(String, String)>,
+    global: Option<String>,
+    fallback: SdkConfig,
+}
+
+impl fmt::Debug for ServiceEndpoints {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ServiceEndpoints")
+            .field("endpoints", &self.endpoints)
+            .field("global", &self.global)
+            .finish_non_exhaustive()
+    }
+}
+
+impl LoadServiceConfig for ServiceEndpoints {
+    fn load_config(&self, key: ServiceConfigKey<'_>) -> Option<String> {
+        if key.env() == "AWS_ENDPOINT_URL" {
+            let id = service_key(key.service_id());
+            let specific = self
+                .endpoints
+                .iter()
+                .find(|(s, _)| *s == id)
+                .map(|(_, u)| u);
+            if let Some(url) = specific.or(self.global.as_ref()) {
+                return Some(url.clone());
+            }
+        }
+        self.fallback.service_config()?.load_config(key)
     }
 }

@@ -2,18 +2,13 @@
 //! ReadOnly connection before any request leaves the process (counted on the HTTP fake).
 
 use async_trait::async_trait;
-use chicory_aws_core::{
-    actions, AccessLevel, Action, BaseCredentials, Connection, ConnectionParams, ErrorKind,
-    Operator, Tool,
-};
+use chicory_aws_core::{actions, AccessLevel, Action, Connection, ErrorKind, Operator, Tool};
 use chicory_aws_testkit::{FakeSts, TestClock};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, ResponseTemplate};
-
-const ROLE: &str = "arn:aws:iam::123456789012:role/CustomerRole";
 
 async fn fake_account() -> FakeSts {
     let sts = FakeSts::start(TestClock::new(), Duration::from_secs(900)).await;
@@ -41,18 +36,7 @@ async fn fake_account() -> FakeSts {
 }
 
 async fn connect(sts: &FakeSts, level: AccessLevel) -> Connection {
-    let params = ConnectionParams::assume_role(ROLE, "chicory-test-project")
-        .unwrap()
-        .with_access_level(level);
-    Connection::builder(params)
-        .endpoint_url(sts.uri())
-        .base_credentials(BaseCredentials::from_keys(
-            "AKIAVENDOR0000000000",
-            "vendor-secret",
-        ))
-        .build()
-        .await
-        .unwrap()
+    sts.connection(level).build().await.unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -195,4 +179,85 @@ async fn tool_call(op: &dyn Tool) -> serde_json::Value {
     op.call_json(serde_json::json!({"name": "x"}))
         .await
         .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_service_endpoint_sends_that_service_elsewhere_with_the_same_session() {
+    // STS (and S3) answer on the connection's endpoint; Glue only on its own.
+    let sts = fake_account().await;
+    let glue_server = wiremock::MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(header("x-amz-target", "AWSGlue.GetDatabases"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("content-type", "application/x-amz-json-1.1")
+                .set_body_string(r#"{"DatabaseList": [{"Name": "elsewhere"}]}"#),
+        )
+        .expect(1)
+        .mount(&glue_server)
+        .await;
+    let conn = sts
+        .connection(AccessLevel::ReadOnly)
+        .service_endpoint_url("Glue", glue_server.uri())
+        .build()
+        .await
+        .unwrap();
+    let dbs = aws_sdk_glue::Client::new(conn.sdk_config())
+        .get_databases()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(dbs.database_list()[0].name(), "elsewhere");
+    aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(conn.sdk_config())
+            .force_path_style(true)
+            .build(),
+    )
+    .list_buckets()
+    .send()
+    .await
+    .unwrap();
+    let on_sts: Vec<String> = sts
+        .server()
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| String::from_utf8_lossy(&r.body).into_owned())
+        .collect();
+    assert!(
+        !on_sts.iter().any(|b| b.contains("GetDatabases")),
+        "Glue went to the connection's endpoint"
+    );
+    assert_eq!(on_sts.len(), 2, "AssumeRole and ListBuckets: {on_sts:?}");
+    // Signed with the assumed session, as every client of the connection.
+    let glue_req = &glue_server.received_requests().await.unwrap()[0];
+    let auth = glue_req
+        .headers
+        .get("authorization")
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(auth.contains("Credential=ASIAFAKE000000000001/"), "{auth}");
+}
+
+#[tokio::test]
+async fn a_bad_service_endpoint_is_refused_before_any_request() {
+    let sts = fake_account().await;
+    for (service, url, why) in [
+        ("glue", "localhost:9000", "http://"),
+        ("", "http://127.0.0.1:9000", "service id"),
+        ("glue/*", "http://127.0.0.1:9000", "service id"),
+    ] {
+        let err = sts
+            .connection(AccessLevel::ReadOnly)
+            .service_endpoint_url(service, url)
+            .build()
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidConfig);
+        assert_eq!(err.field(), Some("service_endpoint_url"));
+        assert!(err.to_string().contains(why), "{err}");
+    }
+    assert!(sts.server().received_requests().await.unwrap().is_empty());
 }

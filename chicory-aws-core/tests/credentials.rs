@@ -2,14 +2,11 @@
 //! sessions follow a hand-moved clock (no real sleeping for expiry).
 
 use aws_config::retry::RetryConfig;
-use chicory_aws_core::{
-    BaseCredentials, Connection, ConnectionParams, CrossAccountCredentials, ErrorKind,
-    RefreshSettings,
-};
+use chicory_aws_core::{Connection, CrossAccountCredentials, ErrorKind, RefreshSettings};
 use chicory_aws_testkit::{FakeSts, StsBehaviour, TestClock};
 use std::time::{Duration, SystemTime};
 
-const ROLE: &str = "arn:aws:iam::123456789012:role/CustomerRole";
+const ROLE: &str = chicory_aws_testkit::FAKE_ROLE;
 const SESSION: Duration = Duration::from_secs(900);
 
 struct Setup {
@@ -54,13 +51,7 @@ async fn connection(
     settings: RefreshSettings,
     retry: RetryConfig,
 ) -> Connection {
-    let params = ConnectionParams::assume_role(ROLE, "chicory-test-project").unwrap();
-    Connection::builder(params)
-        .endpoint_url(sts.uri())
-        .base_credentials(BaseCredentials::from_keys(
-            "AKIAVENDOR0000000000",
-            "vendor-secret",
-        ))
+    sts.connection(chicory_aws_core::AccessLevel::ReadOnly)
         .time_source(clock.clone())
         .refresh(settings)
         .retry_config(retry)

@@ -6,10 +6,7 @@
 //! DataZone request must be SigV4-signed with the assumed role's session (`ASIAFAKE...` key
 //! and a security token); unsigned requests match no mock.
 
-use chicory_aws_core::{
-    AccessLevel, BaseCredentials, Connection, ConnectionParams, ErrorKind, Operator, ScanItem,
-    Scanner, Tool,
-};
+use chicory_aws_core::{AccessLevel, Connection, ErrorKind, Operator, ScanItem, Scanner, Tool};
 use chicory_aws_datazone::records::DataZoneRecord;
 use chicory_aws_datazone::*;
 use chicory_aws_testkit::{FakeSts, TestClock};
@@ -20,8 +17,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use wiremock::matchers::path_regex;
 use wiremock::{Match, Mock, Request, Respond, ResponseTemplate};
-
-const ROLE: &str = "arn:aws:iam::123456789012:role/CustomerRole";
 
 /// Requests signed with the assumed role's temporary credentials.
 struct SignedByAssumedRole;
@@ -336,15 +331,7 @@ async fn setup() -> (FakeSts, DataZoneFake) {
 }
 
 async fn connect(sts: &FakeSts, level: AccessLevel, attempts: u32) -> Connection {
-    let params = ConnectionParams::assume_role(ROLE, "chicory-test-project")
-        .unwrap()
-        .with_access_level(level);
-    Connection::builder(params)
-        .endpoint_url(sts.uri())
-        .base_credentials(BaseCredentials::from_keys(
-            "AKIAVENDOR0000000000",
-            "vendor-secret",
-        ))
+    sts.connection(level)
         .retry_config(
             aws_smithy_types::retry::RetryConfig::standard()
                 .with_max_attempts(attempts)

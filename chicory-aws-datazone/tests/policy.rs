@@ -80,20 +80,7 @@ async fn scanner_actions_are_in_the_read_only_policy() {
         std::time::Duration::from_secs(900),
     )
     .await;
-    let params = chicory_aws_core::ConnectionParams::assume_role(
-        "arn:aws:iam::123456789012:role/CustomerRole",
-        "chicory-test-project",
-    )
-    .unwrap();
-    let conn = chicory_aws_core::Connection::builder(params)
-        .endpoint_url(sts.uri())
-        .base_credentials(chicory_aws_core::BaseCredentials::from_keys(
-            "AKIAVENDOR0000000000",
-            "vendor-secret",
-        ))
-        .build()
-        .await
-        .unwrap();
+    let conn = sts.connection(AccessLevel::ReadOnly).build().await.unwrap();
     let o = DataZoneOptions::default;
     let scanners: Vec<(&str, &[Action])> = vec![
         ("all", DataZoneScanner::new(&conn, o()).unwrap().actions()),

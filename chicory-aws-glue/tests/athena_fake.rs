@@ -2,18 +2,13 @@
 //! in batches of 50 (moto lacks BatchGetQueryExecution), typed results across pages, Athena's
 //! failure reason, and a query stopped at its timeout.
 
-use chicory_aws_core::{
-    AccessLevel, BaseCredentials, Connection, ConnectionParams, ErrorKind, Operator, ScanItem,
-    Scanner,
-};
+use chicory_aws_core::{AccessLevel, Connection, ErrorKind, Operator, ScanItem, Scanner};
 use chicory_aws_glue::{QueryExecutionScanner, RunAthenaQuery, RunQueryInput};
 use chicory_aws_testkit::{FakeSts, TestClock};
 use futures::StreamExt;
 use std::time::Duration;
 use wiremock::matchers::{body_partial_json, header, method};
 use wiremock::{Mock, ResponseTemplate};
-
-const ROLE: &str = "arn:aws:iam::123456789012:role/CustomerRole";
 
 fn json(body: serde_json::Value) -> ResponseTemplate {
     ResponseTemplate::new(200)
@@ -33,18 +28,7 @@ async fn fake() -> FakeSts {
 }
 
 async fn connect(sts: &FakeSts, level: AccessLevel) -> Connection {
-    let params = ConnectionParams::assume_role(ROLE, "chicory-test-project")
-        .unwrap()
-        .with_access_level(level);
-    Connection::builder(params)
-        .endpoint_url(sts.uri())
-        .base_credentials(BaseCredentials::from_keys(
-            "AKIAVENDOR0000000000",
-            "vendor-secret",
-        ))
-        .build()
-        .await
-        .unwrap()
+    sts.connection(level).build().await.unwrap()
 }
 
 #[tokio::test]

@@ -2,10 +2,7 @@
 //! JSON 1.1 member names from the Athena API model as aws-sdk-athena's schemas name them):
 //! moto answers ListTableMetadata, UpdateWorkGroup and UpdateDataCatalog with HTTP 500.
 
-use chicory_aws_core::{
-    AccessLevel, BaseCredentials, Connection, ConnectionParams, ErrorKind, Operator, ScanItem,
-    Scanner,
-};
+use chicory_aws_core::{AccessLevel, Connection, ErrorKind, Operator, ScanItem, Scanner};
 use chicory_aws_glue::{
     AthenaDatabaseScanner, AthenaTableRecord, TableMetadataScanner, UpdateDataCatalog,
     UpdateWorkGroup,
@@ -16,8 +13,6 @@ use serde_json::{json, Value};
 use std::time::Duration;
 use wiremock::matchers::{body_partial_json, header, method};
 use wiremock::{Mock, ResponseTemplate};
-
-const ROLE: &str = "arn:aws:iam::123456789012:role/CustomerRole";
 
 fn ok(body: Value) -> ResponseTemplate {
     ResponseTemplate::new(200)
@@ -44,15 +39,7 @@ async fn fake() -> FakeSts {
 }
 
 async fn connect(sts: &FakeSts, level: AccessLevel) -> Connection {
-    let params = ConnectionParams::assume_role(ROLE, "chicory-test-project")
-        .unwrap()
-        .with_access_level(level);
-    Connection::builder(params)
-        .endpoint_url(sts.uri())
-        .base_credentials(BaseCredentials::from_keys(
-            "AKIAVENDOR0000000000",
-            "vendor-secret",
-        ))
+    sts.connection(level)
         .retry_config(aws_smithy_types::retry::RetryConfig::standard().with_max_attempts(1))
         .build()
         .await

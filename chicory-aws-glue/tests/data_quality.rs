@@ -1,10 +1,7 @@
 //! Glue Data Quality against a Glue fake (wiremock; JSON 1.1 member names from the AWS Glue API
 //! model as serialized by aws-sdk-glue's protocol_serde): moto has no data quality.
 
-use chicory_aws_core::{
-    AccessLevel, BaseCredentials, Connection, ConnectionParams, ErrorKind, Operator, ScanItem,
-    Scanner, Tool,
-};
+use chicory_aws_core::{AccessLevel, Connection, ErrorKind, Operator, ScanItem, Scanner, Tool};
 use chicory_aws_glue::{
     CreateDataQualityRuleset, DataQualityRulesetScanner, DataQualityTable,
     DeleteDataQualityRuleset, GetDataQualityEvaluationRun, GetDataQualityRecommendationRun,
@@ -17,8 +14,6 @@ use serde_json::{json, Value};
 use std::time::Duration;
 use wiremock::matchers::{body_partial_json, header, method};
 use wiremock::{Mock, ResponseTemplate};
-
-const ROLE: &str = "arn:aws:iam::123456789012:role/CustomerRole";
 
 fn ok(body: Value) -> ResponseTemplate {
     ResponseTemplate::new(200)
@@ -38,15 +33,7 @@ fn op(name: &str) -> wiremock::MockBuilder {
 }
 
 async fn connect(sts: &FakeSts, level: AccessLevel) -> Connection {
-    let params = ConnectionParams::assume_role(ROLE, "chicory-test-project")
-        .unwrap()
-        .with_access_level(level);
-    Connection::builder(params)
-        .endpoint_url(sts.uri())
-        .base_credentials(BaseCredentials::from_keys(
-            "AKIAVENDOR0000000000",
-            "vendor-secret",
-        ))
+    sts.connection(level)
         .retry_config(aws_smithy_types::retry::RetryConfig::standard().with_max_attempts(1))
         .build()
         .await

@@ -2,10 +2,7 @@
 //! lacks: SearchTables, user-defined functions, partition segments; pagination tokens and the
 //! error codes AccessDeniedException, EntityNotFoundException, ThrottlingException.
 
-use chicory_aws_core::{
-    AccessLevel, BaseCredentials, Connection, ConnectionParams, ErrorKind, Operator, ScanItem,
-    Scanner,
-};
+use chicory_aws_core::{AccessLevel, Connection, ErrorKind, Operator, ScanItem, Scanner};
 use chicory_aws_glue::{
     CatalogOptions, PartitionScanner, SearchTables, SearchTablesInput, UdfScanner,
 };
@@ -14,8 +11,6 @@ use futures::StreamExt;
 use std::time::Duration;
 use wiremock::matchers::{body_partial_json, header, method};
 use wiremock::{Mock, ResponseTemplate};
-
-const ROLE: &str = "arn:aws:iam::123456789012:role/CustomerRole";
 
 fn json(body: serde_json::Value) -> ResponseTemplate {
     ResponseTemplate::new(200)
@@ -35,15 +30,7 @@ fn op(name: &str) -> wiremock::MockBuilder {
 }
 
 async fn connect(sts: &FakeSts) -> Connection {
-    let params = ConnectionParams::assume_role(ROLE, "chicory-test-project")
-        .unwrap()
-        .with_access_level(AccessLevel::ReadOnly);
-    Connection::builder(params)
-        .endpoint_url(sts.uri())
-        .base_credentials(BaseCredentials::from_keys(
-            "AKIAVENDOR0000000000",
-            "vendor-secret",
-        ))
+    sts.connection(AccessLevel::ReadOnly)
         .retry_config(aws_smithy_types::retry::RetryConfig::standard().with_max_attempts(1))
         .build()
         .await

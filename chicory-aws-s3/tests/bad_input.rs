@@ -1,9 +1,7 @@
 //! Bad input gets a typed error naming the field, and no request reaches the server: the S3
 //! endpoint here is an STS fake that records every request.
 
-use chicory_aws_core::{
-    AccessLevel, BaseCredentials, Connection, ConnectionParams, ErrorKind, Operator, Tool,
-};
+use chicory_aws_core::{AccessLevel, Connection, ErrorKind, Operator, Tool};
 use chicory_aws_s3::{
     get_object_stream, put_object_stream, BucketInput, ByteRange, CreateBucket, GetObject,
     ListObjects, ObjectOptions, ObjectScanner, ObjectVersionScanner, PutObject, PutObjectTagging,
@@ -15,21 +13,7 @@ use std::time::Duration;
 
 async fn fake_conn(level: AccessLevel) -> (FakeSts, Connection) {
     let sts = FakeSts::start(TestClock::new(), Duration::from_secs(900)).await;
-    let params = ConnectionParams::assume_role(
-        "arn:aws:iam::123456789012:role/CustomerRole",
-        "chicory-test-project",
-    )
-    .unwrap()
-    .with_access_level(level);
-    let conn = Connection::builder(params)
-        .endpoint_url(sts.uri())
-        .base_credentials(BaseCredentials::from_keys(
-            "AKIAVENDOR0000000000",
-            "vendor-secret",
-        ))
-        .build()
-        .await
-        .unwrap();
+    let conn = sts.connection(level).build().await.unwrap();
     (sts, conn)
 }
 

@@ -3,6 +3,9 @@
 
 use crate::clock::TestClock;
 use aws_smithy_types::date_time::{DateTime, Format};
+use chicory_aws_core::{
+    AccessLevel, BaseCredentials, Connection, ConnectionBuilder, ConnectionParams,
+};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -76,6 +79,11 @@ impl Respond for Responder {
     }
 }
 
+/// The customer role the fake's connections assume.
+pub const FAKE_ROLE: &str = "arn:aws:iam::123456789012:role/CustomerRole";
+/// The External ID the fake's connections send.
+pub const FAKE_EXTERNAL_ID: &str = "chicory-test-project";
+
 /// A running STS fake.
 pub struct FakeSts {
     server: MockServer,
@@ -138,6 +146,21 @@ impl FakeSts {
             .iter()
             .filter(|r| String::from_utf8_lossy(&r.body).contains("Action=AssumeRole"))
             .count()
+    }
+
+    /// A connection builder for the fake's customer account: role [`FAKE_ROLE`], External ID
+    /// [`FAKE_EXTERNAL_ID`], `level`, every request (STS and the service fakes mounted on
+    /// [`server`](Self::server)) sent to this fake, signed from fixed vendor keys.
+    pub fn connection(&self, level: AccessLevel) -> ConnectionBuilder {
+        let params = ConnectionParams::assume_role(FAKE_ROLE, FAKE_EXTERNAL_ID)
+            .expect("valid fixed parameters")
+            .with_access_level(level);
+        Connection::builder(params)
+            .endpoint_url(self.uri())
+            .base_credentials(BaseCredentials::from_keys(
+                "AKIAVENDOR0000000000",
+                "vendor-secret",
+            ))
     }
 
     /// Sessions issued so far.

@@ -10,7 +10,7 @@ mod clock;
 mod fake_sts;
 
 pub use clock::TestClock;
-pub use fake_sts::{FakeSts, StsBehaviour};
+pub use fake_sts::{FakeSts, StsBehaviour, FAKE_EXTERNAL_ID, FAKE_ROLE};
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::Credentials;

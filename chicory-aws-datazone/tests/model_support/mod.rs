@@ -8,7 +8,7 @@
 
 #![allow(dead_code)]
 
-use chicory_aws_core::{AccessLevel, BaseCredentials, Connection, ConnectionParams};
+use chicory_aws_core::{AccessLevel, Connection};
 use chicory_aws_testkit::{FakeSts, TestClock};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -17,7 +17,6 @@ use std::time::Duration;
 use wiremock::matchers::path_regex;
 use wiremock::{Match, Mock, Request, Respond, ResponseTemplate};
 
-pub const ROLE: &str = "arn:aws:iam::123456789012:role/CustomerRole";
 pub const DOMAINS: [&str; 3] = ["dzd_sales01", "dzd-ops02", "dzd_fin03"];
 pub const PROJECTS: usize = 3;
 pub const PER_PROJECT: usize = 3;
@@ -112,15 +111,7 @@ pub async fn fake_sts() -> FakeSts {
 
 /// A connection through FakeSts to the fake, with `retries` SDK attempts.
 pub async fn connect(sts: &FakeSts, level: AccessLevel, attempts: u32) -> Connection {
-    let params = ConnectionParams::assume_role(ROLE, "chicory-test-project")
-        .unwrap()
-        .with_access_level(level);
-    Connection::builder(params)
-        .endpoint_url(sts.uri())
-        .base_credentials(BaseCredentials::from_keys(
-            "AKIAVENDOR0000000000",
-            "vendor-secret",
-        ))
+    sts.connection(level)
         .retry_config(
             aws_smithy_types::retry::RetryConfig::standard()
                 .with_max_attempts(attempts)
