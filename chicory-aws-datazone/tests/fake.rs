@@ -28,14 +28,7 @@ impl Match for SignedByAssumedRole {
 }
 
 fn signed(r: &Request) -> bool {
-    let auth = r
-        .headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    auth.starts_with("AWS4-HMAC-SHA256")
-        && auth.contains("Credential=ASIAFAKE")
-        && r.headers.contains_key("x-amz-security-token")
+    chicory_aws_testkit::datazone::signed(r, "ASIAFAKE")
 }
 
 fn error(status: u16, code: &str) -> ResponseTemplate {

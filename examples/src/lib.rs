@@ -19,19 +19,40 @@ pub struct ConnectArgs {
     /// Send every request to this endpoint (e.g. a local emulator).
     #[arg(long)]
     pub endpoint_url: Option<String>,
+    /// Send one service's requests to their own endpoint, as `SERVICE=URL` (e.g.
+    /// `datazone=https://vpce-...`); repeatable.
+    #[arg(long, value_parser = parse_service_endpoint)]
+    pub service_endpoint: Vec<(String, String)>,
     /// Provision a demo vendor and customer role on the local emulator (started if needed
-    /// with scripts/emulator.sh) and connect to it.
+    /// with scripts/emulator.sh) and connect to it; DataZone, which the emulator lacks, is
+    /// served by the DataZone fake of the test kit on another loopback port.
     #[arg(long)]
     pub demo: bool,
+}
+
+fn parse_service_endpoint(s: &str) -> Result<(String, String), String> {
+    s.split_once('=')
+        .map(|(service, url)| (service.to_owned(), url.to_owned()))
+        .ok_or_else(|| format!("expected SERVICE=URL, got {s:?}"))
 }
 
 impl ConnectArgs {
     /// The connection builder these arguments describe.
     pub async fn builder(&self) -> Result<ConnectionBuilder, Box<dyn std::error::Error>> {
-        if self.demo {
+        let mut b = if self.demo {
             let demo = demo::provision().await;
-            return Ok(demo.builder());
+            demo.builder()
+                .service_endpoint_url("datazone", demo::datazone_endpoint().await)
+        } else {
+            self.customer_builder()?
+        };
+        for (service, url) in &self.service_endpoint {
+            b = b.service_endpoint_url(service, url);
         }
+        Ok(b)
+    }
+
+    fn customer_builder(&self) -> Result<ConnectionBuilder, Box<dyn std::error::Error>> {
         let path = self
             .params
             .as_ref()
@@ -69,6 +90,15 @@ pub mod demo {
         pub fn builder(&self) -> ConnectionBuilder {
             Emulator::get().connection(&self.vendor, self.params.clone())
         }
+    }
+
+    /// The endpoint of the demo DataZone domains: the test kit's DataZone fake, started once
+    /// on loopback for the life of the process. It answers requests signed by an assumed-role
+    /// session (`ASIA...` keys, as the emulator issues them) and nothing else.
+    pub async fn datazone_endpoint() -> String {
+        use chicory_aws_testkit::datazone::{serve, MockServer};
+        static SERVER: tokio::sync::OnceCell<MockServer> = tokio::sync::OnceCell::const_new();
+        SERVER.get_or_init(|| serve("ASIA")).await.uri()
     }
 
     /// Creates a vendor user and a customer role trusting it with [`EXTERNAL_ID`], holding

@@ -5,8 +5,10 @@
 //!   names, so tests in parallel do not disturb each other.
 //! - [`FakeSts`] and [`TestClock`]: an STS fake whose session expirations follow a hand-moved
 //!   clock.
+//! - [`datazone`]: a DataZone fake following the API model (moto has no DataZone).
 
 mod clock;
+pub mod datazone;
 mod fake_sts;
 
 pub use clock::TestClock;

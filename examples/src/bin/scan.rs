@@ -1,5 +1,5 @@
-//! Scans a customer's Glue Data Catalog, Athena and S3 into a JSON Lines file, with progress
-//! on stderr and a summary at the end.
+//! Scans a customer's Glue Data Catalog, Athena, S3 and DataZone into a JSON Lines file, with
+//! progress on stderr and a summary at the end.
 //!
 //! ```sh
 //! cargo run -p chicory-aws-examples --bin scan -- --demo --out scan.jsonl
@@ -11,8 +11,15 @@
 //!
 //! S3: every bucket's configuration (region, versioning, tags, policy) is scanned; objects are
 //! listed for the buckets named with `--s3-bucket` (with `--demo`: the demo bucket).
+//!
+//! DataZone: every domain the role can see, with its projects, environments, profiles, data
+//! sources, assets, form types, listings, glossaries and terms. The emulator has no DataZone,
+//! so with `--demo` the demo domains come from the test kit's DataZone fake, reached through
+//! the same assumed-role session (`--service-endpoint datazone=URL` does this for any
+//! endpoint).
 
 use chicory_aws_core::{run_scan, JsonLinesSink, ScanSummary, Scanner, Sink};
+use chicory_aws_datazone::{DataZoneOptions, DataZoneScanner};
 use chicory_aws_examples::ConnectArgs;
 use chicory_aws_glue::aws_sdk_athena;
 use chicory_aws_glue::aws_sdk_glue::{
@@ -29,11 +36,14 @@ use clap::Parser;
 use std::path::PathBuf;
 use std::time::Instant;
 
-/// Scan Glue and Athena into JSON Lines.
+/// Scan Glue, Athena, S3 and DataZone into JSON Lines.
 #[derive(Debug, Parser)]
 struct Args {
     #[command(flatten)]
     connect: ConnectArgs,
+    /// The services to scan.
+    #[arg(long, value_delimiter = ',', default_value = "glue,athena,s3,datazone")]
+    services: Vec<Service>,
     /// Output file (JSON Lines).
     #[arg(long, default_value = "scan.jsonl")]
     out: PathBuf,
@@ -56,6 +66,14 @@ struct Args {
     /// Only objects under this key prefix.
     #[arg(long)]
     s3_prefix: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Service {
+    Glue,
+    Athena,
+    S3,
+    Datazone,
 }
 
 /// The demo bucket.
@@ -279,28 +297,42 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await
         .map_err(|e| format!("cannot create {}: {e}", args.out.display()))?;
     let mut sink = JsonLinesSink::new(file);
-    let mut summaries = vec![
-        scan_one(&DatabaseScanner::new(&conn, options.clone())?, &mut sink).await?,
-        scan_one(&TableScanner::new(&conn, options.clone())?, &mut sink).await?,
-        scan_one(
-            &CatalogPartitionScanner::new(&conn, options, segments)?,
-            &mut sink,
-        )
-        .await?,
-        scan_one(&DataCatalogScanner::new(&conn), &mut sink).await?,
-        scan_one(&WorkGroupScanner::new(&conn), &mut sink).await?,
-        scan_one(&BucketScanner::new(&conn), &mut sink).await?,
-    ];
-    let mut buckets = args.s3_bucket.clone();
-    if args.connect.demo && buckets.is_empty() {
-        buckets.push(DEMO_BUCKET.to_owned());
+    let on = |service| args.services.contains(&service);
+    let mut summaries = Vec::new();
+    if on(Service::Glue) {
+        summaries.push(scan_one(&DatabaseScanner::new(&conn, options.clone())?, &mut sink).await?);
+        summaries.push(scan_one(&TableScanner::new(&conn, options.clone())?, &mut sink).await?);
+        summaries.push(
+            scan_one(
+                &CatalogPartitionScanner::new(&conn, options, segments)?,
+                &mut sink,
+            )
+            .await?,
+        );
     }
-    for bucket in &buckets {
-        let mut options = ObjectOptions::default();
-        if let Some(p) = &args.s3_prefix {
-            options = options.prefix(p.clone());
+    if on(Service::Athena) {
+        summaries.push(scan_one(&DataCatalogScanner::new(&conn), &mut sink).await?);
+        summaries.push(scan_one(&WorkGroupScanner::new(&conn), &mut sink).await?);
+    }
+    if on(Service::S3) {
+        summaries.push(scan_one(&BucketScanner::new(&conn), &mut sink).await?);
+        let mut buckets = args.s3_bucket.clone();
+        if args.connect.demo && buckets.is_empty() {
+            buckets.push(DEMO_BUCKET.to_owned());
         }
-        summaries.push(scan_one(&ObjectScanner::new(&conn, bucket, options)?, &mut sink).await?);
+        for bucket in &buckets {
+            let mut options = ObjectOptions::default();
+            if let Some(p) = &args.s3_prefix {
+                options = options.prefix(p.clone());
+            }
+            summaries
+                .push(scan_one(&ObjectScanner::new(&conn, bucket, options)?, &mut sink).await?);
+        }
+    }
+    if on(Service::Datazone) {
+        let scanner =
+            DataZoneScanner::new(&conn, DataZoneOptions::default().asset_revisions(true))?;
+        summaries.push(scan_one(&scanner, &mut sink).await?);
     }
     eprintln!("\nsummary ({}):", args.out.display());
     let mut total = 0;
