@@ -350,6 +350,20 @@ impl Inner {
             )
             .with_source(e)
         })?;
+        // A session that is over on arrival (an answer without its expiration reads as 1970)
+        // would be fetched again on every call: refuse it.
+        if expiry <= self.time.now() {
+            return Err(Error::new(
+                ErrorKind::Service,
+                format!(
+                    "sts:AssumeRole returned a session that has already expired ({}); \
+                     check this machine's clock",
+                    aws_smithy_types::DateTime::from(expiry)
+                ),
+            )
+            .with_operation("sts:AssumeRole")
+            .with_resource(p.role_arn.as_str()));
+        }
         let creds = Credentials::builder()
             .access_key_id(c.access_key_id)
             .secret_access_key(c.secret_access_key)

@@ -349,9 +349,24 @@ impl fmt::Debug for Error {
             .field("field", &e.field)
             .field("code", &e.code)
             .field("status", &e.status)
-            .field("source", &e.source)
+            // The source's Display chain, not its Debug: an SDK error's Debug holds the raw
+            // HTTP response, and a response that failed to parse (an AssumeRole answer, say)
+            // would print the session's secret.
+            .field("source", &e.source.as_ref().map(|s| chain(s.as_ref())))
             .finish()
     }
+}
+
+/// `error: cause: cause...`, each by its Display.
+fn chain(error: &(dyn StdError + 'static)) -> String {
+    let mut out = error.to_string();
+    let mut next = error.source();
+    while let Some(e) = next {
+        out.push_str(": ");
+        out.push_str(&e.to_string());
+        next = e.source();
+    }
+    out
 }
 
 impl StdError for Error {

@@ -713,24 +713,6 @@ impl Scanner for ColumnStatisticsScanner {
                                                 )
                                                 .boxed()
                                             }
-                                            Err(e)
-                                                if matches!(
-                                                    e.kind(),
-                                                    ErrorKind::AccessDenied | ErrorKind::NotFound
-                                                ) =>
-                                            {
-                                                let s = Skipped::from_error(
-                                                    format!(
-                                                        "glue:GetPartitions table={}",
-                                                        e.resource().unwrap_or("?")
-                                                    ),
-                                                    &e,
-                                                );
-                                                stream::once(
-                                                    async move { Ok(ScanItem::Skipped(s)) },
-                                                )
-                                                .boxed()
-                                            }
                                             Err(e) => stream::once(async move { Err(e) }).boxed(),
                                         });
                                 table_stats.chain(part_stats).boxed()

@@ -104,8 +104,9 @@ pub use operators::{
     GetDatabase, GetTable, SearchTables, SearchTablesInput, SearchTablesOutput, TableRef,
 };
 pub use query::{
-    QueryExecutionRecord, QueryExecutionScanner, ResultColumn, RunAthenaQuery, RunQueryInput,
-    RunQueryOutput,
+    typed_value, GetAthenaQueryResults, QueryExecutionRecord, QueryExecutionScanner,
+    QueryResultRecord, QueryResultScanner, QueryResults, QueryResultsInput, ResultColumn,
+    RunAthenaQuery, RunQueryInput, StopAthenaQuery, StopQueryInput, StopQueryOutput,
 };
 pub use scanners::{
     glob_match, CatalogOptions, CatalogPartitionScanner, DatabaseScanner, NameFilter,

@@ -1,15 +1,16 @@
-//! Athena queries: execution history scanner and the run-a-query operator.
+//! Athena queries: execution history and result scanners; run, stop and read-results operators.
 
 use crate::athena_client;
 use crate::records::time;
 use async_trait::async_trait;
 use aws_sdk_athena::types::QueryExecutionState;
 use chicory_aws_core::{
-    actions, operator_struct, pages, Action, Connection, Error, ErrorKind, Operator, Result,
-    ScanItem, Scanner,
+    actions, kind_from_code, operator_struct, pages, Action, Connection, Error, ErrorKind,
+    Operator, Result, ScanItem, Scanner, Skipped,
 };
 use futures::stream::{self, BoxStream, StreamExt};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use std::time::{Duration, Instant};
 
 /// One Athena query execution.
@@ -135,11 +136,32 @@ impl Scanner for QueryExecutionScanner {
                         .send()
                         .await
                     {
-                        Ok(r) => out.extend(r.query_executions().iter().map(|q| {
-                            Ok(ScanItem::Record(QueryExecutionRecord::new(
-                                &account, &region, q,
-                            )))
-                        })),
+                        Ok(r) => {
+                            out.extend(r.query_executions().iter().map(|q| {
+                                Ok(ScanItem::Record(QueryExecutionRecord::new(
+                                    &account, &region, q,
+                                )))
+                            }));
+                            // Ids Athena could not return (e.g. expired from history) are
+                            // skipped parts with Athena's reason, not silently dropped.
+                            out.extend(r.unprocessed_query_execution_ids().iter().map(|u| {
+                                let id = u.query_execution_id().unwrap_or("?");
+                                let code = u.error_code().unwrap_or("unknown");
+                                let err = Error::new(
+                                    kind_from_code(Some(code), None),
+                                    format!(
+                                        "{code}: {}",
+                                        u.error_message().unwrap_or("no message")
+                                    ),
+                                )
+                                .with_operation("athena:BatchGetQueryExecution")
+                                .with_resource(id.to_owned());
+                                Ok(ScanItem::Skipped(Skipped::from_error(
+                                    format!("athena:BatchGetQueryExecution id={id}"),
+                                    &err,
+                                )))
+                            }));
+                        }
                         Err(e) => {
                             out.push(Err(Error::from_sdk(e, "athena:BatchGetQueryExecution")))
                         }
@@ -186,33 +208,453 @@ pub struct RunQueryInput {
     pub max_rows: Option<usize>,
 }
 
-/// Output of `athena_run_query`.
+/// Output of `athena_run_query` and `athena_get_query_results`.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
-pub struct RunQueryOutput {
+pub struct QueryResults {
     /// Query execution id.
     pub query_execution_id: String,
     /// Final state (`SUCCEEDED`).
     pub state: String,
     /// Result columns.
     pub columns: Vec<ResultColumn>,
-    /// Rows, as Athena's text values (None for NULL).
-    pub rows: Vec<Vec<Option<String>>>,
+    /// Rows, each value typed by its column's Athena type (see [`typed_value`]).
+    pub rows: Vec<Vec<Value>>,
     /// Whether rows were cut at `max_rows`.
     pub truncated: bool,
     /// Bytes scanned.
     pub data_scanned_bytes: Option<i64>,
 }
 
+/// The JSON value of one Athena result cell, from its text and its column's type: `null` for
+/// NULL; booleans; integers (`tinyint` to `bigint`) as integers; `real`, `float` and `double`
+/// as numbers (non-finite ones as text); everything else as text, including `decimal`, whose
+/// precision a JSON number would lose. Text that does not parse as its type stays text.
+pub fn typed_value(athena_type: &str, text: Option<&str>) -> Value {
+    let Some(text) = text else {
+        return Value::Null;
+    };
+    let base = athena_type
+        .split('(')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let typed = match base.as_str() {
+        "boolean" => text.parse::<bool>().ok().map(Value::Bool),
+        "tinyint" | "smallint" | "integer" | "int" | "bigint" => {
+            text.parse::<i64>().ok().map(Value::from)
+        }
+        "real" | "float" | "double" => text
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map(Value::Number),
+        _ => None,
+    };
+    typed.unwrap_or_else(|| Value::String(text.to_owned()))
+}
+
+/// One item of an Athena query's results: the columns first, then the rows in order.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[serde(tag = "kind")]
+pub enum QueryResultRecord {
+    /// The result columns (the first record).
+    #[serde(rename = "athena_result_columns")]
+    Columns {
+        /// Query execution id.
+        query_execution_id: String,
+        /// The columns.
+        columns: Vec<ResultColumn>,
+    },
+    /// One row.
+    #[serde(rename = "athena_result_row")]
+    Row {
+        /// Query execution id.
+        query_execution_id: String,
+        /// 0-based row number.
+        row: u64,
+        /// Values typed by the column types ([`typed_value`]).
+        values: Vec<Value>,
+    },
+}
+
+/// Streams the results of a succeeded query: `GetQueryResults` pages of up to 1,000 rows,
+/// fetched only as they are consumed, so a result of any size streams in flat memory.
+/// `header_row`: whether Athena repeats the column labels as the first row (it does for
+/// SELECTs, i.e. `DML` statements); that row is dropped when it equals the labels.
+fn result_records(
+    athena: aws_sdk_athena::Client,
+    id: String,
+    header_row: bool,
+) -> BoxStream<'static, Result<QueryResultRecord>> {
+    let paginator = athena
+        .get_query_results()
+        .query_execution_id(&id)
+        .max_results(1000)
+        .into_paginator()
+        .send();
+    let mut columns: Option<Vec<ResultColumn>> = None;
+    let mut labels: Vec<String> = Vec::new();
+    let mut next_row = 0u64;
+    pages(paginator)
+        .flat_map(move |page| {
+            let mut out = Vec::new();
+            let set = match page {
+                Ok(p) => p.result_set,
+                Err(e) => {
+                    out.push(Err(
+                        Error::from_sdk(e, "athena:GetQueryResults").with_resource(id.clone())
+                    ));
+                    return stream::iter(out);
+                }
+            };
+            let Some(set) = set else {
+                return stream::iter(out);
+            };
+            let first_page = columns.is_none();
+            if first_page {
+                let info = set
+                    .result_set_metadata
+                    .as_ref()
+                    .map(|m| m.column_info())
+                    .unwrap_or_default();
+                labels = info
+                    .iter()
+                    .map(|c| c.label.clone().unwrap_or_else(|| c.name.clone()))
+                    .collect();
+                let cols: Vec<ResultColumn> = info
+                    .iter()
+                    .map(|c| ResultColumn {
+                        name: c.name.clone(),
+                        data_type: c.r#type.clone(),
+                    })
+                    .collect();
+                out.push(Ok(QueryResultRecord::Columns {
+                    query_execution_id: id.clone(),
+                    columns: cols.clone(),
+                }));
+                columns = Some(cols);
+            }
+            let cols = columns.as_deref().unwrap_or_default();
+            for (i, row) in set.rows().iter().enumerate() {
+                let cells = row.data();
+                let is_header = header_row
+                    && first_page
+                    && i == 0
+                    && cells.len() == labels.len()
+                    && cells
+                        .iter()
+                        .zip(&labels)
+                        .all(|(d, l)| d.var_char_value.as_deref() == Some(l.as_str()));
+                if is_header {
+                    continue;
+                }
+                let values = cells
+                    .iter()
+                    .enumerate()
+                    .map(|(c, d)| {
+                        let ty = cols.get(c).map(|c| c.data_type.as_str()).unwrap_or("");
+                        typed_value(ty, d.var_char_value.as_deref())
+                    })
+                    .collect();
+                out.push(Ok(QueryResultRecord::Row {
+                    query_execution_id: id.clone(),
+                    row: next_row,
+                    values,
+                }));
+                next_row += 1;
+            }
+            stream::iter(out)
+        })
+        .boxed()
+}
+
+/// The execution of `id`, or an error naming its state and Athena's reason unless it
+/// succeeded.
+async fn succeeded_execution(
+    athena: &aws_sdk_athena::Client,
+    id: &str,
+) -> Result<aws_sdk_athena::types::QueryExecution> {
+    let q = get_execution(athena, id).await?;
+    let status = q.status.as_ref();
+    match status.and_then(|s| s.state.clone()) {
+        Some(QueryExecutionState::Succeeded) => Ok(q),
+        state => Err(Error::new(
+            ErrorKind::Service,
+            format!(
+                "Athena query {id} is {}: {}; results exist once it has SUCCEEDED",
+                state
+                    .as_ref()
+                    .map(|s| s.as_str())
+                    .unwrap_or("in an unknown state"),
+                status
+                    .and_then(|s| s.state_change_reason.as_deref())
+                    .unwrap_or("no reason given")
+            ),
+        )
+        .with_operation("athena:GetQueryExecution")
+        .with_resource(id.to_owned())),
+    }
+}
+
+async fn get_execution(
+    athena: &aws_sdk_athena::Client,
+    id: &str,
+) -> Result<aws_sdk_athena::types::QueryExecution> {
+    athena
+        .get_query_execution()
+        .query_execution_id(id)
+        .send()
+        .await
+        .map_err(|e| Error::from_sdk(e, "athena:GetQueryExecution").with_resource(id.to_owned()))?
+        .query_execution
+        .ok_or_else(|| Error::new(ErrorKind::Service, "GetQueryExecution returned nothing"))
+}
+
+fn is_dml(q: &aws_sdk_athena::types::QueryExecution) -> bool {
+    q.statement_type == Some(aws_sdk_athena::types::StatementType::Dml)
+}
+
+/// Athena's rule for a query execution id: 1 to 128 characters of `[a-zA-Z0-9_-]`.
+fn check_execution_id(id: &str) -> Result<()> {
+    if id.is_empty()
+        || id.len() > 128
+        || !id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(Error::invalid(
+            "query_execution_id",
+            "must be 1 to 128 characters of letters, digits, '-' and '_' (an id from \
+             StartQueryExecution or the query history)",
+        ));
+    }
+    Ok(())
+}
+
+fn check_max_rows(max_rows: Option<usize>) -> Result<usize> {
+    let max_rows = max_rows.unwrap_or(1000);
+    if !(1..=100_000).contains(&max_rows) {
+        return Err(Error::invalid("max_rows", "must be between 1 and 100000"));
+    }
+    Ok(max_rows)
+}
+
+/// Reads up to `max_rows` rows of a succeeded execution.
+async fn collect_results(
+    athena: aws_sdk_athena::Client,
+    execution: aws_sdk_athena::types::QueryExecution,
+    id: String,
+    max_rows: usize,
+) -> Result<QueryResults> {
+    let mut records = result_records(athena, id.clone(), is_dml(&execution));
+    let mut columns = Vec::new();
+    let mut rows = Vec::new();
+    let mut truncated = false;
+    while let Some(record) = records.next().await {
+        match record? {
+            QueryResultRecord::Columns { columns: c, .. } => columns = c,
+            QueryResultRecord::Row { values, .. } if rows.len() < max_rows => rows.push(values),
+            QueryResultRecord::Row { .. } => {
+                truncated = true;
+                break;
+            }
+        }
+    }
+    Ok(QueryResults {
+        query_execution_id: id,
+        state: "SUCCEEDED".to_owned(),
+        columns,
+        rows,
+        truncated,
+        data_scanned_bytes: execution.statistics.and_then(|s| s.data_scanned_in_bytes),
+    })
+}
+
+/// Streams the results of one succeeded Athena query (e.g. one from the query history), with
+/// typed values: a [`QueryResultRecord::Columns`] record, then every row, paged lazily.
+#[derive(Debug, Clone)]
+pub struct QueryResultScanner {
+    client: aws_sdk_athena::Client,
+    id: String,
+}
+
+impl QueryResultScanner {
+    /// A scanner over the results of `query_execution_id`; the id is checked before any
+    /// request.
+    pub fn new(conn: &Connection, query_execution_id: impl Into<String>) -> Result<Self> {
+        let id = query_execution_id.into();
+        check_execution_id(&id)?;
+        Ok(QueryResultScanner {
+            client: athena_client(conn),
+            id,
+        })
+    }
+}
+
+impl Scanner for QueryResultScanner {
+    type Record = QueryResultRecord;
+    fn name(&self) -> &'static str {
+        "athena_query_results"
+    }
+    fn actions(&self) -> &'static [Action] {
+        &[
+            actions::athena::GET_QUERY_EXECUTION,
+            actions::athena::GET_QUERY_RESULTS,
+        ]
+    }
+    fn scan(&self) -> BoxStream<'static, Result<ScanItem<QueryResultRecord>>> {
+        let (client, id) = (self.client.clone(), self.id.clone());
+        stream::once(async move {
+            match succeeded_execution(&client, &id).await {
+                Ok(q) => result_records(client, id, is_dml(&q)),
+                Err(e) => stream::once(async move { Err(e) }).boxed(),
+            }
+        })
+        .flatten()
+        .map(|r| r.map(ScanItem::Record))
+        .boxed()
+    }
+}
+
+/// Input of `athena_get_query_results`.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QueryResultsInput {
+    /// The query execution id.
+    pub query_execution_id: String,
+    /// At most this many rows are returned (1-100000, default 1000).
+    #[serde(default)]
+    pub max_rows: Option<usize>,
+}
+
+operator_struct!(
+    /// Reads the results of a query that already ran (ReadOnly): its columns and up to
+    /// `max_rows` typed rows. For whole results, stream them with [`QueryResultScanner`].
+    GetAthenaQueryResults
+);
+
+#[async_trait]
+impl Operator for GetAthenaQueryResults {
+    type Input = QueryResultsInput;
+    type Output = QueryResults;
+    const NAME: &'static str = "athena_get_query_results";
+    const DESCRIPTION: &'static str =
+        "Returns the columns and rows of an Athena query that has already run.";
+    const ACTIONS: &'static [Action] = &[
+        actions::athena::GET_QUERY_EXECUTION,
+        actions::athena::GET_QUERY_RESULTS,
+    ];
+
+    fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    async fn execute(&self, input: QueryResultsInput) -> Result<QueryResults> {
+        check_execution_id(&input.query_execution_id)?;
+        let max_rows = check_max_rows(input.max_rows)?;
+        let athena = athena_client(&self.conn);
+        let execution = succeeded_execution(&athena, &input.query_execution_id).await?;
+        collect_results(athena, execution, input.query_execution_id, max_rows).await
+    }
+}
+
+/// Input of `athena_stop_query`.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StopQueryInput {
+    /// The query execution id.
+    pub query_execution_id: String,
+}
+
+/// Output of `athena_stop_query`.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct StopQueryOutput {
+    /// Query execution id.
+    pub query_execution_id: String,
+    /// The state after the stop (`CANCELLED`, or the final state of a query that had ended).
+    pub state: Option<String>,
+}
+
+operator_struct!(
+    /// Stops a running Athena query (ReadWrite). Stopping a query that already ended is not an
+    /// error: the output gives its final state.
+    StopAthenaQuery
+);
+
+#[async_trait]
+impl Operator for StopAthenaQuery {
+    type Input = StopQueryInput;
+    type Output = StopQueryOutput;
+    const NAME: &'static str = "athena_stop_query";
+    const DESCRIPTION: &'static str = "Stops a running Athena query.";
+    const ACTIONS: &'static [Action] = &[
+        actions::athena::STOP_QUERY_EXECUTION,
+        actions::athena::GET_QUERY_EXECUTION,
+    ];
+
+    fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    async fn execute(&self, input: StopQueryInput) -> Result<StopQueryOutput> {
+        check_execution_id(&input.query_execution_id)?;
+        let athena = athena_client(&self.conn);
+        let id = input.query_execution_id;
+        athena
+            .stop_query_execution()
+            .query_execution_id(&id)
+            .send()
+            .await
+            .map_err(|e| {
+                Error::from_sdk(e, "athena:StopQueryExecution").with_resource(id.clone())
+            })?;
+        let q = get_execution(&athena, &id).await?;
+        Ok(StopQueryOutput {
+            query_execution_id: id,
+            state: q
+                .status
+                .and_then(|s| s.state)
+                .map(|s| s.as_str().to_owned()),
+        })
+    }
+}
+
+/// Stops the query if the future running it is dropped before the query ended (a caller's
+/// timeout or cancellation is a request to stop).
+struct StopOnDrop {
+    athena: aws_sdk_athena::Client,
+    id: String,
+    armed: bool,
+}
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        if !self.armed {
+            return;
+        }
+        if let Ok(rt) = tokio::runtime::Handle::try_current() {
+            let (athena, id) = (self.athena.clone(), std::mem::take(&mut self.id));
+            rt.spawn(async move {
+                if let Err(e) = athena.stop_query_execution().query_execution_id(&id).send().await {
+                    tracing::warn!(query_execution_id = %id, error = %Error::from_sdk(e, "athena:StopQueryExecution"), "could not stop an abandoned Athena query");
+                }
+            });
+        }
+    }
+}
+
 operator_struct!(
     /// Runs an Athena query: starts it in a workgroup, polls with backoff until it ends, stops it
-    /// on timeout, surfaces Athena's failure reason, and returns the typed results (ReadWrite).
+    /// on timeout or when the call is dropped, surfaces Athena's failure reason, and returns the
+    /// typed results (ReadWrite).
     RunAthenaQuery
 );
 
 #[async_trait]
 impl Operator for RunAthenaQuery {
     type Input = RunQueryInput;
-    type Output = RunQueryOutput;
+    type Output = QueryResults;
     const NAME: &'static str = "athena_run_query";
     const DESCRIPTION: &'static str =
         "Runs an Athena SQL query in a workgroup and returns its columns and rows.";
@@ -227,7 +669,7 @@ impl Operator for RunAthenaQuery {
         &self.conn
     }
 
-    async fn execute(&self, input: RunQueryInput) -> Result<RunQueryOutput> {
+    async fn execute(&self, input: RunQueryInput) -> Result<QueryResults> {
         if input.query.trim().is_empty() || input.query.len() > 262_144 {
             return Err(Error::invalid("query", "must be 1 to 262144 characters"));
         }
@@ -235,10 +677,7 @@ impl Operator for RunAthenaQuery {
         if !(1..=3600).contains(&timeout.as_secs()) {
             return Err(Error::invalid("timeout_secs", "must be between 1 and 3600"));
         }
-        let max_rows = input.max_rows.unwrap_or(1000);
-        if !(1..=100_000).contains(&max_rows) {
-            return Err(Error::invalid("max_rows", "must be between 1 and 100000"));
-        }
+        let max_rows = check_max_rows(input.max_rows)?;
         if let Some(loc) = &input.output_location {
             if !loc.starts_with("s3://") {
                 return Err(Error::invalid("output_location", "must start with s3://"));
@@ -270,26 +709,21 @@ impl Operator for RunAthenaQuery {
             .query_execution_id
             .ok_or_else(|| Error::new(ErrorKind::Service, "StartQueryExecution returned no id"))?;
 
+        let mut guard = StopOnDrop {
+            athena: athena.clone(),
+            id: id.clone(),
+            armed: true,
+        };
         let began = Instant::now();
         let mut delay = Duration::from_millis(100);
         let execution = loop {
-            let q = athena
-                .get_query_execution()
-                .query_execution_id(&id)
-                .send()
-                .await
-                .map_err(|e| {
-                    Error::from_sdk(e, "athena:GetQueryExecution").with_resource(id.clone())
-                })?
-                .query_execution
-                .ok_or_else(|| {
-                    Error::new(ErrorKind::Service, "GetQueryExecution returned nothing")
-                })?;
+            let q = get_execution(&athena, &id).await?;
             let status = q.status.as_ref();
             let reason = status.and_then(|s| s.state_change_reason.clone());
             match status.and_then(|s| s.state.clone()) {
                 Some(QueryExecutionState::Succeeded) => break q,
                 Some(state @ (QueryExecutionState::Failed | QueryExecutionState::Cancelled)) => {
+                    guard.armed = false;
                     return Err(Error::new(
                         ErrorKind::Service,
                         format!(
@@ -304,6 +738,7 @@ impl Operator for RunAthenaQuery {
                 _ => {}
             }
             if began.elapsed() + delay > timeout {
+                guard.armed = false;
                 let stopped = athena
                     .stop_query_execution()
                     .query_execution_id(&id)
@@ -326,73 +761,7 @@ impl Operator for RunAthenaQuery {
             tokio::time::sleep(delay).await;
             delay = (delay * 2).min(Duration::from_secs(2));
         };
-
-        let mut columns = Vec::new();
-        let mut rows = Vec::new();
-        let mut truncated = false;
-        let mut first_page = true;
-        let mut results = pages(
-            athena
-                .get_query_results()
-                .query_execution_id(&id)
-                .into_paginator()
-                .send(),
-        );
-        while let Some(page) = results.next().await {
-            let page = page.map_err(|e| {
-                Error::from_sdk(e, "athena:GetQueryResults").with_resource(id.clone())
-            })?;
-            let Some(set) = page.result_set else { break };
-            if first_page {
-                columns = set
-                    .result_set_metadata
-                    .as_ref()
-                    .map(|m| {
-                        m.column_info()
-                            .iter()
-                            .map(|c| ResultColumn {
-                                name: c.name.clone(),
-                                data_type: c.r#type.clone(),
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
-            }
-            for (i, row) in set.rows().iter().enumerate() {
-                let values: Vec<Option<String>> = row
-                    .data()
-                    .iter()
-                    .map(|d| d.var_char_value.clone())
-                    .collect();
-                // Athena repeats the column names as the first row of a SELECT's results.
-                let is_header = first_page
-                    && i == 0
-                    && !columns.is_empty()
-                    && values
-                        .iter()
-                        .zip(&columns)
-                        .all(|(v, c)| v.as_deref() == Some(c.name.as_str()));
-                if is_header {
-                    continue;
-                }
-                if rows.len() == max_rows {
-                    truncated = true;
-                    break;
-                }
-                rows.push(values);
-            }
-            first_page = false;
-            if truncated {
-                break;
-            }
-        }
-        Ok(RunQueryOutput {
-            query_execution_id: id,
-            state: "SUCCEEDED".to_owned(),
-            columns,
-            rows,
-            truncated,
-            data_scanned_bytes: execution.statistics.and_then(|s| s.data_scanned_in_bytes),
-        })
+        guard.armed = false;
+        collect_results(athena, execution, id, max_rows).await
     }
 }

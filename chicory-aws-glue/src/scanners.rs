@@ -5,7 +5,7 @@ use crate::records::{DatabaseRecord, PartitionRecord, TableRecord, TableVersionR
 use aws_sdk_glue::types::Segment;
 use aws_smithy_types::DateTime;
 use chicory_aws_core::{
-    actions, pages, Action, Connection, Error, Result, ScanItem, Scanner, Skipped,
+    actions, pages, Action, Connection, Error, ErrorKind, Result, ScanItem, Scanner, Skipped,
 };
 use futures::stream::{self, BoxStream, StreamExt};
 use std::sync::Arc;
@@ -169,6 +169,15 @@ where
 /// A part of the scan left out because of `err` (denied, vanished): recorded, the scan goes on.
 pub(crate) fn skipped<R>(part: String, err: &Error) -> Result<ScanItem<R>> {
     Ok(ScanItem::Skipped(Skipped::from_error(part, err)))
+}
+
+/// A part that is denied or vanished (a table dropped mid-scan) is skipped; any other failure
+/// (throttling past the SDK's retries, service errors) is an error of the scan.
+pub(crate) fn skip_or_fail<R>(part: String, err: Error) -> Result<ScanItem<R>> {
+    match err.kind() {
+        ErrorKind::AccessDenied | ErrorKind::NotFound => skipped(part, &err),
+        _ => Err(err),
+    }
 }
 
 /// A stream holding just `err`.
@@ -410,7 +419,8 @@ impl Scanner for PartitionScanner {
     }
 }
 
-/// The partitions of `db.table`, read in `total` parallel segments.
+/// The partitions of `db.table`, read in `total` parallel segments; a denied or vanished table
+/// is a skipped part.
 pub(crate) fn partitions(
     ctx: Arc<Ctx>,
     db: String,
@@ -454,7 +464,14 @@ pub(crate) fn partitions(
                         .collect()
                 },
                 move |e| {
-                    Err(Error::from_sdk(e, "glue:GetPartitions").with_resource(resource.clone()))
+                    let err =
+                        Error::from_sdk(e, "glue:GetPartitions").with_resource(resource.clone());
+                    let part = if total > 1 {
+                        format!("glue:GetPartitions table={resource} segment={n}/{total}")
+                    } else {
+                        format!("glue:GetPartitions table={resource}")
+                    };
+                    skip_or_fail(part, err)
                 },
             )
         })
@@ -462,7 +479,8 @@ pub(crate) fn partitions(
 }
 
 /// Scans the partitions of every partitioned table of the matching databases and tables,
-/// `concurrency` tables at a time, each with `segments` parallel segments.
+/// `concurrency` tables at a time, each with `segments` parallel segments (so at most
+/// `concurrency * segments` GetPartitions requests in flight).
 #[derive(Debug, Clone)]
 pub struct CatalogPartitionScanner {
     ctx: Arc<Ctx>,
@@ -493,20 +511,35 @@ impl Scanner for CatalogPartitionScanner {
         ]
     }
     fn scan(&self) -> BoxStream<'static, Result<ScanItem<PartitionRecord>>> {
-        let segments = self.segments;
-        self.ctx.per_database(move |ctx, db| {
-            let c2 = ctx.clone();
-            ctx.tables(db.name.clone())
-                .flat_map_unordered(Some(ctx.options.concurrency), move |t| match t {
-                    Ok(ScanItem::Record(t)) if !t.partition_keys().is_empty() => {
-                        partitions(c2.clone(), db.name.clone(), t.name, segments)
+        // The partitioned tables of `concurrency` databases at a time, flattened into one
+        // stream, then `concurrency` tables read at a time: at most `concurrency` GetTables and
+        // `concurrency * segments` GetPartitions in flight, not their product.
+        let (segments, ctx) = (self.segments, self.ctx.clone());
+        let tables = self.ctx.per_database(move |ctx, db| {
+            let name = db.name;
+            ctx.tables(name.clone())
+                .filter_map(move |t| {
+                    let name = name.clone();
+                    async move {
+                        match t {
+                            Ok(ScanItem::Record(t)) if !t.partition_keys().is_empty() => {
+                                Some(Ok(ScanItem::Record((name, t.name))))
+                            }
+                            Ok(ScanItem::Record(_)) => None,
+                            Ok(ScanItem::Skipped(s)) => Some(Ok(ScanItem::Skipped(s))),
+                            Err(e) => Some(Err(e)),
+                        }
                     }
-                    Ok(ScanItem::Record(_)) => stream::empty().boxed(),
-                    Ok(ScanItem::Skipped(s)) => stream::iter([Ok(ScanItem::Skipped(s))]).boxed(),
-                    Err(e) => failed(e),
                 })
                 .boxed()
-        })
+        });
+        tables
+            .flat_map_unordered(Some(ctx.options.concurrency), move |t| match t {
+                Ok(ScanItem::Record((db, table))) => partitions(ctx.clone(), db, table, segments),
+                Ok(ScanItem::Skipped(s)) => stream::iter([Ok(ScanItem::Skipped(s))]).boxed(),
+                Err(e) => failed(e),
+            })
+            .boxed()
     }
 }
 
@@ -576,7 +609,9 @@ impl Scanner for TableVersionScanner {
                     .collect()
             },
             move |e| {
-                Err(Error::from_sdk(e, "glue:GetTableVersions").with_resource(resource.clone()))
+                let err =
+                    Error::from_sdk(e, "glue:GetTableVersions").with_resource(resource.clone());
+                skip_or_fail(format!("glue:GetTableVersions table={resource}"), err)
             },
         )
     }

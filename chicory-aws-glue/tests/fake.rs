@@ -1,10 +1,12 @@
 //! Against a Glue fake (wiremock, JSON 1.1 shapes from the AWS Glue API model) for what moto
-//! lacks: SearchTables, user-defined functions, partition segments; pagination tokens and the
+//! lacks: SearchTables, user-defined functions, partition segments (paged within a segment),
+//! denied or vanished tables skipped, incremental mode and filters; pagination tokens and the
 //! error codes AccessDeniedException, EntityNotFoundException, ThrottlingException.
 
 use chicory_aws_core::{AccessLevel, Connection, ErrorKind, Operator, ScanItem, Scanner};
 use chicory_aws_glue::{
-    CatalogOptions, PartitionScanner, SearchTables, SearchTablesInput, UdfScanner,
+    CatalogOptions, CatalogPartitionScanner, PartitionScanner, SearchTables, SearchTablesInput,
+    TableScanner, TableVersionScanner, UdfScanner,
 };
 use chicory_aws_testkit::{FakeSts, TestClock};
 use futures::StreamExt;
@@ -256,4 +258,196 @@ async fn partitions_are_requested_in_segments_without_column_schema() {
     let err = items.into_iter().next().unwrap().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Throttled, "{err}");
     assert_eq!(err.resource(), Some("sales.events"));
+}
+
+#[tokio::test]
+async fn a_table_dropped_or_denied_mid_scan_is_skipped_and_the_scan_goes_on() {
+    let sts = fake().await;
+    op("GetDatabases")
+        .respond_with(json(
+            serde_json::json!({"DatabaseList": [{"Name": "sales"}]}),
+        ))
+        .mount(sts.server())
+        .await;
+    op("GetTables")
+        .respond_with(json(serde_json::json!({"TableList": [
+            table("sales", "events"), table("sales", "clicks"), table("sales", "views")
+        ]})))
+        .mount(sts.server())
+        .await;
+    // events: segment 0 in two pages, segment 1 in one.
+    op("GetPartitions")
+        .and(body_partial_json(serde_json::json!({
+            "TableName": "events", "Segment": {"SegmentNumber": 0, "TotalSegments": 2},
+            "NextToken": "s0p2"
+        })))
+        .respond_with(json(
+            serde_json::json!({"Partitions": [{"Values": ["2024-01-02"]}]}),
+        ))
+        .with_priority(1)
+        .expect(1)
+        .mount(sts.server())
+        .await;
+    op("GetPartitions")
+        .and(body_partial_json(serde_json::json!({
+            "TableName": "events", "Segment": {"SegmentNumber": 0, "TotalSegments": 2}
+        })))
+        .respond_with(json(serde_json::json!({
+            "Partitions": [{"Values": ["2024-01-01"]}], "NextToken": "s0p2"
+        })))
+        .with_priority(2)
+        .expect(1)
+        .mount(sts.server())
+        .await;
+    op("GetPartitions")
+        .and(body_partial_json(serde_json::json!({
+            "TableName": "events", "Segment": {"SegmentNumber": 1, "TotalSegments": 2}
+        })))
+        .respond_with(json(
+            serde_json::json!({"Partitions": [{"Values": ["2024-01-03"]}]}),
+        ))
+        .with_priority(2)
+        .expect(1)
+        .mount(sts.server())
+        .await;
+    // clicks was dropped after the table listing; views is denied.
+    op("GetPartitions")
+        .and(body_partial_json(
+            serde_json::json!({"TableName": "clicks"}),
+        ))
+        .respond_with(glue_error(
+            400,
+            "EntityNotFoundException",
+            "Table clicks not found",
+        ))
+        .with_priority(2)
+        .mount(sts.server())
+        .await;
+    op("GetPartitions")
+        .and(body_partial_json(serde_json::json!({"TableName": "views"})))
+        .respond_with(glue_error(
+            400,
+            "AccessDeniedException",
+            "not authorized to perform: glue:GetPartitions",
+        ))
+        .with_priority(2)
+        .mount(sts.server())
+        .await;
+    let conn = connect(&sts).await;
+    let items: Vec<_> = CatalogPartitionScanner::new(&conn, CatalogOptions::default(), 2)
+        .unwrap()
+        .scan()
+        .collect()
+        .await;
+    let mut values = Vec::new();
+    let mut skipped = Vec::new();
+    for item in items {
+        match item.expect("denied or vanished tables are not errors") {
+            ScanItem::Record(r) => values.push(r.values[0].clone()),
+            ScanItem::Skipped(s) => skipped.push((s.part, s.kind)),
+        }
+    }
+    values.sort();
+    assert_eq!(values, ["2024-01-01", "2024-01-02", "2024-01-03"]);
+    skipped.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        skipped,
+        [
+            (
+                "glue:GetPartitions table=sales.clicks segment=0/2".to_owned(),
+                ErrorKind::NotFound
+            ),
+            (
+                "glue:GetPartitions table=sales.clicks segment=1/2".to_owned(),
+                ErrorKind::NotFound
+            ),
+            (
+                "glue:GetPartitions table=sales.views segment=0/2".to_owned(),
+                ErrorKind::AccessDenied
+            ),
+            (
+                "glue:GetPartitions table=sales.views segment=1/2".to_owned(),
+                ErrorKind::AccessDenied
+            ),
+        ]
+    );
+
+    // Table versions of a vanished table: a skipped part too.
+    op("GetTableVersions")
+        .respond_with(glue_error(
+            400,
+            "EntityNotFoundException",
+            "Table gone not found",
+        ))
+        .mount(sts.server())
+        .await;
+    let items: Vec<_> = TableVersionScanner::new(&conn, CatalogOptions::default(), "sales", "gone")
+        .unwrap()
+        .scan()
+        .collect()
+        .await;
+    match &items[..] {
+        [Ok(ScanItem::Skipped(s))] => {
+            assert_eq!(s.part, "glue:GetTableVersions table=sales.gone");
+            assert_eq!(s.kind, ErrorKind::NotFound);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn incremental_mode_keeps_recent_tables_and_filters_and_catalog_id_reach_the_requests() {
+    let sts = fake().await;
+    let catalog = "210987654321";
+    op("GetDatabases")
+        .and(body_partial_json(serde_json::json!({"CatalogId": catalog})))
+        .respond_with(json(
+            serde_json::json!({"DatabaseList": [{"Name": "sales"}, {"Name": "tmp_x"}]}),
+        ))
+        .expect(1)
+        .mount(sts.server())
+        .await;
+    let t = |name: &str, update: Option<f64>, create: f64| {
+        let mut t = table("sales", name);
+        t["CreateTime"] = serde_json::json!(create);
+        if let Some(u) = update {
+            t["UpdateTime"] = serde_json::json!(u);
+        }
+        t
+    };
+    // 2024-01-01T00:00:00Z is the cut-off.
+    let (old, new) = (1_600_000_000.0, 1_717_200_000.0);
+    op("GetTables")
+        .and(body_partial_json(
+            serde_json::json!({"CatalogId": catalog, "DatabaseName": "sales"}),
+        ))
+        .respond_with(json(serde_json::json!({"TableList": [
+            t("orders", Some(new), old),        // updated after the cut-off: kept
+            t("orders_eu", Some(old), old),     // not updated since: left out
+            t("orders_tmp", Some(new), old),    // excluded by name
+            t("customers", None, new),          // never updated, created after: kept
+            t("refunds", Some(new), old),       // not included by name
+        ]})))
+        .expect(1)
+        .mount(sts.server())
+        .await;
+    let conn = connect(&sts).await;
+    let options = CatalogOptions::default()
+        .catalog_id(catalog)
+        .exclude_databases("tmp_*")
+        .include_tables("orders*")
+        .include_tables("customers")
+        .exclude_tables("*_tmp")
+        .updated_since(std::time::UNIX_EPOCH + Duration::from_secs(1_704_067_200));
+    let mut names: Vec<String> = TableScanner::new(&conn, options)
+        .unwrap()
+        .scan()
+        .map(|i| match i.expect("tmp_x is never listed") {
+            ScanItem::Record(r) => r.name,
+            ScanItem::Skipped(s) => panic!("{s:?}"),
+        })
+        .collect()
+        .await;
+    names.sort();
+    assert_eq!(names, ["customers", "orders"]);
 }

@@ -378,7 +378,9 @@ impl Listing {
             .bucket(&self.bucket)
             .set_prefix(prefix.clone())
             .set_delimiter(delimiter)
-            .set_max_keys(self.page_size);
+            .set_max_keys(self.page_size)
+            // ListObjectsV2 leaves the owner out unless asked; it costs no extra request.
+            .fetch_owner(true);
         let inner = pages(req.into_paginator().send());
         let resource = format!("s3://{}/{}", self.bucket, prefix.unwrap_or_default());
         stream::unfold(

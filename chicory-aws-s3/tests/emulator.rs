@@ -253,6 +253,7 @@ async fn read_only_role_scans_buckets_objects_and_versions() {
     assert_eq!(top.size, Some(12));
     assert!(top.etag.is_some() && top.last_modified.is_some());
     assert_eq!(top.storage_class.as_deref(), Some("STANDARD"));
+    assert!(top.owner_id.is_some(), "FetchOwner asked for: {top:?}");
     assert_eq!(top.region, emu.region());
     assert!(
         top.content_type.is_none() && top.tags.is_none(),
@@ -750,4 +751,41 @@ async fn apperate_prefix_role_scans_its_prefix_and_is_denied_outside() {
     let mut st = BucketScanner::new(&conn).scan();
     let first = st.next().await.unwrap().unwrap_err();
     assert_eq!(first.kind(), ErrorKind::AccessDenied, "{first}");
+}
+
+#[tokio::test]
+async fn bucket_parts_the_role_may_not_read_are_skipped_and_the_scan_goes_on() {
+    let s3 = admin_s3().await;
+    let b = bucket_name("partial");
+    s3.create_bucket().bucket(&b).send().await.unwrap();
+    // A role that may list buckets and find where they are, nothing more.
+    let policy = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Action": ["s3:ListAllMyBuckets", "s3:GetBucketLocation"], "Resource": "*"}]})
+    .to_string();
+    let conn = connect_with(&policy, AccessLevel::ReadOnly).await;
+    let (buckets, skipped) = records(&BucketScanner::new(&conn)).await;
+    let rec = buckets
+        .iter()
+        .find(|r| r.name == b)
+        .expect("the bucket is still listed");
+    assert_eq!(rec.region.as_deref(), Some(Emulator::get().region()));
+    assert_eq!(
+        (rec.versioning.as_ref(), rec.tags.as_ref(), rec.has_policy),
+        (None, None, None),
+        "unknown, not empty: {rec:?}"
+    );
+    let mut mine: Vec<_> = skipped
+        .iter()
+        .filter(|s| s.part.ends_with(&format!(" bucket={b}")))
+        .map(|s| (s.part.split(' ').next().unwrap().to_owned(), s.kind))
+        .collect();
+    mine.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        mine,
+        [
+            ("s3:GetBucketPolicy".to_owned(), ErrorKind::AccessDenied),
+            ("s3:GetBucketTagging".to_owned(), ErrorKind::AccessDenied),
+            ("s3:GetBucketVersioning".to_owned(), ErrorKind::AccessDenied),
+        ]
+    );
 }
