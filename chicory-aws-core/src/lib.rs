@@ -51,7 +51,7 @@ pub use chicory_aws_policy::{actions, AccessLevel, Action, ActionLevel};
 pub use connection::{BaseCredentials, Connection, ConnectionBuilder};
 pub use credentials::{CrossAccountCredentials, RefreshSettings};
 pub use error::{kind_from_code, BoxError, Error, ErrorKind, Result};
-pub use operator::{Operator, Tool};
+pub use operator::{AccessChecked, Operator, Tool};
 pub use paginate::pages;
 pub use params::{ConnectionParams, CustomerAuth, ExternalId, RoleArn};
 pub use scan::{run_scan, JsonLinesSink, Progress, ScanItem, ScanSummary, Scanner, Sink, Skipped};

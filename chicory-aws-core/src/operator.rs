@@ -7,10 +7,18 @@ use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+/// Proof that the connection's access level allows an operator's actions. Only
+/// [`Operator::call`] and [`Tool::call_json`] make one, after the check, so no caller can reach
+/// [`Operator::execute`] around it.
+#[derive(Debug)]
+pub struct AccessChecked(());
+
 /// One operation on the customer's account (an "MCP tool" of the spec).
 ///
 /// Implement [`execute`](Operator::execute); callers use [`call`](Operator::call), which first
 /// refuses, before any request, an operation that needs more access than the connection has.
+/// `execute` takes an [`AccessChecked`] that only `call` can give, so the check cannot be
+/// skipped.
 #[async_trait]
 pub trait Operator: Send + Sync {
     /// The typed input.
@@ -29,13 +37,13 @@ pub trait Operator: Send + Sync {
     fn connection(&self) -> &Connection;
 
     /// Does the work. Called by [`call`](Operator::call) after the access check.
-    async fn execute(&self, input: Self::Input) -> Result<Self::Output>;
+    async fn execute(&self, input: Self::Input, checked: AccessChecked) -> Result<Self::Output>;
 
     /// Checks the access level, then executes.
     async fn call(&self, input: Self::Input) -> Result<Self::Output> {
         self.connection()
             .ensure_allowed(Self::NAME, Self::ACTIONS)?;
-        self.execute(input).await
+        self.execute(input, AccessChecked(())).await
     }
 }
 
@@ -86,7 +94,7 @@ impl<O: Operator> Tool for O {
         let input: O::Input = serde_json::from_value(input).map_err(|e| {
             Error::invalid("input", format!("does not match the tool's schema: {e}"))
         })?;
-        let out = self.execute(input).await?;
+        let out = self.execute(input, AccessChecked(())).await?;
         serde_json::to_value(out).map_err(|e| {
             Error::new(crate::ErrorKind::Service, "output is not serializable").with_source(e)
         })

@@ -2,7 +2,9 @@
 //! ReadOnly connection before any request leaves the process (counted on the HTTP fake).
 
 use async_trait::async_trait;
-use chicory_aws_core::{actions, AccessLevel, Action, Connection, ErrorKind, Operator, Tool};
+use chicory_aws_core::{
+    actions, AccessChecked, AccessLevel, Action, Connection, ErrorKind, Operator, Tool,
+};
 use chicory_aws_testkit::{FakeSts, TestClock};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -116,7 +118,7 @@ impl Operator for StartSomething {
         &self.conn
     }
 
-    async fn execute(&self, _input: Input) -> chicory_aws_core::Result<Output> {
+    async fn execute(&self, _input: Input, _: AccessChecked) -> chicory_aws_core::Result<Output> {
         let out = aws_sdk_glue::Client::new(self.conn.sdk_config())
             .get_databases()
             .send()

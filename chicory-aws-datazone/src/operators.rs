@@ -10,7 +10,7 @@ use crate::validate::{check_domain_id, check_id, check_name, check_page, check_t
 use async_trait::async_trait;
 use aws_sdk_datazone::types as dz;
 use chicory_aws_core::{
-    actions, operator_struct, Action, Connection, Error, ErrorKind, Operator, Result,
+    actions, operator_struct, AccessChecked, Action, Connection, Error, ErrorKind, Operator, Result,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -120,7 +120,7 @@ impl Operator for SearchCatalog {
         &self.conn
     }
 
-    async fn execute(&self, input: SearchCatalogInput) -> Result<SearchOutput> {
+    async fn execute(&self, input: SearchCatalogInput, _: AccessChecked) -> Result<SearchOutput> {
         check_search(
             &input.domain_id,
             input.max_results,
@@ -229,7 +229,7 @@ impl Operator for SearchListings {
         &self.conn
     }
 
-    async fn execute(&self, input: SearchListingsInput) -> Result<SearchOutput> {
+    async fn execute(&self, input: SearchListingsInput, _: AccessChecked) -> Result<SearchOutput> {
         check_search(
             &input.domain_id,
             input.max_results,
@@ -328,7 +328,7 @@ impl Operator for GetAsset {
         &self.conn
     }
 
-    async fn execute(&self, input: ResourceRef) -> Result<AssetRecord> {
+    async fn execute(&self, input: ResourceRef, _: AccessChecked) -> Result<AssetRecord> {
         input.check()?;
         let out = datazone_client(&self.conn)
             .get_asset()
@@ -359,7 +359,7 @@ impl Operator for GetListing {
         &self.conn
     }
 
-    async fn execute(&self, input: ResourceRef) -> Result<ListingRecord> {
+    async fn execute(&self, input: ResourceRef, _: AccessChecked) -> Result<ListingRecord> {
         input.check()?;
         let out = datazone_client(&self.conn)
             .get_listing()
@@ -392,7 +392,7 @@ impl Operator for GetGlossary {
         &self.conn
     }
 
-    async fn execute(&self, input: ResourceRef) -> Result<GlossaryRecord> {
+    async fn execute(&self, input: ResourceRef, _: AccessChecked) -> Result<GlossaryRecord> {
         input.check()?;
         let out = datazone_client(&self.conn)
             .get_glossary()
@@ -424,7 +424,7 @@ impl Operator for GetGlossaryTerm {
         &self.conn
     }
 
-    async fn execute(&self, input: ResourceRef) -> Result<GlossaryTermRecord> {
+    async fn execute(&self, input: ResourceRef, _: AccessChecked) -> Result<GlossaryTermRecord> {
         input.check()?;
         let out = datazone_client(&self.conn)
             .get_glossary_term()
@@ -481,7 +481,11 @@ impl Operator for ListAssetRevisions {
         &self.conn
     }
 
-    async fn execute(&self, input: ListAssetRevisionsInput) -> Result<ListAssetRevisionsOutput> {
+    async fn execute(
+        &self,
+        input: ListAssetRevisionsInput,
+        _: AccessChecked,
+    ) -> Result<ListAssetRevisionsOutput> {
         check_domain_id("domain_id", &input.domain_id)?;
         check_id("asset_id", &input.asset_id)?;
         check_page("max_results", input.max_results)?;
@@ -586,7 +590,7 @@ impl Operator for CreateAsset {
         &self.conn
     }
 
-    async fn execute(&self, input: CreateAssetInput) -> Result<AssetRecord> {
+    async fn execute(&self, input: CreateAssetInput, _: AccessChecked) -> Result<AssetRecord> {
         check_domain_id("domain_id", &input.domain_id)?;
         check_id("owning_project_id", &input.owning_project_id)?;
         check_name("name", &input.name, 256)?;
@@ -689,7 +693,11 @@ impl Operator for CreateAssetRevision {
         &self.conn
     }
 
-    async fn execute(&self, input: CreateAssetRevisionInput) -> Result<AssetRecord> {
+    async fn execute(
+        &self,
+        input: CreateAssetRevisionInput,
+        _: AccessChecked,
+    ) -> Result<AssetRecord> {
         create_revision(&self.conn, input).await
     }
 }
@@ -738,7 +746,7 @@ impl Operator for UpdateAsset {
         &self.conn
     }
 
-    async fn execute(&self, input: UpdateAssetInput) -> Result<AssetRecord> {
+    async fn execute(&self, input: UpdateAssetInput, _: AccessChecked) -> Result<AssetRecord> {
         check_domain_id("domain_id", &input.domain_id)?;
         check_id("asset_id", &input.asset_id)?;
         if let Some(n) = &input.name {
@@ -834,7 +842,7 @@ impl Operator for DeleteAsset {
         &self.conn
     }
 
-    async fn execute(&self, input: DeleteInput) -> Result<Deleted> {
+    async fn execute(&self, input: DeleteInput, _: AccessChecked) -> Result<Deleted> {
         check_domain_id("domain_id", &input.domain_id)?;
         check_id("id", &input.id)?;
         datazone_client(&self.conn)
@@ -928,7 +936,7 @@ impl Operator for PublishListing {
         &self.conn
     }
 
-    async fn execute(&self, input: ListingChangeInput) -> Result<ListingChange> {
+    async fn execute(&self, input: ListingChangeInput, _: AccessChecked) -> Result<ListingChange> {
         change_listing(&self.conn, input, dz::ChangeAction::Publish).await
     }
 }
@@ -952,7 +960,7 @@ impl Operator for UnpublishListing {
         &self.conn
     }
 
-    async fn execute(&self, input: ListingChangeInput) -> Result<ListingChange> {
+    async fn execute(&self, input: ListingChangeInput, _: AccessChecked) -> Result<ListingChange> {
         change_listing(&self.conn, input, dz::ChangeAction::Unpublish).await
     }
 }
@@ -1085,7 +1093,11 @@ impl Operator for CreateDataSource {
         &self.conn
     }
 
-    async fn execute(&self, input: CreateDataSourceInput) -> Result<DataSourceRecord> {
+    async fn execute(
+        &self,
+        input: CreateDataSourceInput,
+        _: AccessChecked,
+    ) -> Result<DataSourceRecord> {
         check_domain_id("domain_id", &input.domain_id)?;
         check_id("project_id", &input.project_id)?;
         if let Some(e) = &input.environment_id {
@@ -1163,7 +1175,11 @@ impl Operator for UpdateDataSource {
         &self.conn
     }
 
-    async fn execute(&self, input: UpdateDataSourceInput) -> Result<DataSourceRecord> {
+    async fn execute(
+        &self,
+        input: UpdateDataSourceInput,
+        _: AccessChecked,
+    ) -> Result<DataSourceRecord> {
         check_domain_id("domain_id", &input.domain_id)?;
         check_id("data_source_id", &input.data_source_id)?;
         if let Some(n) = &input.name {
@@ -1213,7 +1229,7 @@ impl Operator for DeleteDataSource {
         &self.conn
     }
 
-    async fn execute(&self, input: DeleteInput) -> Result<Deleted> {
+    async fn execute(&self, input: DeleteInput, _: AccessChecked) -> Result<Deleted> {
         check_domain_id("domain_id", &input.domain_id)?;
         check_id("id", &input.id)?;
         let out = datazone_client(&self.conn)

@@ -7,8 +7,8 @@ use crate::records::{time, Column};
 use async_trait::async_trait;
 use aws_sdk_athena::types as sdk;
 use chicory_aws_core::{
-    actions, operator_struct, pages, Action, Connection, Error, ErrorKind, Operator, Result,
-    ScanItem, Scanner, Skipped,
+    actions, operator_struct, pages, AccessChecked, Action, Connection, Error, ErrorKind, Operator,
+    Result, ScanItem, Scanner, Skipped,
 };
 use futures::stream::{self, BoxStream, StreamExt};
 use serde::{Deserialize, Serialize};
@@ -367,7 +367,11 @@ impl Operator for UpdateWorkGroup {
         &self.conn
     }
 
-    async fn execute(&self, input: UpdateWorkGroupInput) -> Result<WorkGroupOutcome> {
+    async fn execute(
+        &self,
+        input: UpdateWorkGroupInput,
+        _: AccessChecked,
+    ) -> Result<WorkGroupOutcome> {
         crate::athena_ops::check_workgroup(&input.name)?;
         if matches!(&input.description, Some(d) if d.len() > 1024) {
             return Err(Error::invalid("description", "at most 1024 characters"));
@@ -460,7 +464,11 @@ impl Operator for UpdateDataCatalog {
         &self.conn
     }
 
-    async fn execute(&self, input: UpdateDataCatalogInput) -> Result<DataCatalogOutcome> {
+    async fn execute(
+        &self,
+        input: UpdateDataCatalogInput,
+        _: AccessChecked,
+    ) -> Result<DataCatalogOutcome> {
         if input.name.is_empty()
             || input.name.len() > 127
             || !input

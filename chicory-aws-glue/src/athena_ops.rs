@@ -2,7 +2,9 @@
 
 use crate::athena_client;
 use async_trait::async_trait;
-use chicory_aws_core::{actions, operator_struct, Action, Connection, Error, Operator, Result};
+use chicory_aws_core::{
+    actions, operator_struct, AccessChecked, Action, Connection, Error, Operator, Result,
+};
 use serde::{Deserialize, Serialize};
 
 /// Input of the workgroup operators.
@@ -55,7 +57,7 @@ impl Operator for CreateWorkGroup {
         &self.conn
     }
 
-    async fn execute(&self, input: WorkGroupInput) -> Result<WorkGroupOutcome> {
+    async fn execute(&self, input: WorkGroupInput, _: AccessChecked) -> Result<WorkGroupOutcome> {
         check_workgroup(&input.name)?;
         let mut req = athena_client(&self.conn)
             .create_work_group()
@@ -99,7 +101,7 @@ impl Operator for DeleteWorkGroup {
         &self.conn
     }
 
-    async fn execute(&self, input: WorkGroupInput) -> Result<WorkGroupOutcome> {
+    async fn execute(&self, input: WorkGroupInput, _: AccessChecked) -> Result<WorkGroupOutcome> {
         check_workgroup(&input.name)?;
         athena_client(&self.conn)
             .delete_work_group()

@@ -10,8 +10,8 @@ use aws_sdk_glue::types as sdk;
 use aws_smithy_types::date_time::Format;
 use aws_smithy_types::{Blob, DateTime};
 use chicory_aws_core::{
-    actions, kind_from_code, operator_struct, Action, Connection, Error, ErrorKind, Operator,
-    Result, ScanItem, Scanner, Skipped,
+    actions, kind_from_code, operator_struct, AccessChecked, Action, Connection, Error, ErrorKind,
+    Operator, Result, ScanItem, Scanner, Skipped,
 };
 use futures::stream::{self, BoxStream, StreamExt};
 use serde::{Deserialize, Serialize};
@@ -792,7 +792,11 @@ impl Operator for GetColumnStatistics {
         &self.conn
     }
 
-    async fn execute(&self, input: GetColumnStatisticsInput) -> Result<GetColumnStatisticsOutput> {
+    async fn execute(
+        &self,
+        input: GetColumnStatisticsInput,
+        _: AccessChecked,
+    ) -> Result<GetColumnStatisticsOutput> {
         check_target(
             &input.database,
             &input.table,
@@ -927,6 +931,7 @@ impl Operator for UpdateColumnStatistics {
     async fn execute(
         &self,
         input: UpdateColumnStatisticsInput,
+        _: AccessChecked,
     ) -> Result<UpdateColumnStatisticsOutput> {
         check_target(
             &input.database,
@@ -1056,6 +1061,7 @@ impl Operator for DeleteColumnStatistics {
     async fn execute(
         &self,
         input: DeleteColumnStatisticsInput,
+        _: AccessChecked,
     ) -> Result<DeleteColumnStatisticsOutput> {
         check_target(
             &input.database,

@@ -6,8 +6,8 @@ use crate::records::time;
 use async_trait::async_trait;
 use aws_sdk_glue::types as sdk;
 use chicory_aws_core::{
-    actions, operator_struct, pages, Action, Connection, Error, ErrorKind, Operator, Result,
-    ScanItem, Scanner, Skipped,
+    actions, operator_struct, pages, AccessChecked, Action, Connection, Error, ErrorKind, Operator,
+    Result, ScanItem, Scanner, Skipped,
 };
 use futures::stream::{self, BoxStream, StreamExt};
 use serde::{Deserialize, Serialize};
@@ -189,7 +189,7 @@ impl Operator for CreateDataQualityRuleset {
         &self.conn
     }
 
-    async fn execute(&self, input: CreateRulesetInput) -> Result<RulesetName> {
+    async fn execute(&self, input: CreateRulesetInput, _: AccessChecked) -> Result<RulesetName> {
         check_ruleset_name("name", &input.name)?;
         check_dqdl(&input.ruleset)?;
         if let Some(d) = &input.description {
@@ -239,7 +239,11 @@ impl Operator for GetDataQualityRuleset {
         &self.conn
     }
 
-    async fn execute(&self, input: RulesetName) -> Result<DataQualityRulesetRecord> {
+    async fn execute(
+        &self,
+        input: RulesetName,
+        _: AccessChecked,
+    ) -> Result<DataQualityRulesetRecord> {
         check_ruleset_name("name", &input.name)?;
         let out = glue_client(&self.conn)
             .get_data_quality_ruleset()
@@ -307,7 +311,11 @@ impl Operator for UpdateDataQualityRuleset {
         &self.conn
     }
 
-    async fn execute(&self, input: UpdateRulesetInput) -> Result<UpdateRulesetOutput> {
+    async fn execute(
+        &self,
+        input: UpdateRulesetInput,
+        _: AccessChecked,
+    ) -> Result<UpdateRulesetOutput> {
         check_ruleset_name("name", &input.name)?;
         if input.ruleset.is_none() && input.description.is_none() {
             return Err(Error::invalid(
@@ -359,7 +367,7 @@ impl Operator for DeleteDataQualityRuleset {
         &self.conn
     }
 
-    async fn execute(&self, input: RulesetName) -> Result<RulesetName> {
+    async fn execute(&self, input: RulesetName, _: AccessChecked) -> Result<RulesetName> {
         check_ruleset_name("name", &input.name)?;
         glue_client(&self.conn)
             .delete_data_quality_ruleset()
@@ -427,7 +435,11 @@ impl Operator for ListDataQualityRulesets {
         &self.conn
     }
 
-    async fn execute(&self, input: ListRulesetsInput) -> Result<ListRulesetsOutput> {
+    async fn execute(
+        &self,
+        input: ListRulesetsInput,
+        _: AccessChecked,
+    ) -> Result<ListRulesetsOutput> {
         check_page(input.max_results)?;
         let out = glue_client(&self.conn)
             .list_data_quality_rulesets()
@@ -579,7 +591,7 @@ impl Operator for StartDataQualityRecommendationRun {
         &self.conn
     }
 
-    async fn execute(&self, input: StartRunInput) -> Result<RunId> {
+    async fn execute(&self, input: StartRunInput, _: AccessChecked) -> Result<RunId> {
         let source = input.check()?;
         if !input.ruleset_names.is_empty() {
             return Err(Error::invalid("ruleset_names", "only for evaluation runs"));
@@ -626,7 +638,7 @@ impl Operator for StartDataQualityEvaluationRun {
         &self.conn
     }
 
-    async fn execute(&self, input: StartRunInput) -> Result<RunId> {
+    async fn execute(&self, input: StartRunInput, _: AccessChecked) -> Result<RunId> {
         let source = input.check()?;
         if input.ruleset_names.is_empty() || input.ruleset_names.len() > 10 {
             return Err(Error::invalid("ruleset_names", "name 1 to 10 rulesets"));
@@ -710,7 +722,7 @@ impl Operator for GetDataQualityRecommendationRun {
         &self.conn
     }
 
-    async fn execute(&self, input: RunId) -> Result<DataQualityRunStatus> {
+    async fn execute(&self, input: RunId, _: AccessChecked) -> Result<DataQualityRunStatus> {
         check_run_id(&input.run_id)?;
         let o = glue_client(&self.conn)
             .get_data_quality_rule_recommendation_run()
@@ -758,7 +770,7 @@ impl Operator for GetDataQualityEvaluationRun {
         &self.conn
     }
 
-    async fn execute(&self, input: RunId) -> Result<DataQualityRunStatus> {
+    async fn execute(&self, input: RunId, _: AccessChecked) -> Result<DataQualityRunStatus> {
         check_run_id(&input.run_id)?;
         let o = glue_client(&self.conn)
             .get_data_quality_ruleset_evaluation_run()
@@ -848,7 +860,11 @@ impl Operator for ListDataQualityResults {
         &self.conn
     }
 
-    async fn execute(&self, input: ListResultsInput) -> Result<ListResultsOutput> {
+    async fn execute(
+        &self,
+        input: ListResultsInput,
+        _: AccessChecked,
+    ) -> Result<ListResultsOutput> {
         check_page(input.max_results)?;
         if let Some(j) = &input.job_name {
             check_len("job_name", j, 255)?;

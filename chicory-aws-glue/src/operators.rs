@@ -3,7 +3,9 @@
 use crate::glue_client;
 use crate::records::{DatabaseRecord, TableRecord};
 use async_trait::async_trait;
-use chicory_aws_core::{actions, operator_struct, Action, Connection, Error, Operator, Result};
+use chicory_aws_core::{
+    actions, operator_struct, AccessChecked, Action, Connection, Error, Operator, Result,
+};
 use serde::{Deserialize, Serialize};
 
 /// A database or table name in the input of an operator.
@@ -44,7 +46,7 @@ impl Operator for GetDatabase {
         &self.conn
     }
 
-    async fn execute(&self, input: TableRef) -> Result<DatabaseRecord> {
+    async fn execute(&self, input: TableRef, _: AccessChecked) -> Result<DatabaseRecord> {
         check_name("database", &input.database)?;
         let out = glue_client(&self.conn)
             .get_database()
@@ -87,7 +89,7 @@ impl Operator for GetTable {
         &self.conn
     }
 
-    async fn execute(&self, input: TableRef) -> Result<TableRecord> {
+    async fn execute(&self, input: TableRef, _: AccessChecked) -> Result<TableRecord> {
         check_name("database", &input.database)?;
         let table = input.table.clone().unwrap_or_default();
         check_name("table", &table)?;
@@ -162,7 +164,11 @@ impl Operator for SearchTables {
         &self.conn
     }
 
-    async fn execute(&self, input: SearchTablesInput) -> Result<SearchTablesOutput> {
+    async fn execute(
+        &self,
+        input: SearchTablesInput,
+        _: AccessChecked,
+    ) -> Result<SearchTablesOutput> {
         let max = input.max_results.unwrap_or(100);
         if !(1..=1000).contains(&max) {
             return Err(Error::invalid("max_results", "must be between 1 and 1000"));

@@ -5,8 +5,8 @@ use crate::records::time;
 use async_trait::async_trait;
 use aws_sdk_athena::types::QueryExecutionState;
 use chicory_aws_core::{
-    actions, kind_from_code, operator_struct, pages, Action, Connection, Error, ErrorKind,
-    Operator, Result, ScanItem, Scanner, Skipped,
+    actions, kind_from_code, operator_struct, pages, AccessChecked, Action, Connection, Error,
+    ErrorKind, Operator, Result, ScanItem, Scanner, Skipped,
 };
 use futures::stream::{self, BoxStream, StreamExt};
 use serde::{Deserialize, Serialize};
@@ -550,7 +550,7 @@ impl Operator for GetAthenaQueryResults {
         &self.conn
     }
 
-    async fn execute(&self, input: QueryResultsInput) -> Result<QueryResults> {
+    async fn execute(&self, input: QueryResultsInput, _: AccessChecked) -> Result<QueryResults> {
         check_execution_id(&input.query_execution_id)?;
         let max_rows = check_max_rows(input.max_rows)?;
         let athena = athena_client(&self.conn);
@@ -597,7 +597,7 @@ impl Operator for StopAthenaQuery {
         &self.conn
     }
 
-    async fn execute(&self, input: StopQueryInput) -> Result<StopQueryOutput> {
+    async fn execute(&self, input: StopQueryInput, _: AccessChecked) -> Result<StopQueryOutput> {
         check_execution_id(&input.query_execution_id)?;
         let athena = athena_client(&self.conn);
         let id = input.query_execution_id;
@@ -669,7 +669,7 @@ impl Operator for RunAthenaQuery {
         &self.conn
     }
 
-    async fn execute(&self, input: RunQueryInput) -> Result<QueryResults> {
+    async fn execute(&self, input: RunQueryInput, _: AccessChecked) -> Result<QueryResults> {
         if input.query.trim().is_empty() || input.query.len() > 262_144 {
             return Err(Error::invalid("query", "must be 1 to 262144 characters"));
         }

@@ -14,7 +14,9 @@ use crate::{normalise_location, s3_client, s3_client_in};
 use async_trait::async_trait;
 use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration, Tag, Tagging};
 use aws_smithy_types::base64;
-use chicory_aws_core::{actions, Action, Connection, Error, ErrorKind, Operator, Result};
+use chicory_aws_core::{
+    actions, AccessChecked, Action, Connection, Error, ErrorKind, Operator, Result,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -384,7 +386,11 @@ impl Operator for ListBuckets {
     fn connection(&self) -> &Connection {
         &self.conn
     }
-    async fn execute(&self, input: ListBucketsInput) -> Result<ListBucketsOutput> {
+    async fn execute(
+        &self,
+        input: ListBucketsInput,
+        _: AccessChecked,
+    ) -> Result<ListBucketsOutput> {
         if let Some(n) = input.max_buckets {
             if !(1..=10_000).contains(&n) {
                 return Err(Error::invalid("max_buckets", "must be between 1 and 10000"));
@@ -428,7 +434,11 @@ impl Operator for ListObjects {
     fn connection(&self) -> &Connection {
         &self.conn
     }
-    async fn execute(&self, input: ListObjectsInput) -> Result<ListObjectsOutput> {
+    async fn execute(
+        &self,
+        input: ListObjectsInput,
+        _: AccessChecked,
+    ) -> Result<ListObjectsOutput> {
         check_bucket_name("bucket", &input.bucket)?;
         if let Some(p) = &input.prefix {
             check_prefix("prefix", p)?;
@@ -484,7 +494,7 @@ impl Operator for HeadObject {
     fn connection(&self) -> &Connection {
         &self.conn
     }
-    async fn execute(&self, input: ObjectInput) -> Result<HeadObjectOutput> {
+    async fn execute(&self, input: ObjectInput, _: AccessChecked) -> Result<HeadObjectOutput> {
         input.check()?;
         let h = s3_client(&self.conn)
             .head_object()
@@ -524,7 +534,7 @@ impl Operator for GetObject {
     fn connection(&self) -> &Connection {
         &self.conn
     }
-    async fn execute(&self, input: GetObjectInput) -> Result<GetObjectOutput> {
+    async fn execute(&self, input: GetObjectInput, _: AccessChecked) -> Result<GetObjectOutput> {
         check_bucket_name("bucket", &input.bucket)?;
         check_key("key", &input.key)?;
         let max = input.max_bytes.unwrap_or(DEFAULT_MAX_BYTES);
@@ -600,7 +610,7 @@ impl Operator for GetObjectTagging {
     fn connection(&self) -> &Connection {
         &self.conn
     }
-    async fn execute(&self, input: ObjectInput) -> Result<TagsOutput> {
+    async fn execute(&self, input: ObjectInput, _: AccessChecked) -> Result<TagsOutput> {
         input.check()?;
         let out = s3_client(&self.conn)
             .get_object_tagging()
@@ -632,7 +642,7 @@ impl Operator for GetBucketLocation {
     fn connection(&self) -> &Connection {
         &self.conn
     }
-    async fn execute(&self, input: BucketInput) -> Result<BucketLocationOutput> {
+    async fn execute(&self, input: BucketInput, _: AccessChecked) -> Result<BucketLocationOutput> {
         check_bucket_name("bucket", &input.bucket)?;
         let out = s3_client(&self.conn)
             .get_bucket_location()
@@ -661,7 +671,11 @@ impl Operator for GetBucketVersioning {
     fn connection(&self) -> &Connection {
         &self.conn
     }
-    async fn execute(&self, input: BucketInput) -> Result<BucketVersioningOutput> {
+    async fn execute(
+        &self,
+        input: BucketInput,
+        _: AccessChecked,
+    ) -> Result<BucketVersioningOutput> {
         check_bucket_name("bucket", &input.bucket)?;
         let res = s3_client(&self.conn)
             .get_bucket_versioning()
@@ -693,7 +707,7 @@ impl Operator for GetBucketTagging {
     fn connection(&self) -> &Connection {
         &self.conn
     }
-    async fn execute(&self, input: BucketInput) -> Result<TagsOutput> {
+    async fn execute(&self, input: BucketInput, _: AccessChecked) -> Result<TagsOutput> {
         check_bucket_name("bucket", &input.bucket)?;
         match s3_client(&self.conn)
             .get_bucket_tagging()
@@ -735,7 +749,7 @@ impl Operator for GetBucketPolicy {
     fn connection(&self) -> &Connection {
         &self.conn
     }
-    async fn execute(&self, input: BucketInput) -> Result<BucketPolicyOutput> {
+    async fn execute(&self, input: BucketInput, _: AccessChecked) -> Result<BucketPolicyOutput> {
         check_bucket_name("bucket", &input.bucket)?;
         match s3_client(&self.conn)
             .get_bucket_policy()
@@ -776,7 +790,7 @@ impl Operator for PutObject {
     fn connection(&self) -> &Connection {
         &self.conn
     }
-    async fn execute(&self, input: PutObjectInput) -> Result<UploadOutcome> {
+    async fn execute(&self, input: PutObjectInput, _: AccessChecked) -> Result<UploadOutcome> {
         check_bucket_name("bucket", &input.bucket)?;
         check_key("key", &input.key)?;
         let body = match (input.text, input.base64) {
@@ -828,7 +842,11 @@ impl Operator for DeleteObject {
     fn connection(&self) -> &Connection {
         &self.conn
     }
-    async fn execute(&self, input: DeleteObjectInput) -> Result<DeleteObjectOutput> {
+    async fn execute(
+        &self,
+        input: DeleteObjectInput,
+        _: AccessChecked,
+    ) -> Result<DeleteObjectOutput> {
         check_bucket_name("bucket", &input.bucket)?;
         check_key("key", &input.key)?;
         let out = s3_client(&self.conn)
@@ -867,7 +885,11 @@ impl Operator for DeleteObjectVersion {
     fn connection(&self) -> &Connection {
         &self.conn
     }
-    async fn execute(&self, input: DeleteObjectVersionInput) -> Result<DeleteObjectOutput> {
+    async fn execute(
+        &self,
+        input: DeleteObjectVersionInput,
+        _: AccessChecked,
+    ) -> Result<DeleteObjectOutput> {
         check_bucket_name("bucket", &input.bucket)?;
         check_key("key", &input.key)?;
         if input.version_id.is_empty() {
@@ -912,7 +934,7 @@ impl Operator for PutObjectTagging {
     fn connection(&self) -> &Connection {
         &self.conn
     }
-    async fn execute(&self, input: PutObjectTaggingInput) -> Result<Done> {
+    async fn execute(&self, input: PutObjectTaggingInput, _: AccessChecked) -> Result<Done> {
         check_bucket_name("bucket", &input.bucket)?;
         check_key("key", &input.key)?;
         check_tags("tags", input.tags.iter(), 10)?;
@@ -949,7 +971,7 @@ impl Operator for CreateBucket {
     fn connection(&self) -> &Connection {
         &self.conn
     }
-    async fn execute(&self, input: CreateBucketInput) -> Result<Done> {
+    async fn execute(&self, input: CreateBucketInput, _: AccessChecked) -> Result<Done> {
         check_bucket_name("bucket", &input.bucket)?;
         let region = input
             .region
@@ -991,7 +1013,7 @@ impl Operator for DeleteBucket {
     fn connection(&self) -> &Connection {
         &self.conn
     }
-    async fn execute(&self, input: BucketInput) -> Result<Done> {
+    async fn execute(&self, input: BucketInput, _: AccessChecked) -> Result<Done> {
         check_bucket_name("bucket", &input.bucket)?;
         s3_client(&self.conn)
             .delete_bucket()
@@ -1021,7 +1043,7 @@ impl Operator for PutBucketTagging {
     fn connection(&self) -> &Connection {
         &self.conn
     }
-    async fn execute(&self, input: PutBucketTaggingInput) -> Result<Done> {
+    async fn execute(&self, input: PutBucketTaggingInput, _: AccessChecked) -> Result<Done> {
         check_bucket_name("bucket", &input.bucket)?;
         check_tags("tags", input.tags.iter(), 50)?;
         s3_client(&self.conn)
