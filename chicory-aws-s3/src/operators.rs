@@ -15,27 +15,10 @@ use async_trait::async_trait;
 use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration, Tag, Tagging};
 use aws_smithy_types::base64;
 use chicory_aws_core::{
-    actions, AccessChecked, Action, Connection, Error, ErrorKind, Operator, Result,
+    actions, operator_struct, AccessChecked, Action, Connection, Error, ErrorKind, Operator, Result,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-
-macro_rules! operator_struct {
-    ($(#[$doc:meta])* $name:ident) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone)]
-        pub struct $name {
-            conn: Connection,
-        }
-
-        impl $name {
-            /// The operator on `conn`.
-            pub fn new(conn: &Connection) -> Self {
-                $name { conn: conn.clone() }
-            }
-        }
-    };
-}
 
 fn s3_err<E>(
     e: aws_sdk_s3::error::SdkError<E, aws_sdk_s3::config::http::HttpResponse>,

@@ -9,9 +9,11 @@
 
 mod clock;
 pub mod datazone;
+mod declared;
 mod fake_sts;
 
 pub use clock::TestClock;
+pub use declared::assert_declared_actions_granted;
 pub use fake_sts::{FakeSts, StsBehaviour, FAKE_EXTERNAL_ID, FAKE_ROLE};
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
