@@ -289,15 +289,16 @@ async fn past_query(sts: &FakeSts, id: &str, pages: usize) {
     }
 }
 
-async fn results_requests(sts: &FakeSts) -> usize {
+/// How many requests for Athena operation `name` reached the fake.
+async fn requests_for(sts: &FakeSts, name: &str) -> usize {
+    let target = format!("AmazonAthena.{name}");
     sts.server()
         .received_requests()
         .await
         .unwrap()
         .iter()
         .filter(|r| {
-            r.headers.get("x-amz-target").and_then(|v| v.to_str().ok())
-                == Some("AmazonAthena.GetQueryResults")
+            r.headers.get("x-amz-target").and_then(|v| v.to_str().ok()) == Some(target.as_str())
         })
         .count()
 }
@@ -311,7 +312,7 @@ async fn results_of_a_past_query_stream_lazily_with_typed_values() {
 
     // Reading the columns and the first row fetches one page only.
     let first: Vec<_> = scanner.scan().take(2).collect().await;
-    assert_eq!(results_requests(&sts).await, 1);
+    assert_eq!(requests_for(&sts, "GetQueryResults").await, 1);
     match first[0].as_ref().unwrap() {
         ScanItem::Record(QueryResultRecord::Columns { columns, .. }) => {
             let names: Vec<_> = columns.iter().map(|c| c.name.as_str()).collect();
@@ -386,7 +387,7 @@ async fn results_of_a_query_that_did_not_succeed_name_its_state() {
         .await;
     assert_eq!(items.len(), 1);
     assert!(items[0].is_err());
-    assert_eq!(results_requests(&sts).await, 0);
+    assert_eq!(requests_for(&sts, "GetQueryResults").await, 0);
 
     // A malformed id fails before any request.
     let before = sts.server().received_requests().await.unwrap().len();
@@ -401,16 +402,7 @@ async fn results_of_a_query_that_did_not_succeed_name_its_state() {
 }
 
 async fn stops(sts: &FakeSts) -> usize {
-    sts.server()
-        .received_requests()
-        .await
-        .unwrap()
-        .iter()
-        .filter(|r| {
-            r.headers.get("x-amz-target").and_then(|v| v.to_str().ok())
-                == Some("AmazonAthena.StopQueryExecution")
-        })
-        .count()
+    requests_for(sts, "StopQueryExecution").await
 }
 
 #[tokio::test]
