@@ -15,15 +15,18 @@
 //! | [`WorkGroupScanner`], [`DataCatalogScanner`] | Athena workgroups and data catalogs |
 //! | [`AthenaDatabaseScanner`], [`TableMetadataScanner`] | Athena's databases and table metadata per catalog |
 //! | [`QueryExecutionScanner`] | Athena query history (`BatchGetQueryExecution` by 50) |
+//! | [`QueryResultScanner`] | the results of one query: its columns, then typed rows, paged as consumed |
 //!
 //! Operators (typed input/output, declared IAM actions; write operators are refused on a
 //! ReadOnly connection before any request):
 //!
-//! - ReadOnly: [`GetDatabase`], [`GetTable`], [`SearchTables`], [`GetColumnStatistics`],
+//! - ReadOnly: [`GetDatabase`], [`GetTable`], [`SearchTables`], [`GetAthenaQueryResults`],
+//!   [`GetColumnStatistics`],
 //!   [`GetDataQualityRuleset`], [`ListDataQualityRulesets`],
 //!   [`GetDataQualityRecommendationRun`], [`GetDataQualityEvaluationRun`],
 //!   [`ListDataQualityResults`].
-//! - ReadWrite: [`RunAthenaQuery`], [`CreateWorkGroup`], [`UpdateWorkGroup`],
+//! - ReadWrite: [`RunAthenaQuery`] (stops its query on timeout or when dropped),
+//!   [`StopAthenaQuery`], [`CreateWorkGroup`], [`UpdateWorkGroup`],
 //!   [`DeleteWorkGroup`], [`UpdateDataCatalog`], [`UpdateColumnStatistics`],
 //!   [`DeleteColumnStatistics`], [`CreateDataQualityRuleset`], [`UpdateDataQualityRuleset`],
 //!   [`DeleteDataQualityRuleset`], [`StartDataQualityRecommendationRun`],
