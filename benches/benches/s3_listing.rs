@@ -8,120 +8,30 @@
 //! sequential loop makes 100 requests one after another; the fan-out makes 1 root listing and
 //! 100 prefix listings, 16 at a time.
 //!
-//! The fake follows the ListObjectsV2 REST-XML shape: `GET /bucket?list-type=2` with `prefix`,
-//! `delimiter`, `max-keys` and `continuation-token`; keys and common prefixes count together
-//! toward `max-keys`, as in S3.
+//! The fake (`chicory_aws_testkit::s3`) follows the ListObjectsV2 REST-XML shape: `GET
+//! /bucket?list-type=2` with `prefix`, `delimiter`, `max-keys` and `continuation-token`; keys
+//! and common prefixes count together toward `max-keys`, as in S3.
 //!
 //! Run: `cargo bench -p chicory-aws-benches --bench s3_listing`
 
 use chicory_aws_core::{Connection, ScanItem, Scanner};
 use chicory_aws_s3::{s3_client, ObjectOptions, ObjectScanner};
-use chicory_aws_testkit::{FakeSts, TestClock};
+use chicory_aws_testkit::{s3::mount_listing, FakeSts, TestClock};
 use criterion::{criterion_group, criterion_main, Criterion};
 use futures::StreamExt;
-use std::collections::HashMap;
-use std::fmt::Write;
-use std::sync::Arc;
 use std::time::Duration;
-use wiremock::matchers::{method, path_regex, query_param};
-use wiremock::{Mock, Request, Respond, ResponseTemplate};
 
 const BUCKET: &str = "bench-bucket";
 const PREFIXES: usize = 100;
 const PER_PREFIX: usize = 1000;
 const DELAY: Duration = Duration::from_millis(10);
 
-/// A ListObjectsV2 fake over a fixed, sorted key space.
-struct ListObjectsV2Fake {
-    keys: Arc<Vec<String>>,
-}
-
-enum Entry<'a> {
-    Key(&'a str),
-    Prefix(String),
-}
-
-impl Respond for ListObjectsV2Fake {
-    fn respond(&self, req: &Request) -> ResponseTemplate {
-        let q: HashMap<String, String> = req.url.query_pairs().into_owned().collect();
-        let prefix = q.get("prefix").cloned().unwrap_or_default();
-        let delimiter = q.get("delimiter").filter(|d| !d.is_empty());
-        let max: usize = q
-            .get("max-keys")
-            .and_then(|m| m.parse().ok())
-            .unwrap_or(1000)
-            .min(1000);
-        let start: usize = q
-            .get("continuation-token")
-            .and_then(|t| t.parse().ok())
-            .unwrap_or(0);
-        // The keys under the prefix: a contiguous run of the sorted key space.
-        let lo = self.keys.partition_point(|k| k.as_str() < prefix.as_str());
-        let hi = lo + self.keys[lo..].partition_point(|k| k.starts_with(&prefix));
-        let mut entries: Vec<Entry<'_>> = Vec::new();
-        for k in &self.keys[lo..hi] {
-            let rest = &k[prefix.len()..];
-            match delimiter.and_then(|d| rest.find(d.as_str()).map(|i| i + d.len())) {
-                Some(end) => {
-                    let cp = format!("{prefix}{}", &rest[..end]);
-                    if !matches!(entries.last(), Some(Entry::Prefix(p)) if *p == cp) {
-                        entries.push(Entry::Prefix(cp));
-                    }
-                }
-                None => entries.push(Entry::Key(k)),
-            }
-        }
-        let end = (start + max).min(entries.len());
-        let page = &entries[start.min(end)..end];
-        let truncated = end < entries.len();
-        let mut xml = String::with_capacity(200 * page.len() + 512);
-        xml.push_str(r#"<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">"#);
-        let _ = write!(
-            xml,
-            "<Name>{BUCKET}</Name><Prefix>{prefix}</Prefix><KeyCount>{}</KeyCount><MaxKeys>{max}</MaxKeys><IsTruncated>{truncated}</IsTruncated>",
-            page.len()
-        );
-        if let Some(d) = delimiter {
-            let _ = write!(xml, "<Delimiter>{d}</Delimiter>");
-        }
-        for e in page {
-            match e {
-                Entry::Key(k) => {
-                    let _ = write!(
-                        xml,
-                        "<Contents><Key>{k}</Key><LastModified>2024-01-01T00:00:00.000Z</LastModified><ETag>&quot;d41d8cd98f00b204e9800998ecf8427e&quot;</ETag><Size>0</Size><StorageClass>STANDARD</StorageClass></Contents>"
-                    );
-                }
-                Entry::Prefix(p) => {
-                    let _ = write!(xml, "<CommonPrefixes><Prefix>{p}</Prefix></CommonPrefixes>");
-                }
-            }
-        }
-        if truncated {
-            let _ = write!(xml, "<NextContinuationToken>{end}</NextContinuationToken>");
-        }
-        xml.push_str("</ListBucketResult>");
-        ResponseTemplate::new(200)
-            .insert_header("content-type", "application/xml")
-            .set_body_string(xml)
-            .set_delay(DELAY)
-    }
-}
-
 async fn setup() -> (FakeSts, Connection) {
     let sts = FakeSts::start(TestClock::new(), Duration::from_secs(3600)).await;
-    let mut keys: Vec<String> = (0..PREFIXES)
+    let keys = (0..PREFIXES)
         .flat_map(|p| (0..PER_PREFIX).map(move |o| format!("p{p:03}/o{o:04}")))
         .collect();
-    keys.sort();
-    Mock::given(method("GET"))
-        .and(path_regex(format!("^/{BUCKET}/?$")))
-        .and(query_param("list-type", "2"))
-        .respond_with(ListObjectsV2Fake {
-            keys: Arc::new(keys),
-        })
-        .mount(sts.server())
-        .await;
+    mount_listing(sts.server(), BUCKET, keys, DELAY).await;
     let conn = sts
         .connection(chicory_aws_core::AccessLevel::ReadOnly)
         .build()

@@ -406,39 +406,38 @@ impl Listing {
         ObjectRecord::new(&self.account_id, &self.region, &self.bucket, o)
     }
 
-    /// Every object under `prefix`, descending into common prefixes concurrently.
+    /// Every object under `prefix`, descending into common prefixes concurrently: each page's
+    /// objects stream out as they are, and its common prefixes are listed `fan_out_limit` at a
+    /// time (requests stay bounded by `permits`). Only pages and prefixes become inner streams,
+    /// never single objects, so what a scan holds does not grow with the objects it has seen.
     fn tree(
         self: &Arc<Self>,
         prefix: Option<String>,
     ) -> BoxStream<'static, Result<ScanItem<ObjectRecord>>> {
-        // Entries live only between a page and the stream that yields them.
-        #[allow(clippy::large_enum_variant)]
-        enum Entry {
-            Item(Result<ScanItem<ObjectRecord>>),
-            Prefix(String),
-        }
-        let (me, me2) = (self.clone(), self.clone());
+        let me = self.clone();
+        let limit = self.fan_out_limit;
         self.pages(prefix, Some("/".to_owned()))
-            .flat_map(move |page| {
-                let entries: Vec<Entry> = match page {
-                    Ok(p) => p
+            .flat_map_unordered(Some(limit), move |page| match page {
+                Ok(p) => {
+                    let objects: Vec<_> = p
                         .contents()
                         .iter()
-                        .map(|o| Entry::Item(Ok(ScanItem::Record(me.record(o)))))
+                        .map(|o| Ok(ScanItem::Record(me.record(o))))
+                        .collect();
+                    let prefixes: Vec<String> = p
+                        .common_prefixes()
+                        .iter()
+                        .filter_map(|c| c.prefix.clone())
+                        .collect();
+                    let me = me.clone();
+                    stream::iter(objects)
                         .chain(
-                            p.common_prefixes()
-                                .iter()
-                                .filter_map(|c| c.prefix.clone())
-                                .map(Entry::Prefix),
+                            stream::iter(prefixes)
+                                .flat_map_unordered(Some(limit), move |p| me.tree(Some(p))),
                         )
-                        .collect(),
-                    Err(e) => vec![Entry::Item(Err(e))],
-                };
-                stream::iter(entries)
-            })
-            .flat_map_unordered(Some(self.fan_out_limit), move |entry| match entry {
-                Entry::Item(i) => stream::once(async move { i }).boxed(),
-                Entry::Prefix(p) => me2.tree(Some(p)),
+                        .boxed()
+                }
+                Err(e) => stream::once(async move { Err(e) }).boxed(),
             })
             .boxed()
     }

@@ -6,11 +6,13 @@
 //! - [`FakeSts`] and [`TestClock`]: an STS fake whose session expirations follow a hand-moved
 //!   clock.
 //! - [`datazone`]: a DataZone fake following the API model (moto has no DataZone).
+//! - [`s3`]: a ListObjectsV2 fake for listings larger than moto can seed in a test.
 
 mod clock;
 pub mod datazone;
 mod declared;
 mod fake_sts;
+pub mod s3;
 
 pub use clock::TestClock;
 pub use declared::assert_declared_actions_granted;

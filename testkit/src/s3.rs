@@ -1,0 +1,118 @@
+//! A ListObjectsV2 fake (REST-XML, as S3 answers) over a fixed key space, for listings larger
+//! than the emulator can seed in a test's time: `GET /bucket?list-type=2` with `prefix`,
+//! `delimiter`, `max-keys` (at most 1,000) and `continuation-token`; keys and common prefixes
+//! count together toward `max-keys`, as in S3.
+
+use std::collections::HashMap;
+use std::fmt::Write;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use wiremock::matchers::{method, path_regex, query_param};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+struct ListObjectsV2Fake {
+    bucket: String,
+    keys: Arc<Vec<String>>,
+    delay: Duration,
+    answered: Arc<AtomicUsize>,
+}
+
+enum Entry<'a> {
+    Key(&'a str),
+    Prefix(String),
+}
+
+impl Respond for ListObjectsV2Fake {
+    fn respond(&self, req: &Request) -> ResponseTemplate {
+        self.answered.fetch_add(1, Ordering::Relaxed);
+        let q: HashMap<String, String> = req.url.query_pairs().into_owned().collect();
+        let prefix = q.get("prefix").cloned().unwrap_or_default();
+        let delimiter = q.get("delimiter").filter(|d| !d.is_empty());
+        let max: usize = q
+            .get("max-keys")
+            .and_then(|m| m.parse().ok())
+            .unwrap_or(1000)
+            .min(1000);
+        let start: usize = q
+            .get("continuation-token")
+            .and_then(|t| t.parse().ok())
+            .unwrap_or(0);
+        // The keys under the prefix: a contiguous run of the sorted key space.
+        let lo = self.keys.partition_point(|k| k.as_str() < prefix.as_str());
+        let hi = lo + self.keys[lo..].partition_point(|k| k.starts_with(&prefix));
+        let mut entries: Vec<Entry<'_>> = Vec::new();
+        for k in &self.keys[lo..hi] {
+            let rest = &k[prefix.len()..];
+            match delimiter.and_then(|d| rest.find(d.as_str()).map(|i| i + d.len())) {
+                Some(end) => {
+                    let cp = format!("{prefix}{}", &rest[..end]);
+                    if !matches!(entries.last(), Some(Entry::Prefix(p)) if *p == cp) {
+                        entries.push(Entry::Prefix(cp));
+                    }
+                }
+                None => entries.push(Entry::Key(k)),
+            }
+        }
+        let end = (start + max).min(entries.len());
+        let page = &entries[start.min(end)..end];
+        let truncated = end < entries.len();
+        let mut xml = String::with_capacity(200 * page.len() + 512);
+        xml.push_str(r#"<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">"#);
+        let _ = write!(
+            xml,
+            "<Name>{}</Name><Prefix>{prefix}</Prefix><KeyCount>{}</KeyCount><MaxKeys>{max}</MaxKeys><IsTruncated>{truncated}</IsTruncated>",
+            self.bucket,
+            page.len()
+        );
+        if let Some(d) = delimiter {
+            let _ = write!(xml, "<Delimiter>{d}</Delimiter>");
+        }
+        for e in page {
+            match e {
+                Entry::Key(k) => {
+                    let _ = write!(
+                        xml,
+                        "<Contents><Key>{k}</Key><LastModified>2024-01-01T00:00:00.000Z</LastModified><ETag>&quot;d41d8cd98f00b204e9800998ecf8427e&quot;</ETag><Size>0</Size><StorageClass>STANDARD</StorageClass></Contents>"
+                    );
+                }
+                Entry::Prefix(p) => {
+                    let _ = write!(xml, "<CommonPrefixes><Prefix>{p}</Prefix></CommonPrefixes>");
+                }
+            }
+        }
+        if truncated {
+            let _ = write!(xml, "<NextContinuationToken>{end}</NextContinuationToken>");
+        }
+        xml.push_str("</ListBucketResult>");
+        ResponseTemplate::new(200)
+            .insert_header("content-type", "application/xml")
+            .set_body_string(xml)
+            .set_delay(self.delay)
+    }
+}
+
+/// Mounts on `server` a bucket `bucket` (path-style) holding `keys` (sorted here), answering
+/// each ListObjectsV2 request after `delay` (a stand-in for the network round trip). Returns
+/// the count of listings answered.
+pub async fn mount_listing(
+    server: &MockServer,
+    bucket: &str,
+    mut keys: Vec<String>,
+    delay: Duration,
+) -> Arc<AtomicUsize> {
+    keys.sort();
+    let answered = Arc::new(AtomicUsize::new(0));
+    Mock::given(method("GET"))
+        .and(path_regex(format!("^/{bucket}/?$")))
+        .and(query_param("list-type", "2"))
+        .respond_with(ListObjectsV2Fake {
+            bucket: bucket.to_owned(),
+            keys: Arc::new(keys),
+            delay,
+            answered: answered.clone(),
+        })
+        .mount(server)
+        .await;
+    answered
+}
