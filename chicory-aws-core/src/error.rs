@@ -40,6 +40,13 @@ pub enum ErrorKind {
     Service,
 }
 
+const ASSUME_ROLE_DENIED: &str =
+    "verify the IAM role trust policy includes the vendor's account ID, \
+    confirm the External ID matches, and check that the permissions policy is attached to the \
+    role; STS gives the same answer for a role that does not exist, so also verify the role ARN \
+    format arn:aws:iam::{account}:role/{name}, that the role exists in the correct AWS account, \
+    and check for typos in the role name";
+
 impl ErrorKind {
     /// The remedy the integration guide gives for this kind, if it has one.
     pub fn hint(self) -> Option<&'static str> {
@@ -178,7 +185,15 @@ impl Error {
     }
 
     /// The remedy for this error, if the integration guide gives one.
+    ///
+    /// STS answers AccessDenied also for a role that does not exist, so a denied
+    /// `sts:AssumeRole` gets the guide's remedies for both "Access Denied" and "Role not found".
     pub fn hint(&self) -> Option<&'static str> {
+        if self.0.kind == ErrorKind::AccessDenied
+            && self.0.operation.as_deref() == Some("sts:AssumeRole")
+        {
+            return Some(ASSUME_ROLE_DENIED);
+        }
         self.0.kind.hint()
     }
 

@@ -58,6 +58,34 @@ async fn a_wrong_external_id_is_access_denied() {
 }
 
 #[tokio::test]
+async fn a_role_that_does_not_exist_is_denied_with_the_role_not_found_remedy() {
+    let emu = Emulator::get();
+    let (vendor, _) = emu
+        .customer(&external_id(), &[("GlueRead", GLUE_LIST_ONLY)])
+        .await;
+    let missing = ConnectionParams::assume_role(
+        &format!(
+            "arn:aws:iam::{}:role/chicory-no-such-role",
+            emu.account_id()
+        ),
+        &external_id(),
+    )
+    .unwrap();
+    let err = emu
+        .connection(&vendor, missing)
+        .connect()
+        .await
+        .unwrap_err();
+    // As on AWS, STS does not say the role is missing: AccessDenied, with both remedies.
+    assert_eq!(err.kind(), ErrorKind::AccessDenied, "{err}");
+    let hint = err.hint().unwrap();
+    assert!(
+        hint.contains("External ID") && hint.contains("role exists"),
+        "{hint}"
+    );
+}
+
+#[tokio::test]
 async fn another_vendor_principal_is_access_denied() {
     let emu = Emulator::get();
     let ext = external_id();

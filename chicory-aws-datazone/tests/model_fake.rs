@@ -1012,3 +1012,49 @@ fn operators_declare_their_catalogue_actions() {
     assert_eq!(SearchCatalog::ACTIONS, &[a::SEARCH]);
     assert_eq!(DeleteDataSource::ACTIONS, &[a::DELETE_DATA_SOURCE]);
 }
+
+#[tokio::test]
+async fn a_write_the_server_refuses_comes_back_typed_with_the_guides_remedy() {
+    let sts = fake_sts().await;
+    let fake = mount(&sts).await;
+    // The role is ReadWrite on our side, but the customer's policy denies CreateAsset, and
+    // the server rejects the listing change as invalid.
+    fake.fault(Fault {
+        method: "POST",
+        path: format!("/v2/domains/{SALES}/assets"),
+        query: None,
+        status: 403,
+        code: "AccessDeniedException",
+        times: None,
+    });
+    fake.fault(Fault {
+        method: "POST",
+        path: format!("/v2/domains/{SALES}/listings/change-set"),
+        query: None,
+        status: 400,
+        code: "ValidationException",
+        times: None,
+    });
+    let conn = connect(&sts, AccessLevel::ReadWrite, 3).await;
+    let err = CreateAsset::new(&conn)
+        .call(create_asset())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::AccessDenied, "{err}");
+    assert_eq!(err.code(), Some("AccessDeniedException"));
+    assert_eq!(err.status(), Some(403));
+    assert!(
+        err.hint().unwrap().contains("External ID"),
+        "{:?}",
+        err.hint()
+    );
+
+    let err = PublishListing::new(&conn)
+        .call(listing_change())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidConfig, "{err}");
+    assert_eq!(err.code(), Some("ValidationException"));
+    // Neither is retried (3 attempts allowed): the SDK retries only transient errors.
+    assert_eq!(datazone_requests(&sts).await.len(), 2);
+}
