@@ -643,6 +643,14 @@ impl ColumnStatisticsScanner {
     }
 }
 
+/// The statistics a [`ColumnStatisticsScanner`] reads in one go: a table's, or a partition's.
+struct Unit {
+    database: String,
+    table: String,
+    partition: Option<Vec<String>>,
+    columns: Vec<String>,
+}
+
 impl Scanner for ColumnStatisticsScanner {
     type Record = ColumnStatisticsRecord;
     fn name(&self) -> &'static str {
@@ -666,65 +674,64 @@ impl Scanner for ColumnStatisticsScanner {
         }
     }
     fn scan(&self) -> BoxStream<'static, Result<ScanItem<ColumnStatisticsRecord>>> {
-        let ctx = self.ctx.clone();
-        let limit = ctx.options.concurrency;
+        // One stream of work units (a table, or one of its partitions), listed `concurrency`
+        // databases at a time with each database's tables and partitions in order; then
+        // `concurrency` units read at a time. So at most `concurrency` listings and
+        // `concurrency` statistics requests are in flight, however deep the catalog.
         let with_partitions = self.partitions;
-        let c2 = ctx.clone();
-        ctx.databases()
-            .flat_map_unordered(Some(limit), move |db| match db {
-                Ok(db) => {
-                    let c3 = c2.clone();
-                    let name = db.name;
-                    c2.tables(name.clone())
-                        .flat_map_unordered(Some(limit), move |t| match t {
-                            Ok(ScanItem::Record(t)) => {
-                                let columns: Vec<String> = t
-                                    .storage_descriptor
-                                    .as_ref()
-                                    .map(|sd| sd.columns().iter().map(|c| c.name.clone()).collect())
-                                    .unwrap_or_default();
-                                if columns.is_empty() {
-                                    return stream::empty().boxed();
-                                }
-                                let table_stats = stats_of(
-                                    c3.clone(),
-                                    name.clone(),
-                                    t.name.clone(),
-                                    None,
-                                    columns.clone(),
-                                );
-                                if !with_partitions || t.partition_keys().is_empty() {
-                                    return table_stats;
-                                }
-                                let (c4, db, table) = (c3.clone(), name.clone(), t.name.clone());
-                                let part_stats =
-                                    partitions(c3.clone(), db.clone(), table.clone(), 1)
-                                        .flat_map_unordered(Some(limit), move |p| match p {
-                                            Ok(ScanItem::Record(p)) => stats_of(
-                                                c4.clone(),
-                                                db.clone(),
-                                                table.clone(),
-                                                Some(p.values),
-                                                columns.clone(),
-                                            ),
-                                            Ok(ScanItem::Skipped(s)) => {
-                                                stream::once(
-                                                    async move { Ok(ScanItem::Skipped(s)) },
-                                                )
-                                                .boxed()
-                                            }
-                                            Err(e) => stream::once(async move { Err(e) }).boxed(),
-                                        });
-                                table_stats.chain(part_stats).boxed()
-                            }
-                            Ok(ScanItem::Skipped(s)) => {
-                                stream::once(async move { Ok(ScanItem::Skipped(s)) }).boxed()
-                            }
-                            Err(e) => stream::once(async move { Err(e) }).boxed(),
-                        })
-                        .boxed()
+        let units = self.ctx.per_database(move |ctx, db| {
+            let (c2, name) = (ctx.clone(), db.name);
+            ctx.tables(name.clone())
+                .flat_map(move |t| match t {
+                    Ok(ScanItem::Record(t)) => {
+                        let columns: Vec<String> = t
+                            .storage_descriptor
+                            .as_ref()
+                            .map(|sd| sd.columns().iter().map(|c| c.name.clone()).collect())
+                            .unwrap_or_default();
+                        if columns.is_empty() {
+                            return stream::empty().boxed();
+                        }
+                        let unit = |partition| {
+                            Ok(ScanItem::Record(Unit {
+                                database: name.clone(),
+                                table: t.name.clone(),
+                                partition,
+                                columns: columns.clone(),
+                            }))
+                        };
+                        let table_unit = stream::iter([unit(None)]);
+                        if !with_partitions || t.partition_keys().is_empty() {
+                            return table_unit.boxed();
+                        }
+                        let (db, table) = (name.clone(), t.name.clone());
+                        let partition_units = partitions(c2.clone(), db.clone(), table.clone(), 1)
+                            .map(move |p| {
+                                p.map(|item| match item {
+                                    ScanItem::Record(p) => ScanItem::Record(Unit {
+                                        database: db.clone(),
+                                        table: table.clone(),
+                                        partition: Some(p.values),
+                                        columns: columns.clone(),
+                                    }),
+                                    ScanItem::Skipped(s) => ScanItem::Skipped(s),
+                                })
+                            });
+                        table_unit.chain(partition_units).boxed()
+                    }
+                    Ok(ScanItem::Skipped(s)) => stream::iter([Ok(ScanItem::Skipped(s))]).boxed(),
+                    Err(e) => stream::iter([Err(e)]).boxed(),
+                })
+                .boxed()
+        });
+        let ctx = self.ctx.clone();
+        units
+            .flat_map_unordered(Some(ctx.options.concurrency), move |u| match u {
+                Ok(ScanItem::Record(u)) => {
+                    stats_of(ctx.clone(), u.database, u.table, u.partition, u.columns)
                 }
-                Err(e) => stream::once(async move { Err(e) }).boxed(),
+                Ok(ScanItem::Skipped(s)) => stream::iter([Ok(ScanItem::Skipped(s))]).boxed(),
+                Err(e) => stream::iter([Err(e)]).boxed(),
             })
             .boxed()
     }

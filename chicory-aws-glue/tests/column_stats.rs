@@ -737,6 +737,7 @@ async fn tables_are_read_concurrently_within_the_bound() {
     assert_eq!((recs.len(), skipped.len(), errs.len()), (40, 0, 0));
     let peak = peak.load(std::sync::atomic::Ordering::SeqCst);
     eprintln!("column statistics of 40 tables at 100 ms/request: {elapsed:?}, peak overlap {peak}");
-    assert!(peak > 1 && peak <= 16, "peak {peak}");
+    // One bound for the whole scan: databases x tables do not multiply it.
+    assert!(peak > 1 && peak <= 4, "peak {peak}");
     assert!(elapsed < Duration::from_secs(2), "{elapsed:?}");
 }
