@@ -92,8 +92,9 @@ impl ConnectionBuilder {
     /// Sends the requests of one service to this endpoint instead, e.g. a VPC interface
     /// endpoint for Glue, or a local fake for a service the emulator lacks. `service` is the
     /// SDK service id, any case (`"datazone"`, `"glue"`, `"s3"`, `"sts"`). Every SDK client
-    /// built from [`Connection::sdk_config`] follows it; the environment's
-    /// `AWS_ENDPOINT_URL_<SERVICE>` still applies to services not named here.
+    /// built from [`Connection::sdk_config`] follows it. Services not named here go to
+    /// [`endpoint_url`](Self::endpoint_url) when it is set, else where the environment says
+    /// (`AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`).
     pub fn service_endpoint_url(
         mut self,
         service: impl Into<String>,
@@ -179,10 +180,15 @@ impl ConnectionBuilder {
         let mut base_config = loader.load().await;
         if !service_endpoints.is_empty() {
             let mut builder = base_config.to_builder();
-            builder.set_endpoint_url(self.endpoint_url.clone());
+            // The global endpoint from code, else the one the SDK read from the environment.
+            builder.set_endpoint_url(
+                self.endpoint_url
+                    .clone()
+                    .or_else(|| base_config.endpoint_url().map(str::to_owned)),
+            );
             base_config = builder
                 .service_config(ServiceEndpoints {
-                    endpoints: service_endpoints,
+                    endpoints: service_endpoints.clone(),
                     global: self.endpoint_url.clone(),
                     fallback: base_config.clone(),
                 })
@@ -218,6 +224,7 @@ impl ConnectionBuilder {
                 sdk_config,
                 base_config,
                 cross,
+                service_endpoints,
             }),
         })
     }
@@ -236,6 +243,8 @@ struct ConnectionInner {
     sdk_config: SdkConfig,
     base_config: SdkConfig,
     cross: Option<CrossAccountCredentials>,
+    /// (service key, url), as given to `service_endpoint_url`.
+    service_endpoints: Vec<(String, String)>,
 }
 
 /// A connection to one customer account. Cheap to clone; clones share one credential cache.
@@ -289,9 +298,21 @@ impl Connection {
         self.inner.params.region.as_str()
     }
 
-    /// The endpoint override, if any (e.g. a local emulator).
+    /// The endpoint override for every service, if any (e.g. a local emulator).
     pub fn endpoint_url(&self) -> Option<&str> {
         self.inner.sdk_config.endpoint_url()
+    }
+
+    /// The endpoint override that applies to `service` (an SDK service id, any case): its own
+    /// from [`ConnectionBuilder::service_endpoint_url`], else [`endpoint_url`](Self::endpoint_url).
+    pub fn endpoint_url_for(&self, service: &str) -> Option<&str> {
+        let id = service_key(service);
+        self.inner
+            .service_endpoints
+            .iter()
+            .find(|(s, _)| *s == id)
+            .map(|(_, u)| u.as_str())
+            .or_else(|| self.endpoint_url())
     }
 
     /// SDK configuration holding the customer's credentials; build any AWS SDK client from it.

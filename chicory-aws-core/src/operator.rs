@@ -6,12 +6,20 @@ use async_trait::async_trait;
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use std::fmt;
+use std::marker::PhantomData;
 
-/// Proof that the connection's access level allows an operator's actions. Only
-/// [`Operator::call`] and [`Tool::call_json`] make one, after the check, so no caller can reach
-/// [`Operator::execute`] around it.
-#[derive(Debug)]
-pub struct AccessChecked(());
+/// Proof that the connection's access level allows the actions of operator `O`. Only
+/// [`Operator::call`] and [`Tool::call_json`] make one, after checking `O`'s actions, so no
+/// caller can reach [`Operator::execute`] around the check, nor hand one operator's proof to
+/// another.
+pub struct AccessChecked<O: ?Sized>(PhantomData<fn() -> O>);
+
+impl<O: ?Sized> fmt::Debug for AccessChecked<O> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AccessChecked")
+    }
+}
 
 /// One operation on the customer's account (an "MCP tool" of the spec).
 ///
@@ -37,13 +45,17 @@ pub trait Operator: Send + Sync {
     fn connection(&self) -> &Connection;
 
     /// Does the work. Called by [`call`](Operator::call) after the access check.
-    async fn execute(&self, input: Self::Input, checked: AccessChecked) -> Result<Self::Output>;
+    async fn execute(
+        &self,
+        input: Self::Input,
+        checked: AccessChecked<Self>,
+    ) -> Result<Self::Output>;
 
     /// Checks the access level, then executes.
     async fn call(&self, input: Self::Input) -> Result<Self::Output> {
         self.connection()
             .ensure_allowed(Self::NAME, Self::ACTIONS)?;
-        self.execute(input, AccessChecked(())).await
+        self.execute(input, AccessChecked(PhantomData)).await
     }
 }
 
@@ -94,7 +106,7 @@ impl<O: Operator> Tool for O {
         let input: O::Input = serde_json::from_value(input).map_err(|e| {
             Error::invalid("input", format!("does not match the tool's schema: {e}"))
         })?;
-        let out = self.execute(input, AccessChecked(())).await?;
+        let out = self.execute(input, AccessChecked(PhantomData)).await?;
         serde_json::to_value(out).map_err(|e| {
             Error::new(crate::ErrorKind::Service, "output is not serializable").with_source(e)
         })

@@ -14,7 +14,7 @@ fn form(body: &[u8]) -> BTreeMap<String, String> {
         let mut out = Vec::with_capacity(bytes.len());
         let mut i = 0;
         while i < bytes.len() {
-            if bytes[i] == b'%' && i + 2 < bytes.len() + 1 {
+            if bytes[i] == b'%' && i + 2 < bytes.len() {
                 let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap();
                 out.push(u8::from_str_radix(hex, 16).unwrap());
                 i += 3;

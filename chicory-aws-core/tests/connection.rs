@@ -118,7 +118,11 @@ impl Operator for StartSomething {
         &self.conn
     }
 
-    async fn execute(&self, _input: Input, _: AccessChecked) -> chicory_aws_core::Result<Output> {
+    async fn execute(
+        &self,
+        _input: Input,
+        _: AccessChecked<Self>,
+    ) -> chicory_aws_core::Result<Output> {
         let out = aws_sdk_glue::Client::new(self.conn.sdk_config())
             .get_databases()
             .send()

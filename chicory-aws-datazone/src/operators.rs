@@ -120,7 +120,11 @@ impl Operator for SearchCatalog {
         &self.conn
     }
 
-    async fn execute(&self, input: SearchCatalogInput, _: AccessChecked) -> Result<SearchOutput> {
+    async fn execute(
+        &self,
+        input: SearchCatalogInput,
+        _: AccessChecked<Self>,
+    ) -> Result<SearchOutput> {
         check_search(
             &input.domain_id,
             input.max_results,
@@ -229,7 +233,11 @@ impl Operator for SearchListings {
         &self.conn
     }
 
-    async fn execute(&self, input: SearchListingsInput, _: AccessChecked) -> Result<SearchOutput> {
+    async fn execute(
+        &self,
+        input: SearchListingsInput,
+        _: AccessChecked<Self>,
+    ) -> Result<SearchOutput> {
         check_search(
             &input.domain_id,
             input.max_results,
@@ -328,7 +336,7 @@ impl Operator for GetAsset {
         &self.conn
     }
 
-    async fn execute(&self, input: ResourceRef, _: AccessChecked) -> Result<AssetRecord> {
+    async fn execute(&self, input: ResourceRef, _: AccessChecked<Self>) -> Result<AssetRecord> {
         input.check()?;
         let out = datazone_client(&self.conn)
             .get_asset()
@@ -359,7 +367,7 @@ impl Operator for GetListing {
         &self.conn
     }
 
-    async fn execute(&self, input: ResourceRef, _: AccessChecked) -> Result<ListingRecord> {
+    async fn execute(&self, input: ResourceRef, _: AccessChecked<Self>) -> Result<ListingRecord> {
         input.check()?;
         let out = datazone_client(&self.conn)
             .get_listing()
@@ -392,7 +400,7 @@ impl Operator for GetGlossary {
         &self.conn
     }
 
-    async fn execute(&self, input: ResourceRef, _: AccessChecked) -> Result<GlossaryRecord> {
+    async fn execute(&self, input: ResourceRef, _: AccessChecked<Self>) -> Result<GlossaryRecord> {
         input.check()?;
         let out = datazone_client(&self.conn)
             .get_glossary()
@@ -424,7 +432,11 @@ impl Operator for GetGlossaryTerm {
         &self.conn
     }
 
-    async fn execute(&self, input: ResourceRef, _: AccessChecked) -> Result<GlossaryTermRecord> {
+    async fn execute(
+        &self,
+        input: ResourceRef,
+        _: AccessChecked<Self>,
+    ) -> Result<GlossaryTermRecord> {
         input.check()?;
         let out = datazone_client(&self.conn)
             .get_glossary_term()
@@ -484,7 +496,7 @@ impl Operator for ListAssetRevisions {
     async fn execute(
         &self,
         input: ListAssetRevisionsInput,
-        _: AccessChecked,
+        _: AccessChecked<Self>,
     ) -> Result<ListAssetRevisionsOutput> {
         check_domain_id("domain_id", &input.domain_id)?;
         check_id("asset_id", &input.asset_id)?;
@@ -590,7 +602,11 @@ impl Operator for CreateAsset {
         &self.conn
     }
 
-    async fn execute(&self, input: CreateAssetInput, _: AccessChecked) -> Result<AssetRecord> {
+    async fn execute(
+        &self,
+        input: CreateAssetInput,
+        _: AccessChecked<Self>,
+    ) -> Result<AssetRecord> {
         check_domain_id("domain_id", &input.domain_id)?;
         check_id("owning_project_id", &input.owning_project_id)?;
         check_name("name", &input.name, 256)?;
@@ -696,7 +712,7 @@ impl Operator for CreateAssetRevision {
     async fn execute(
         &self,
         input: CreateAssetRevisionInput,
-        _: AccessChecked,
+        _: AccessChecked<Self>,
     ) -> Result<AssetRecord> {
         create_revision(&self.conn, input).await
     }
@@ -746,7 +762,11 @@ impl Operator for UpdateAsset {
         &self.conn
     }
 
-    async fn execute(&self, input: UpdateAssetInput, _: AccessChecked) -> Result<AssetRecord> {
+    async fn execute(
+        &self,
+        input: UpdateAssetInput,
+        _: AccessChecked<Self>,
+    ) -> Result<AssetRecord> {
         check_domain_id("domain_id", &input.domain_id)?;
         check_id("asset_id", &input.asset_id)?;
         if let Some(n) = &input.name {
@@ -842,7 +862,7 @@ impl Operator for DeleteAsset {
         &self.conn
     }
 
-    async fn execute(&self, input: DeleteInput, _: AccessChecked) -> Result<Deleted> {
+    async fn execute(&self, input: DeleteInput, _: AccessChecked<Self>) -> Result<Deleted> {
         check_domain_id("domain_id", &input.domain_id)?;
         check_id("id", &input.id)?;
         datazone_client(&self.conn)
@@ -936,7 +956,11 @@ impl Operator for PublishListing {
         &self.conn
     }
 
-    async fn execute(&self, input: ListingChangeInput, _: AccessChecked) -> Result<ListingChange> {
+    async fn execute(
+        &self,
+        input: ListingChangeInput,
+        _: AccessChecked<Self>,
+    ) -> Result<ListingChange> {
         change_listing(&self.conn, input, dz::ChangeAction::Publish).await
     }
 }
@@ -960,7 +984,11 @@ impl Operator for UnpublishListing {
         &self.conn
     }
 
-    async fn execute(&self, input: ListingChangeInput, _: AccessChecked) -> Result<ListingChange> {
+    async fn execute(
+        &self,
+        input: ListingChangeInput,
+        _: AccessChecked<Self>,
+    ) -> Result<ListingChange> {
         change_listing(&self.conn, input, dz::ChangeAction::Unpublish).await
     }
 }
@@ -1096,7 +1124,7 @@ impl Operator for CreateDataSource {
     async fn execute(
         &self,
         input: CreateDataSourceInput,
-        _: AccessChecked,
+        _: AccessChecked<Self>,
     ) -> Result<DataSourceRecord> {
         check_domain_id("domain_id", &input.domain_id)?;
         check_id("project_id", &input.project_id)?;
@@ -1178,7 +1206,7 @@ impl Operator for UpdateDataSource {
     async fn execute(
         &self,
         input: UpdateDataSourceInput,
-        _: AccessChecked,
+        _: AccessChecked<Self>,
     ) -> Result<DataSourceRecord> {
         check_domain_id("domain_id", &input.domain_id)?;
         check_id("data_source_id", &input.data_source_id)?;
@@ -1229,7 +1257,7 @@ impl Operator for DeleteDataSource {
         &self.conn
     }
 
-    async fn execute(&self, input: DeleteInput, _: AccessChecked) -> Result<Deleted> {
+    async fn execute(&self, input: DeleteInput, _: AccessChecked<Self>) -> Result<Deleted> {
         check_domain_id("domain_id", &input.domain_id)?;
         check_id("id", &input.id)?;
         let out = datazone_client(&self.conn)

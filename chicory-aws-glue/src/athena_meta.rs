@@ -370,7 +370,7 @@ impl Operator for UpdateWorkGroup {
     async fn execute(
         &self,
         input: UpdateWorkGroupInput,
-        _: AccessChecked,
+        _: AccessChecked<Self>,
     ) -> Result<WorkGroupOutcome> {
         crate::athena_ops::check_workgroup(&input.name)?;
         if matches!(&input.description, Some(d) if d.len() > 1024) {
@@ -467,7 +467,7 @@ impl Operator for UpdateDataCatalog {
     async fn execute(
         &self,
         input: UpdateDataCatalogInput,
-        _: AccessChecked,
+        _: AccessChecked<Self>,
     ) -> Result<DataCatalogOutcome> {
         if input.name.is_empty()
             || input.name.len() > 127

@@ -57,7 +57,11 @@ impl Operator for CreateWorkGroup {
         &self.conn
     }
 
-    async fn execute(&self, input: WorkGroupInput, _: AccessChecked) -> Result<WorkGroupOutcome> {
+    async fn execute(
+        &self,
+        input: WorkGroupInput,
+        _: AccessChecked<Self>,
+    ) -> Result<WorkGroupOutcome> {
         check_workgroup(&input.name)?;
         let mut req = athena_client(&self.conn)
             .create_work_group()
@@ -101,7 +105,11 @@ impl Operator for DeleteWorkGroup {
         &self.conn
     }
 
-    async fn execute(&self, input: WorkGroupInput, _: AccessChecked) -> Result<WorkGroupOutcome> {
+    async fn execute(
+        &self,
+        input: WorkGroupInput,
+        _: AccessChecked<Self>,
+    ) -> Result<WorkGroupOutcome> {
         check_workgroup(&input.name)?;
         athena_client(&self.conn)
             .delete_work_group()

@@ -802,7 +802,7 @@ impl Operator for GetColumnStatistics {
     async fn execute(
         &self,
         input: GetColumnStatisticsInput,
-        _: AccessChecked,
+        _: AccessChecked<Self>,
     ) -> Result<GetColumnStatisticsOutput> {
         check_target(
             &input.database,
@@ -938,7 +938,7 @@ impl Operator for UpdateColumnStatistics {
     async fn execute(
         &self,
         input: UpdateColumnStatisticsInput,
-        _: AccessChecked,
+        _: AccessChecked<Self>,
     ) -> Result<UpdateColumnStatisticsOutput> {
         check_target(
             &input.database,
@@ -1068,7 +1068,7 @@ impl Operator for DeleteColumnStatistics {
     async fn execute(
         &self,
         input: DeleteColumnStatisticsInput,
-        _: AccessChecked,
+        _: AccessChecked<Self>,
     ) -> Result<DeleteColumnStatisticsOutput> {
         check_target(
             &input.database,

@@ -189,7 +189,11 @@ impl Operator for CreateDataQualityRuleset {
         &self.conn
     }
 
-    async fn execute(&self, input: CreateRulesetInput, _: AccessChecked) -> Result<RulesetName> {
+    async fn execute(
+        &self,
+        input: CreateRulesetInput,
+        _: AccessChecked<Self>,
+    ) -> Result<RulesetName> {
         check_ruleset_name("name", &input.name)?;
         check_dqdl(&input.ruleset)?;
         if let Some(d) = &input.description {
@@ -242,7 +246,7 @@ impl Operator for GetDataQualityRuleset {
     async fn execute(
         &self,
         input: RulesetName,
-        _: AccessChecked,
+        _: AccessChecked<Self>,
     ) -> Result<DataQualityRulesetRecord> {
         check_ruleset_name("name", &input.name)?;
         let out = glue_client(&self.conn)
@@ -314,7 +318,7 @@ impl Operator for UpdateDataQualityRuleset {
     async fn execute(
         &self,
         input: UpdateRulesetInput,
-        _: AccessChecked,
+        _: AccessChecked<Self>,
     ) -> Result<UpdateRulesetOutput> {
         check_ruleset_name("name", &input.name)?;
         if input.ruleset.is_none() && input.description.is_none() {
@@ -367,7 +371,7 @@ impl Operator for DeleteDataQualityRuleset {
         &self.conn
     }
 
-    async fn execute(&self, input: RulesetName, _: AccessChecked) -> Result<RulesetName> {
+    async fn execute(&self, input: RulesetName, _: AccessChecked<Self>) -> Result<RulesetName> {
         check_ruleset_name("name", &input.name)?;
         glue_client(&self.conn)
             .delete_data_quality_ruleset()
@@ -438,7 +442,7 @@ impl Operator for ListDataQualityRulesets {
     async fn execute(
         &self,
         input: ListRulesetsInput,
-        _: AccessChecked,
+        _: AccessChecked<Self>,
     ) -> Result<ListRulesetsOutput> {
         check_page(input.max_results)?;
         let out = glue_client(&self.conn)
@@ -591,7 +595,7 @@ impl Operator for StartDataQualityRecommendationRun {
         &self.conn
     }
 
-    async fn execute(&self, input: StartRunInput, _: AccessChecked) -> Result<RunId> {
+    async fn execute(&self, input: StartRunInput, _: AccessChecked<Self>) -> Result<RunId> {
         let source = input.check()?;
         if !input.ruleset_names.is_empty() {
             return Err(Error::invalid("ruleset_names", "only for evaluation runs"));
@@ -638,7 +642,7 @@ impl Operator for StartDataQualityEvaluationRun {
         &self.conn
     }
 
-    async fn execute(&self, input: StartRunInput, _: AccessChecked) -> Result<RunId> {
+    async fn execute(&self, input: StartRunInput, _: AccessChecked<Self>) -> Result<RunId> {
         let source = input.check()?;
         if input.ruleset_names.is_empty() || input.ruleset_names.len() > 10 {
             return Err(Error::invalid("ruleset_names", "name 1 to 10 rulesets"));
@@ -722,7 +726,7 @@ impl Operator for GetDataQualityRecommendationRun {
         &self.conn
     }
 
-    async fn execute(&self, input: RunId, _: AccessChecked) -> Result<DataQualityRunStatus> {
+    async fn execute(&self, input: RunId, _: AccessChecked<Self>) -> Result<DataQualityRunStatus> {
         check_run_id(&input.run_id)?;
         let o = glue_client(&self.conn)
             .get_data_quality_rule_recommendation_run()
@@ -770,7 +774,7 @@ impl Operator for GetDataQualityEvaluationRun {
         &self.conn
     }
 
-    async fn execute(&self, input: RunId, _: AccessChecked) -> Result<DataQualityRunStatus> {
+    async fn execute(&self, input: RunId, _: AccessChecked<Self>) -> Result<DataQualityRunStatus> {
         check_run_id(&input.run_id)?;
         let o = glue_client(&self.conn)
             .get_data_quality_ruleset_evaluation_run()
@@ -863,7 +867,7 @@ impl Operator for ListDataQualityResults {
     async fn execute(
         &self,
         input: ListResultsInput,
-        _: AccessChecked,
+        _: AccessChecked<Self>,
     ) -> Result<ListResultsOutput> {
         check_page(input.max_results)?;
         if let Some(j) = &input.job_name {

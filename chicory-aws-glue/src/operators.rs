@@ -46,7 +46,7 @@ impl Operator for GetDatabase {
         &self.conn
     }
 
-    async fn execute(&self, input: TableRef, _: AccessChecked) -> Result<DatabaseRecord> {
+    async fn execute(&self, input: TableRef, _: AccessChecked<Self>) -> Result<DatabaseRecord> {
         check_name("database", &input.database)?;
         let out = glue_client(&self.conn)
             .get_database()
@@ -89,7 +89,7 @@ impl Operator for GetTable {
         &self.conn
     }
 
-    async fn execute(&self, input: TableRef, _: AccessChecked) -> Result<TableRecord> {
+    async fn execute(&self, input: TableRef, _: AccessChecked<Self>) -> Result<TableRecord> {
         check_name("database", &input.database)?;
         let table = input.table.clone().unwrap_or_default();
         check_name("table", &table)?;
@@ -167,7 +167,7 @@ impl Operator for SearchTables {
     async fn execute(
         &self,
         input: SearchTablesInput,
-        _: AccessChecked,
+        _: AccessChecked<Self>,
     ) -> Result<SearchTablesOutput> {
         let max = input.max_results.unwrap_or(100);
         if !(1..=1000).contains(&max) {

@@ -550,7 +550,11 @@ impl Operator for GetAthenaQueryResults {
         &self.conn
     }
 
-    async fn execute(&self, input: QueryResultsInput, _: AccessChecked) -> Result<QueryResults> {
+    async fn execute(
+        &self,
+        input: QueryResultsInput,
+        _: AccessChecked<Self>,
+    ) -> Result<QueryResults> {
         check_execution_id(&input.query_execution_id)?;
         let max_rows = check_max_rows(input.max_rows)?;
         let athena = athena_client(&self.conn);
@@ -572,7 +576,9 @@ pub struct StopQueryInput {
 pub struct StopQueryOutput {
     /// Query execution id.
     pub query_execution_id: String,
-    /// The state after the stop (`CANCELLED`, or the final state of a query that had ended).
+    /// The state Athena reports right after the stop request. Cancelling takes Athena a
+    /// moment, so this may still be `RUNNING` or `QUEUED`; a query that had already ended keeps
+    /// its final state.
     pub state: Option<String>,
 }
 
@@ -597,7 +603,11 @@ impl Operator for StopAthenaQuery {
         &self.conn
     }
 
-    async fn execute(&self, input: StopQueryInput, _: AccessChecked) -> Result<StopQueryOutput> {
+    async fn execute(
+        &self,
+        input: StopQueryInput,
+        _: AccessChecked<Self>,
+    ) -> Result<StopQueryOutput> {
         check_execution_id(&input.query_execution_id)?;
         let athena = athena_client(&self.conn);
         let id = input.query_execution_id;
@@ -669,7 +679,7 @@ impl Operator for RunAthenaQuery {
         &self.conn
     }
 
-    async fn execute(&self, input: RunQueryInput, _: AccessChecked) -> Result<QueryResults> {
+    async fn execute(&self, input: RunQueryInput, _: AccessChecked<Self>) -> Result<QueryResults> {
         if input.query.trim().is_empty() || input.query.len() > 262_144 {
             return Err(Error::invalid("query", "must be 1 to 262144 characters"));
         }
@@ -738,12 +748,14 @@ impl Operator for RunAthenaQuery {
                 _ => {}
             }
             if began.elapsed() + delay > timeout {
-                guard.armed = false;
                 let stopped = athena
                     .stop_query_execution()
                     .query_execution_id(&id)
                     .send()
                     .await;
+                // Disarmed only now: a caller dropping this call during the stop request still
+                // gets its query stopped by the guard.
+                guard.armed = false;
                 let note = match stopped {
                     Ok(_) => "stopped".to_owned(),
                     Err(e) => format!(

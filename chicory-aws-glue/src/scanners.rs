@@ -367,6 +367,8 @@ impl Scanner for TableScanner {
 }
 
 /// Scans the partitions of one table with Glue's parallel segments and without column schemas.
+/// A denied or missing table comes out as [`ScanItem::Skipped`] items with the reason (one per
+/// segment), not as an error, as any part of a scan does.
 #[derive(Debug, Clone)]
 pub struct PartitionScanner {
     ctx: Arc<Ctx>,
@@ -420,7 +422,7 @@ impl Scanner for PartitionScanner {
 }
 
 /// The partitions of `db.table`, read in `total` parallel segments; a denied or vanished table
-/// is a skipped part.
+/// is a skipped part (one per segment), as everywhere in a scan, not an error.
 pub(crate) fn partitions(
     ctx: Arc<Ctx>,
     db: String,
@@ -543,7 +545,8 @@ impl Scanner for CatalogPartitionScanner {
     }
 }
 
-/// Scans the versions of one table.
+/// Scans the versions of one table. A denied or missing table comes out as one
+/// [`ScanItem::Skipped`] with the reason, not as an error.
 #[derive(Debug, Clone)]
 pub struct TableVersionScanner {
     ctx: Arc<Ctx>,

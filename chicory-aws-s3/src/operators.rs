@@ -372,7 +372,7 @@ impl Operator for ListBuckets {
     async fn execute(
         &self,
         input: ListBucketsInput,
-        _: AccessChecked,
+        _: AccessChecked<Self>,
     ) -> Result<ListBucketsOutput> {
         if let Some(n) = input.max_buckets {
             if !(1..=10_000).contains(&n) {
@@ -420,7 +420,7 @@ impl Operator for ListObjects {
     async fn execute(
         &self,
         input: ListObjectsInput,
-        _: AccessChecked,
+        _: AccessChecked<Self>,
     ) -> Result<ListObjectsOutput> {
         check_bucket_name("bucket", &input.bucket)?;
         if let Some(p) = &input.prefix {
@@ -441,6 +441,8 @@ impl Operator for ListObjects {
             .set_delimiter(input.delimiter)
             .set_max_keys(input.max_keys)
             .set_continuation_token(input.continuation_token)
+            // ListObjectsV2 leaves the owner out unless asked.
+            .fetch_owner(true)
             .send()
             .await
             .map_err(|e| s3_err(e, "s3:ListBucket", input.bucket.clone()))?;
@@ -477,7 +479,11 @@ impl Operator for HeadObject {
     fn connection(&self) -> &Connection {
         &self.conn
     }
-    async fn execute(&self, input: ObjectInput, _: AccessChecked) -> Result<HeadObjectOutput> {
+    async fn execute(
+        &self,
+        input: ObjectInput,
+        _: AccessChecked<Self>,
+    ) -> Result<HeadObjectOutput> {
         input.check()?;
         let h = s3_client(&self.conn)
             .head_object()
@@ -517,7 +523,11 @@ impl Operator for GetObject {
     fn connection(&self) -> &Connection {
         &self.conn
     }
-    async fn execute(&self, input: GetObjectInput, _: AccessChecked) -> Result<GetObjectOutput> {
+    async fn execute(
+        &self,
+        input: GetObjectInput,
+        _: AccessChecked<Self>,
+    ) -> Result<GetObjectOutput> {
         check_bucket_name("bucket", &input.bucket)?;
         check_key("key", &input.key)?;
         let max = input.max_bytes.unwrap_or(DEFAULT_MAX_BYTES);
@@ -593,7 +603,7 @@ impl Operator for GetObjectTagging {
     fn connection(&self) -> &Connection {
         &self.conn
     }
-    async fn execute(&self, input: ObjectInput, _: AccessChecked) -> Result<TagsOutput> {
+    async fn execute(&self, input: ObjectInput, _: AccessChecked<Self>) -> Result<TagsOutput> {
         input.check()?;
         let out = s3_client(&self.conn)
             .get_object_tagging()
@@ -625,7 +635,11 @@ impl Operator for GetBucketLocation {
     fn connection(&self) -> &Connection {
         &self.conn
     }
-    async fn execute(&self, input: BucketInput, _: AccessChecked) -> Result<BucketLocationOutput> {
+    async fn execute(
+        &self,
+        input: BucketInput,
+        _: AccessChecked<Self>,
+    ) -> Result<BucketLocationOutput> {
         check_bucket_name("bucket", &input.bucket)?;
         let out = s3_client(&self.conn)
             .get_bucket_location()
@@ -657,7 +671,7 @@ impl Operator for GetBucketVersioning {
     async fn execute(
         &self,
         input: BucketInput,
-        _: AccessChecked,
+        _: AccessChecked<Self>,
     ) -> Result<BucketVersioningOutput> {
         check_bucket_name("bucket", &input.bucket)?;
         let res = s3_client(&self.conn)
@@ -690,7 +704,7 @@ impl Operator for GetBucketTagging {
     fn connection(&self) -> &Connection {
         &self.conn
     }
-    async fn execute(&self, input: BucketInput, _: AccessChecked) -> Result<TagsOutput> {
+    async fn execute(&self, input: BucketInput, _: AccessChecked<Self>) -> Result<TagsOutput> {
         check_bucket_name("bucket", &input.bucket)?;
         match s3_client(&self.conn)
             .get_bucket_tagging()
@@ -732,7 +746,11 @@ impl Operator for GetBucketPolicy {
     fn connection(&self) -> &Connection {
         &self.conn
     }
-    async fn execute(&self, input: BucketInput, _: AccessChecked) -> Result<BucketPolicyOutput> {
+    async fn execute(
+        &self,
+        input: BucketInput,
+        _: AccessChecked<Self>,
+    ) -> Result<BucketPolicyOutput> {
         check_bucket_name("bucket", &input.bucket)?;
         match s3_client(&self.conn)
             .get_bucket_policy()
@@ -773,7 +791,11 @@ impl Operator for PutObject {
     fn connection(&self) -> &Connection {
         &self.conn
     }
-    async fn execute(&self, input: PutObjectInput, _: AccessChecked) -> Result<UploadOutcome> {
+    async fn execute(
+        &self,
+        input: PutObjectInput,
+        _: AccessChecked<Self>,
+    ) -> Result<UploadOutcome> {
         check_bucket_name("bucket", &input.bucket)?;
         check_key("key", &input.key)?;
         let body = match (input.text, input.base64) {
@@ -828,7 +850,7 @@ impl Operator for DeleteObject {
     async fn execute(
         &self,
         input: DeleteObjectInput,
-        _: AccessChecked,
+        _: AccessChecked<Self>,
     ) -> Result<DeleteObjectOutput> {
         check_bucket_name("bucket", &input.bucket)?;
         check_key("key", &input.key)?;
@@ -871,7 +893,7 @@ impl Operator for DeleteObjectVersion {
     async fn execute(
         &self,
         input: DeleteObjectVersionInput,
-        _: AccessChecked,
+        _: AccessChecked<Self>,
     ) -> Result<DeleteObjectOutput> {
         check_bucket_name("bucket", &input.bucket)?;
         check_key("key", &input.key)?;
@@ -917,7 +939,7 @@ impl Operator for PutObjectTagging {
     fn connection(&self) -> &Connection {
         &self.conn
     }
-    async fn execute(&self, input: PutObjectTaggingInput, _: AccessChecked) -> Result<Done> {
+    async fn execute(&self, input: PutObjectTaggingInput, _: AccessChecked<Self>) -> Result<Done> {
         check_bucket_name("bucket", &input.bucket)?;
         check_key("key", &input.key)?;
         check_tags("tags", input.tags.iter(), 10)?;
@@ -954,7 +976,7 @@ impl Operator for CreateBucket {
     fn connection(&self) -> &Connection {
         &self.conn
     }
-    async fn execute(&self, input: CreateBucketInput, _: AccessChecked) -> Result<Done> {
+    async fn execute(&self, input: CreateBucketInput, _: AccessChecked<Self>) -> Result<Done> {
         check_bucket_name("bucket", &input.bucket)?;
         let region = input
             .region
@@ -996,7 +1018,7 @@ impl Operator for DeleteBucket {
     fn connection(&self) -> &Connection {
         &self.conn
     }
-    async fn execute(&self, input: BucketInput, _: AccessChecked) -> Result<Done> {
+    async fn execute(&self, input: BucketInput, _: AccessChecked<Self>) -> Result<Done> {
         check_bucket_name("bucket", &input.bucket)?;
         s3_client(&self.conn)
             .delete_bucket()
@@ -1026,7 +1048,7 @@ impl Operator for PutBucketTagging {
     fn connection(&self) -> &Connection {
         &self.conn
     }
-    async fn execute(&self, input: PutBucketTaggingInput, _: AccessChecked) -> Result<Done> {
+    async fn execute(&self, input: PutBucketTaggingInput, _: AccessChecked<Self>) -> Result<Done> {
         check_bucket_name("bucket", &input.bucket)?;
         check_tags("tags", input.tags.iter(), 50)?;
         s3_client(&self.conn)

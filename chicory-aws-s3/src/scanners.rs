@@ -406,38 +406,45 @@ impl Listing {
         ObjectRecord::new(&self.account_id, &self.region, &self.bucket, o)
     }
 
-    /// Every object under `prefix`, descending into common prefixes concurrently: each page's
-    /// objects stream out as they are, and its common prefixes are listed `fan_out_limit` at a
-    /// time (requests stay bounded by `permits`). Only pages and prefixes become inner streams,
-    /// never single objects, so what a scan holds does not grow with the objects it has seen.
+    /// Every object under `prefix`, descending into common prefixes concurrently. Each page
+    /// becomes one batch of its objects plus one entry per common prefix, and one
+    /// `flat_map_unordered` over those entries lists at most `fan_out_limit` prefixes of this
+    /// level at a time (requests stay bounded by `permits`). Objects travel a page at a time,
+    /// never one by one, so what a scan holds does not grow with the objects it has seen.
     fn tree(
         self: &Arc<Self>,
         prefix: Option<String>,
     ) -> BoxStream<'static, Result<ScanItem<ObjectRecord>>> {
-        let me = self.clone();
-        let limit = self.fan_out_limit;
+        enum Entry {
+            Items(Vec<Result<ScanItem<ObjectRecord>>>),
+            Prefix(String),
+        }
+        let (me, me2) = (self.clone(), self.clone());
         self.pages(prefix, Some("/".to_owned()))
-            .flat_map_unordered(Some(limit), move |page| match page {
-                Ok(p) => {
-                    let objects: Vec<_> = p
-                        .contents()
-                        .iter()
-                        .map(|o| Ok(ScanItem::Record(me.record(o))))
-                        .collect();
-                    let prefixes: Vec<String> = p
-                        .common_prefixes()
-                        .iter()
-                        .filter_map(|c| c.prefix.clone())
-                        .collect();
-                    let me = me.clone();
-                    stream::iter(objects)
-                        .chain(
-                            stream::iter(prefixes)
-                                .flat_map_unordered(Some(limit), move |p| me.tree(Some(p))),
-                        )
-                        .boxed()
-                }
-                Err(e) => stream::once(async move { Err(e) }).boxed(),
+            .flat_map(move |page| {
+                let entries: Vec<Entry> = match page {
+                    Ok(p) => {
+                        let objects = p
+                            .contents()
+                            .iter()
+                            .map(|o| Ok(ScanItem::Record(me.record(o))))
+                            .collect();
+                        std::iter::once(Entry::Items(objects))
+                            .chain(
+                                p.common_prefixes()
+                                    .iter()
+                                    .filter_map(|c| c.prefix.clone())
+                                    .map(Entry::Prefix),
+                            )
+                            .collect()
+                    }
+                    Err(e) => vec![Entry::Items(vec![Err(e)])],
+                };
+                stream::iter(entries)
+            })
+            .flat_map_unordered(Some(self.fan_out_limit), move |entry| match entry {
+                Entry::Items(items) => stream::iter(items).boxed(),
+                Entry::Prefix(p) => me2.tree(Some(p)),
             })
             .boxed()
     }

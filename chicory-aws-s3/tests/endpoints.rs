@@ -1,0 +1,52 @@
+//! S3 on an endpoint of its own (a VPC endpoint, a fake) with STS on another and no global
+//! endpoint: the S3 clients of the connection go there, path-style.
+
+use chicory_aws_core::{AccessLevel, BaseCredentials, Connection, ScanItem, Scanner};
+use chicory_aws_s3::{ObjectOptions, ObjectScanner};
+use chicory_aws_testkit::{s3::mount_listing, FakeSts, TestClock};
+use futures::StreamExt;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+use wiremock::MockServer;
+
+#[tokio::test]
+async fn a_service_endpoint_for_s3_alone_is_used_path_style() {
+    let sts = FakeSts::start(TestClock::new(), Duration::from_secs(900)).await;
+    let s3 = MockServer::start().await;
+    let keys = (0..25).map(|i| format!("raw/k{i:02}")).collect();
+    let listings = mount_listing(&s3, "vpce-bucket", keys, Duration::ZERO).await;
+    let params = chicory_aws_core::ConnectionParams::assume_role(
+        chicory_aws_testkit::FAKE_ROLE,
+        chicory_aws_testkit::FAKE_EXTERNAL_ID,
+    )
+    .unwrap()
+    .with_access_level(AccessLevel::ReadOnly);
+    let conn = Connection::builder(params)
+        .base_credentials(BaseCredentials::from_keys(
+            "AKIAVENDOR0000000000",
+            "vendor-secret",
+        ))
+        .service_endpoint_url("sts", sts.uri())
+        .service_endpoint_url("S3", s3.uri())
+        .build()
+        .await
+        .unwrap();
+    assert_eq!(conn.endpoint_url(), None);
+    assert_eq!(conn.endpoint_url_for("s3"), Some(s3.uri().as_str()));
+    assert_eq!(conn.endpoint_url_for("glue"), None);
+    let scanner = ObjectScanner::new(
+        &conn,
+        "vpce-bucket",
+        ObjectOptions::default().region("us-east-1"),
+    )
+    .unwrap();
+    let n = scanner
+        .scan()
+        .filter(|i| futures::future::ready(matches!(i, Ok(ScanItem::Record(_)))))
+        .count()
+        .await;
+    assert_eq!(n, 25);
+    // Path-style: the bucket is in the path, not in the host (which would not resolve).
+    assert_eq!(listings.load(Ordering::Relaxed), 2, "root and raw/");
+    assert_eq!(sts.assume_role_calls().await, 1);
+}
