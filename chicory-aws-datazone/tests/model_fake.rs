@@ -303,22 +303,18 @@ async fn denied_parts_are_skipped_and_the_scan_goes_on() {
         code: "AccessDeniedException",
         times: None,
     });
-    fake.fault(Fault {
-        method: "GET",
-        path: format!("/v2/domains/{SALES}/assets/sales01-a3"),
-        query: None,
-        status: 403,
-        code: "AccessDeniedException",
-        times: None,
-    });
-    fake.fault(Fault {
-        method: "POST",
-        path: format!("/v2/domains/{SALES}/types-search"),
-        query: None,
-        status: 403,
-        code: "AccessDeniedException",
-        times: None,
-    });
+    fake.fault(Fault::always(
+        "GET",
+        format!("/v2/domains/{SALES}/assets/sales01-a3"),
+        403,
+        "AccessDeniedException",
+    ));
+    fake.fault(Fault::always(
+        "POST",
+        format!("/v2/domains/{SALES}/types-search"),
+        403,
+        "AccessDeniedException",
+    ));
     let conn = connect(&sts, AccessLevel::ReadOnly, 1).await;
     let scanner = DataZoneScanner::new(&conn, DataZoneOptions::default().page_size(2)).unwrap();
     let (records, skipped) = collect(&scanner).await;
@@ -1019,22 +1015,18 @@ async fn a_write_the_server_refuses_comes_back_typed_with_the_guides_remedy() {
     let fake = mount(&sts).await;
     // The role is ReadWrite on our side, but the customer's policy denies CreateAsset, and
     // the server rejects the listing change as invalid.
-    fake.fault(Fault {
-        method: "POST",
-        path: format!("/v2/domains/{SALES}/assets"),
-        query: None,
-        status: 403,
-        code: "AccessDeniedException",
-        times: None,
-    });
-    fake.fault(Fault {
-        method: "POST",
-        path: format!("/v2/domains/{SALES}/listings/change-set"),
-        query: None,
-        status: 400,
-        code: "ValidationException",
-        times: None,
-    });
+    fake.fault(Fault::always(
+        "POST",
+        format!("/v2/domains/{SALES}/assets"),
+        403,
+        "AccessDeniedException",
+    ));
+    fake.fault(Fault::always(
+        "POST",
+        format!("/v2/domains/{SALES}/listings/change-set"),
+        400,
+        "ValidationException",
+    ));
     let conn = connect(&sts, AccessLevel::ReadWrite, 3).await;
     let err = CreateAsset::new(&conn)
         .call(create_asset())

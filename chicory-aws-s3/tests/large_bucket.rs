@@ -6,13 +6,14 @@
 //! minutes here; the 100,000-object test lists from the test kit's ListObjectsV2 fake instead
 //! (`large_bucket_fake.rs`).
 
+mod common;
 use aws_sdk_s3::primitives::ByteStream;
-use chicory_aws_core::{AccessLevel, Connection, ScanItem, Scanner};
+use chicory_aws_core::{AccessLevel, Connection};
 use chicory_aws_policy::permissions::{permission_policy, Integration, PolicyOptions};
 use chicory_aws_s3::{ObjectOptions, ObjectScanner};
 use chicory_aws_testkit::{unique, Emulator};
+use common::{count, keys};
 use futures::{stream, StreamExt};
-use std::collections::HashSet;
 use std::time::Instant;
 
 async fn connect() -> Connection {
@@ -31,13 +32,6 @@ async fn connect() -> Connection {
         )
         .await;
     emu.connection(&vendor, params).connect().await.unwrap()
-}
-
-/// Resident set size in bytes (Linux).
-fn rss() -> u64 {
-    let statm = std::fs::read_to_string("/proc/self/statm").unwrap();
-    let pages: u64 = statm.split_whitespace().nth(1).unwrap().parse().unwrap();
-    pages * 4096
 }
 
 fn key(p: usize, s: usize, o: usize) -> String {
@@ -75,35 +69,6 @@ async fn seed(top: usize, sub: usize, per: usize) -> String {
         start.elapsed().as_secs_f64()
     );
     bucket
-}
-
-/// Counts the records of a scan, sampling RSS; returns (records, skipped, peak RSS growth).
-async fn count<S: Scanner>(s: &S) -> (usize, usize, u64) {
-    let base = rss();
-    let mut peak = base;
-    let (mut n, mut skipped) = (0, 0);
-    let mut st = s.scan();
-    while let Some(item) = st.next().await {
-        match item.unwrap() {
-            ScanItem::Record(_) => n += 1,
-            ScanItem::Skipped(_) => skipped += 1,
-        }
-        if n % 500 == 0 {
-            peak = peak.max(rss());
-        }
-    }
-    (n, skipped, peak.saturating_sub(base))
-}
-
-async fn keys(s: &ObjectScanner) -> HashSet<String> {
-    let mut out = HashSet::new();
-    let mut st = s.scan();
-    while let Some(item) = st.next().await {
-        if let ScanItem::Record(r) = item.unwrap() {
-            assert!(out.insert(r.key.clone()), "{} listed twice", r.key);
-        }
-    }
-    out
 }
 
 async fn large_bucket(top: usize, sub: usize, per: usize) {

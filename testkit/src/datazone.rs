@@ -104,6 +104,20 @@ pub struct DataZoneFake {
     faults: Mutex<Vec<Fault>>,
 }
 
+impl Fault {
+    /// Every request of `method` to exactly `path` fails with `status` and `code`.
+    pub fn always(method: &'static str, path: String, status: u16, code: &'static str) -> Self {
+        Fault {
+            method,
+            path,
+            query: None,
+            status,
+            code,
+            times: None,
+        }
+    }
+}
+
 impl DataZoneFake {
     /// Injects a failure.
     pub fn fault(&self, f: Fault) {
