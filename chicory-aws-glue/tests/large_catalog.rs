@@ -3,9 +3,10 @@
 //! stream is counted (not collected).
 
 use aws_sdk_glue::types::{Column, DatabaseInput, PartitionInput, StorageDescriptor, TableInput};
-use chicory_aws_core::{AccessLevel, Connection, ScanItem, Scanner};
+use chicory_aws_core::{AccessLevel, Connection};
 use chicory_aws_glue::{CatalogOptions, PartitionScanner, TableScanner};
 use chicory_aws_policy::permissions::{permission_policy, Integration, PolicyOptions};
+use chicory_aws_testkit::memory::count_scan as count;
 use chicory_aws_testkit::{unique, Emulator};
 use futures::{stream, StreamExt};
 
@@ -25,31 +26,6 @@ async fn connect() -> Connection {
         )
         .await;
     emu.connection(&vendor, params).connect().await.unwrap()
-}
-
-/// Resident set size in bytes (Linux).
-fn rss() -> u64 {
-    let statm = std::fs::read_to_string("/proc/self/statm").unwrap();
-    let pages: u64 = statm.split_whitespace().nth(1).unwrap().parse().unwrap();
-    pages * 4096
-}
-
-/// Counts the records of a scan, sampling RSS; returns (records, skipped, peak RSS growth).
-async fn count<S: Scanner>(s: &S) -> (usize, usize, u64) {
-    let base = rss();
-    let mut peak = base;
-    let (mut n, mut skipped) = (0, 0);
-    let mut st = s.scan();
-    while let Some(item) = st.next().await {
-        match item.unwrap() {
-            ScanItem::Record(_) => n += 1,
-            ScanItem::Skipped(_) => skipped += 1,
-        }
-        if n % 500 == 0 {
-            peak = peak.max(rss());
-        }
-    }
-    (n, skipped, peak.saturating_sub(base))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -12,6 +12,7 @@ mod clock;
 pub mod datazone;
 mod declared;
 mod fake_sts;
+pub mod memory;
 pub mod s3;
 
 pub use clock::TestClock;
