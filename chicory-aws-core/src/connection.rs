@@ -306,13 +306,7 @@ impl Connection {
     /// The endpoint override that applies to `service` (an SDK service id, any case): its own
     /// from [`ConnectionBuilder::service_endpoint_url`], else [`endpoint_url`](Self::endpoint_url).
     pub fn endpoint_url_for(&self, service: &str) -> Option<&str> {
-        let id = service_key(service);
-        self.inner
-            .service_endpoints
-            .iter()
-            .find(|(s, _)| *s == id)
-            .map(|(_, u)| u.as_str())
-            .or_else(|| self.endpoint_url())
+        endpoint_of(&self.inner.service_endpoints, service).or_else(|| self.endpoint_url())
     }
 
     /// SDK configuration holding the customer's credentials; build any AWS SDK client from it.
@@ -381,6 +375,15 @@ fn service_key(service: &str) -> String {
         .collect()
 }
 
+/// The endpoint given for `service` (any spelling [`service_key`] accepts).
+fn endpoint_of<'a>(endpoints: &'a [(String, String)], service: &str) -> Option<&'a str> {
+    let id = service_key(service);
+    endpoints
+        .iter()
+        .find(|(s, _)| *s == id)
+        .map(|(_, u)| u.as_str())
+}
+
 /// Per-service endpoints, answered to every SDK client built from the connection's config
 /// (an SDK client asks its config's `service_config` for `AWS_ENDPOINT_URL` before it takes
 /// the global endpoint); any other key goes to what the SDK loaded from the environment.
@@ -402,14 +405,9 @@ impl fmt::Debug for ServiceEndpoints {
 impl LoadServiceConfig for ServiceEndpoints {
     fn load_config(&self, key: ServiceConfigKey<'_>) -> Option<String> {
         if key.env() == "AWS_ENDPOINT_URL" {
-            let id = service_key(key.service_id());
-            let specific = self
-                .endpoints
-                .iter()
-                .find(|(s, _)| *s == id)
-                .map(|(_, u)| u);
-            if let Some(url) = specific.or(self.global.as_ref()) {
-                return Some(url.clone());
+            let specific = endpoint_of(&self.endpoints, key.service_id());
+            if let Some(url) = specific.or(self.global.as_deref()) {
+                return Some(url.to_owned());
             }
         }
         self.fallback.service_config()?.load_config(key)

@@ -4,11 +4,12 @@
 use crate::athena_client;
 use crate::athena_ops::WorkGroupOutcome;
 use crate::records::{time, Column};
+use crate::scanners::{skip_or_fail, skipped};
 use async_trait::async_trait;
 use aws_sdk_athena::types as sdk;
 use chicory_aws_core::{
     actions, operator_struct, pages, AccessChecked, Action, Connection, Error, ErrorKind, Operator,
-    Result, ScanItem, Scanner, Skipped,
+    Result, ScanItem, Scanner,
 };
 use futures::stream::{self, BoxStream, StreamExt};
 use serde::{Deserialize, Serialize};
@@ -156,7 +157,7 @@ impl AthenaCtx {
                         }))
                     })
                     .collect(),
-                Err(e) => vec![skip_or_fail(
+                Err(e) => vec![athena_skip_or_fail(
                     Error::from_sdk(e, "athena:ListDatabases").with_resource(catalog.clone()),
                     format!("athena:ListDatabases catalog={catalog}"),
                 )],
@@ -170,13 +171,11 @@ impl AthenaCtx {
 /// Denied or missing parts (Athena says `InvalidRequestException` / `MetadataException` for an
 /// unknown catalog or database, mapped to NotFound or InvalidConfig) are skipped; the rest
 /// (throttling, service errors) is an error of the scan.
-fn skip_or_fail<R>(err: Error, part: String) -> Result<ScanItem<R>> {
-    match err.kind() {
-        ErrorKind::AccessDenied | ErrorKind::NotFound | ErrorKind::InvalidConfig => {
-            Ok(ScanItem::Skipped(Skipped::from_error(part, &err)))
-        }
-        _ => Err(err),
+fn athena_skip_or_fail<R>(err: Error, part: String) -> Result<ScanItem<R>> {
+    if err.kind() == ErrorKind::InvalidConfig {
+        return skipped(part, &err);
     }
+    skip_or_fail(part, err)
 }
 
 /// Scans the databases Athena lists in every data catalog (or the given ones).
@@ -315,7 +314,7 @@ fn tables(
                     }))
                 })
                 .collect(),
-            Err(e) => vec![skip_or_fail(
+            Err(e) => vec![athena_skip_or_fail(
                 Error::from_sdk(e, "athena:ListTableMetadata")
                     .with_resource(format!("{catalog}.{database}")),
                 format!("athena:ListTableMetadata catalog={catalog} database={database}"),

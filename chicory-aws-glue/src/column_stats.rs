@@ -4,14 +4,14 @@
 use crate::glue_client;
 use crate::operators::check_name;
 use crate::records::time;
-use crate::scanners::{partitions, CatalogOptions, Ctx};
+use crate::scanners::{partitions, skip_or_fail, CatalogOptions, Ctx};
 use async_trait::async_trait;
 use aws_sdk_glue::types as sdk;
 use aws_smithy_types::date_time::Format;
 use aws_smithy_types::{Blob, DateTime};
 use chicory_aws_core::{
-    actions, kind_from_code, operator_struct, AccessChecked, Action, Connection, Error, ErrorKind,
-    Operator, Result, ScanItem, Scanner, Skipped,
+    actions, kind_from_code, operator_struct, AccessChecked, Action, Connection, Error, Operator,
+    Result, ScanItem, Scanner, Skipped,
 };
 use futures::stream::{self, BoxStream, StreamExt};
 use serde::{Deserialize, Serialize};
@@ -605,10 +605,7 @@ fn stats_of(
                         }))
                         .collect(),
                     // An optional enrichment: denied or vanished -> skipped, the scan goes on.
-                    Err(e) if matches!(e.kind(), ErrorKind::AccessDenied | ErrorKind::NotFound) => {
-                        vec![Ok(ScanItem::Skipped(Skipped::from_error(part, &e)))]
-                    }
-                    Err(e) => vec![Err(e)],
+                    Err(e) => vec![skip_or_fail(part, e)],
                 };
                 stream::iter(items)
             }

@@ -475,8 +475,8 @@ impl Listing {
 /// Scans the objects of one bucket (latest versions): key, size, ETag, last modified, storage
 /// class, owner; optionally content type/encoding (HeadObject) and tags (GetObjectTagging).
 ///
-/// Records stream as pages arrive; at most `concurrency` requests are in flight, so memory
-/// stays flat however large the bucket.
+/// Records stream as pages arrive and are never collected; at most `concurrency` requests are
+/// in flight.
 #[derive(Debug, Clone)]
 pub struct ObjectScanner {
     conn: Connection,

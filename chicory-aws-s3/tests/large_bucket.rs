@@ -1,6 +1,7 @@
 //! A large bucket on the emulator: objects spread over many prefixes (`pNNN/sNN/oNNNN`). The
 //! fan-out scan and the plain scan return the same keys, the count matches what was written,
-//! and the resident memory stays flat while the fan-out stream is counted (not collected).
+//! and the resident memory stays under a bound while the fan-out stream is counted (not
+//! collected).
 //!
 //! 10,000 objects: moto seeds about 160 objects a second, so 100,000 would take over ten
 //! minutes here; the 100,000-object test lists from the test kit's ListObjectsV2 fake instead
