@@ -1,8 +1,10 @@
 //! A connection to one customer account: parameters + one credential cache + SDK config.
 
+use crate::budget::{ApiStats, Budget, BudgetInterceptor, BudgetSettings};
 use crate::credentials::{CrossAccountCredentials, RefreshSettings};
 use crate::error::{Error, ErrorKind, Result};
 use crate::params::{ConnectionParams, CustomerAuth, Secret};
+use crate::scan::PageRetry;
 use crate::{AccessLevel, Action};
 use aws_config::identity::IdentityCache;
 use aws_config::retry::RetryConfig;
@@ -72,7 +74,14 @@ pub struct ConnectionBuilder {
     time_source: Option<SharedTimeSource>,
     refresh: RefreshSettings,
     retry: Option<RetryConfig>,
+    page_retry: PageRetry,
+    budget: BudgetSettings,
 }
+
+/// SDK attempts per request when neither the caller nor the environment says: the SDK's
+/// standard mode with 5 attempts instead of its 3, so a scan of thousands of requests rides
+/// out throttling and transient 5xx (measured in `examples/tests/faults.rs`).
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 5;
 
 impl ConnectionBuilder {
     /// The vendor's own credentials (default: the SDK's default chain).
@@ -116,10 +125,25 @@ impl ConnectionBuilder {
         self
     }
 
-    /// The SDK retry policy for every client of this connection (default: standard, 3
-    /// attempts). Retries happen here, once; the library adds no retry loop of its own.
+    /// The SDK retry policy for every client of this connection. Default: what
+    /// `AWS_MAX_ATTEMPTS` / `AWS_RETRY_MODE` say when either is set, else the standard mode
+    /// with [`DEFAULT_MAX_ATTEMPTS`] attempts.
     pub fn retry_config(mut self, retry: RetryConfig) -> Self {
         self.retry = Some(retry);
+        self
+    }
+
+    /// How a scan page that still fails after the SDK's retries is retried from its own token
+    /// before its part is reported incomplete (default: [`PageRetry::default`]).
+    pub fn page_retry(mut self, retry: PageRetry) -> Self {
+        self.page_retry = retry;
+        self
+    }
+
+    /// The request budget shared by everything built from this connection (default:
+    /// [`BudgetSettings::default`]: 64 in flight, AWS's published per-API quotas, adaptive).
+    pub fn budget(mut self, budget: BudgetSettings) -> Self {
+        self.budget = budget;
         self
     }
 
@@ -127,6 +151,7 @@ impl ConnectionBuilder {
     /// call [`Connection::verify`] to fetch them now.
     pub async fn build(self) -> Result<Connection> {
         self.refresh.validate()?;
+        self.budget.validate()?;
         if let Some(url) = &self.endpoint_url {
             check_url("endpoint_url", url)?;
         }
@@ -153,8 +178,19 @@ impl ConnectionBuilder {
         let region = Region::new(self.params.region.as_str().to_owned());
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
             .region(region)
-            .time_source(time.clone())
-            .retry_config(self.retry.clone().unwrap_or_else(RetryConfig::standard));
+            .time_source(time.clone());
+        let from_env = ["AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE"]
+            .iter()
+            .any(|v| std::env::var_os(v).is_some());
+        match (&self.retry, from_env) {
+            (Some(r), _) => loader = loader.retry_config(r.clone()),
+            // aws-config reads the environment itself.
+            (None, true) => {}
+            (None, false) => {
+                loader = loader
+                    .retry_config(RetryConfig::standard().with_max_attempts(DEFAULT_MAX_ATTEMPTS))
+            }
+        }
         // With per-service endpoints, the global one goes through them too: an SDK client
         // consults its config's `service_config` only when the endpoint was not set in code.
         if let (Some(url), true) = (&self.endpoint_url, service_endpoints.is_empty()) {
@@ -211,12 +247,18 @@ impl ConnectionBuilder {
                 (SharedCredentialsProvider::new(creds), None)
             }
         };
+        // Every request to the customer's account goes through the connection's budget.
+        let budget = Budget::new(self.budget.clone());
+        let http = base_config
+            .http_client()
+            .unwrap_or_else(default_https_client);
         // Our provider keeps its own cache; a second cache in front of it would hide its
         // advisory refresh, so the SDK's identity cache is off for the customer's clients.
         let sdk_config = base_config
             .to_builder()
             .credentials_provider(provider)
             .identity_cache(IdentityCache::no_cache())
+            .http_client(budget.http_client(http))
             .build();
         Ok(Connection {
             inner: Arc::new(ConnectionInner {
@@ -225,6 +267,8 @@ impl ConnectionBuilder {
                 base_config,
                 cross,
                 service_endpoints,
+                budget,
+                page_retry: self.page_retry,
             }),
         })
     }
@@ -245,6 +289,16 @@ struct ConnectionInner {
     cross: Option<CrossAccountCredentials>,
     /// (service key, url), as given to `service_endpoint_url`.
     service_endpoints: Vec<(String, String)>,
+    budget: Arc<Budget>,
+    page_retry: PageRetry,
+}
+
+/// The SDK's default HTTPS client (hyper 1, rustls with aws-lc), as SDK clients build it.
+fn default_https_client() -> aws_smithy_runtime_api::client::http::SharedHttpClient {
+    use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(Provider::Rustls(CryptoMode::AwsLc))
+        .build_https()
 }
 
 /// A connection to one customer account. Cheap to clone; clones share one credential cache.
@@ -275,7 +329,27 @@ impl Connection {
             time_source: None,
             refresh: RefreshSettings::default(),
             retry: None,
+            page_retry: PageRetry::default(),
+            budget: BudgetSettings::default(),
         }
+    }
+
+    /// How scan pages are retried after the SDK's retries.
+    pub fn page_retry(&self) -> PageRetry {
+        self.inner.page_retry
+    }
+
+    /// The interceptor every SDK client of the library adds (`glue_client`, `s3_client`, ...):
+    /// it names each request's API for the per-API rate and reports throttling to the budget.
+    /// Add it to a client of your own built from [`sdk_config`](Self::sdk_config) to give it
+    /// the same adaptation.
+    pub fn interceptor(&self) -> BudgetInterceptor {
+        BudgetInterceptor::new(self.inner.budget.clone())
+    }
+
+    /// Requests and throttled attempts per API so far, and each API's current rate limit.
+    pub fn request_stats(&self) -> Vec<ApiStats> {
+        self.inner.budget.stats()
     }
 
     /// The parameters.

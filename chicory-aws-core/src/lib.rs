@@ -37,6 +37,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod budget;
 mod check;
 mod connection;
 pub mod credentials;
@@ -44,14 +45,18 @@ mod error;
 mod operator;
 mod paginate;
 pub mod params;
-mod scan;
+pub mod scan;
 
+pub use budget::{ApiStats, BudgetSettings};
 pub use check::{ConfusedDeputyCheck, ConnectionReport, ServiceCheck, ServiceProbe};
 pub use chicory_aws_policy::{actions, AccessLevel, Action, ActionLevel};
-pub use connection::{BaseCredentials, Connection, ConnectionBuilder};
+pub use connection::{BaseCredentials, Connection, ConnectionBuilder, DEFAULT_MAX_ATTEMPTS};
 pub use credentials::{CrossAccountCredentials, RefreshSettings};
 pub use error::{kind_from_code, BoxError, Error, ErrorKind, Result};
 pub use operator::{AccessChecked, Operator, Tool};
 pub use paginate::pages;
 pub use params::{ConnectionParams, CustomerAuth, ExternalId, RoleArn};
-pub use scan::{run_scan, JsonLinesSink, Progress, ScanItem, ScanSummary, Scanner, Sink, Skipped};
+pub use scan::{
+    run_scan, Concurrency, Incomplete, JsonLinesSink, PageRetry, Progress, ScanItem, ScanSummary,
+    Scanner, Sink, Skipped,
+};

@@ -57,7 +57,8 @@ async fn runner_writes_json_lines_and_summarises() {
     assert_eq!(summary.records, 25);
     assert_eq!(summary.skipped.len(), 1);
     assert_eq!(summary.skipped[0].kind, ErrorKind::AccessDenied);
-    assert_eq!(summary.errors.len(), 1);
+    assert_eq!(summary.incomplete.len(), 1);
+    assert_eq!(summary.incomplete[0].kind, ErrorKind::Throttled);
     assert!(!summary.is_complete());
     assert_eq!(progress, vec![10, 20, 25]);
     let out = String::from_utf8(sink.into_inner()).unwrap();

@@ -7,11 +7,14 @@
 //!   clock.
 //! - [`datazone`]: a DataZone fake following the API model (moto has no DataZone).
 //! - [`s3`]: a ListObjectsV2 fake for listings larger than moto can seed in a test.
+//! - [`faults`]: a fault-injecting proxy (500, 503 SlowDown, throttling, resets) to put in
+//!   front of the emulator or a fake.
 
 mod clock;
 pub mod datazone;
 mod declared;
 mod fake_sts;
+pub mod faults;
 pub mod memory;
 pub mod s3;
 

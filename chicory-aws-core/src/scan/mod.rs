@@ -1,4 +1,30 @@
-//! Scanners, sinks and the runner that drives one into the other.
+//! Scanners, sinks and the runner that drives one into the other, and the scan engine every
+//! scanner is built on.
+//!
+//! # The completeness contract
+//!
+//! Every part of a scan (a listing, a page, an enrichment of a record) ends in one of three
+//! outcomes, decided in one place ([`Part::outcome`]), never by each scanner:
+//!
+//! - **record**: [`ScanItem::Record`];
+//! - **skipped**: [`ScanItem::Skipped`]: the customer did not grant it (AccessDenied), it
+//!   vanished mid-scan (NotFound), or it is an enrichment documented as optional. The scan
+//!   goes on;
+//! - **incomplete**: an `Err` item: anything else after every retry (throttling, 5xx,
+//!   timeouts, dropped connections, unparseable answers, a repeated page token). The scan goes
+//!   on, but [`ScanSummary::is_complete`] is false and the summary names the part
+//!   ([`Incomplete`]). A record whose field could not be read says so (e.g. the S3 records'
+//!   `unread` list) instead of showing the field as empty.
+//!
+//! A failed page is retried from its own continuation token ([`PageRetry`]), so a listing
+//! resumes where it stopped and emits nothing twice.
+
+mod engine;
+
+pub use engine::{
+    paged, read, single, walk, Concurrency, IntoScanError, Page, PageRetry, Part, ScanStream,
+    ScanStreamExt, Step,
+};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::Action;
@@ -32,7 +58,37 @@ impl Skipped {
     }
 }
 
-/// One item of a scan: a record, or a part that was skipped.
+/// A part of a scan that failed after every retry: the result is not complete.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Incomplete {
+    /// The part, e.g. `glue:GetTables sales` (operation and resource).
+    pub part: String,
+    /// The kind of error.
+    pub kind: ErrorKind,
+    /// The cause, e.g. the AWS error code and message.
+    pub reason: String,
+}
+
+impl Incomplete {
+    /// The incomplete part `error` names (its operation and resource).
+    pub fn from_error(error: &Error) -> Self {
+        let part = match (error.operation(), error.resource()) {
+            (Some(o), Some(r)) => format!("{o} {r}"),
+            (Some(o), None) => o.to_owned(),
+            (None, Some(r)) => r.to_owned(),
+            (None, None) => "scan".to_owned(),
+        };
+        Incomplete {
+            part,
+            kind: error.kind(),
+            reason: error.to_string(),
+        }
+    }
+}
+
+/// One item of a scan: a record, or a part that was skipped. A scan stream's `Err` items are
+/// its incomplete parts (see the [module docs](self)).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ScanItem<R> {
@@ -45,8 +101,8 @@ pub enum ScanItem<R> {
 /// A lazy, paginated scan of one kind of resource.
 ///
 /// [`scan`](Scanner::scan) returns a stream that fetches pages only as it is polled, runs its
-/// per-item calls with bounded concurrency, and never holds a whole account in memory. The
-/// stream ends after an error it cannot recover from.
+/// per-item calls with bounded concurrency, and never holds a whole account in memory. An
+/// `Err` item is an incomplete part; the stream goes on with the other parts.
 pub trait Scanner: Send + Sync {
     /// The record type, one struct per resource kind.
     type Record: Serialize + Send + 'static;
@@ -69,6 +125,12 @@ pub trait Sink<R: Send + Sync>: Send {
 
     /// Takes note of a skipped part (default: nothing).
     async fn skipped(&mut self, _skipped: &Skipped) -> Result<()> {
+        Ok(())
+    }
+
+    /// Takes note of an incomplete part (default: nothing). A sink that reconciles (deletes
+    /// what a scan no longer shows) must not do so for a scan with an incomplete part.
+    async fn incomplete(&mut self, _incomplete: &Incomplete) -> Result<()> {
         Ok(())
     }
 
@@ -129,16 +191,17 @@ pub struct ScanSummary {
     pub records: u64,
     /// Parts left out, with reasons.
     pub skipped: Vec<Skipped>,
-    /// Errors that ended the scan or a part of it.
-    pub errors: Vec<String>,
+    /// Parts that failed after every retry: records may be missing from them.
+    pub incomplete: Vec<Incomplete>,
     /// Wall time.
     pub duration: Duration,
 }
 
 impl ScanSummary {
-    /// Whether the scan finished without errors.
+    /// Whether every part was read or skipped (denied, vanished): nothing is missing but what
+    /// [`skipped`](Self::skipped) names.
     pub fn is_complete(&self) -> bool {
-        self.errors.is_empty()
+        self.incomplete.is_empty()
     }
 }
 
@@ -151,12 +214,15 @@ pub struct Progress<'a> {
     pub records: u64,
     /// Skipped parts so far.
     pub skipped: usize,
+    /// Incomplete parts so far.
+    pub incomplete: usize,
     /// Time since start.
     pub elapsed: Duration,
 }
 
 /// Drives `scanner` into `sink`, calling `progress` every `every` records, and returns a
-/// summary. A sink error stops the scan and is returned; scan errors are counted.
+/// summary. A sink error stops the scan and is returned; skipped and incomplete parts are
+/// passed to the sink and named in the summary.
 pub async fn run_scan<S, K>(
     scanner: &S,
     sink: &mut K,
@@ -185,6 +251,7 @@ where
                         scanner: &summary.scanner,
                         records: summary.records,
                         skipped: summary.skipped.len(),
+                        incomplete: summary.incomplete.len(),
                         elapsed: start.elapsed(),
                     });
                 }
@@ -195,8 +262,10 @@ where
                 summary.skipped.push(s);
             }
             Err(e) => {
-                tracing::warn!(scanner = %summary.scanner, error = %e, "scan error");
-                summary.errors.push(e.to_string());
+                let part = Incomplete::from_error(&e);
+                tracing::warn!(scanner = %summary.scanner, part = %part.part, error = %e, "incomplete part");
+                sink.incomplete(&part).await?;
+                summary.incomplete.push(part);
             }
         }
     }
@@ -206,6 +275,7 @@ where
         scanner: &summary.scanner,
         records: summary.records,
         skipped: summary.skipped.len(),
+        incomplete: summary.incomplete.len(),
         elapsed: summary.duration,
     });
     Ok(summary)

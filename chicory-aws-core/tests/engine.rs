@@ -1,0 +1,220 @@
+//! The scan engine's completeness contract, on page requests answered by closures (no HTTP):
+//! resume from the failed page's own token, exactly-once records, skipped vs incomplete, a
+//! repeated token, and bounded walks at any depth.
+
+use chicory_aws_core::scan::{paged, walk, Page, PageRetry, Part, ScanStream, ScanStreamExt, Step};
+use chicory_aws_core::{actions, Concurrency, Error, ErrorKind, ScanItem};
+use futures::StreamExt;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+fn fast() -> PageRetry {
+    PageRetry::new(3, Duration::from_millis(1), Duration::from_millis(5))
+}
+
+fn part() -> Part {
+    Part::new(actions::glue::GET_TABLES, "database=sales")
+}
+
+/// A listing of `pages` pages of 10 items; `fail(n, token)` decides whether request n fails.
+fn listing(
+    pages: usize,
+    log: Arc<Mutex<Vec<Option<usize>>>>,
+    fail: impl Fn(usize, Option<usize>) -> Option<Error> + Send + Sync + 'static,
+) -> ScanStream<usize> {
+    let n = Arc::new(AtomicUsize::new(0));
+    paged(part(), fast(), move |token: Option<usize>| {
+        let i = n.fetch_add(1, Ordering::SeqCst);
+        log.lock().unwrap().push(token);
+        let res = match fail(i, token) {
+            Some(e) => Err(e),
+            None => {
+                let p = token.unwrap_or(0);
+                let next = (p + 1 < pages).then_some(p + 1);
+                Ok(Page::new((p * 10..p * 10 + 10).collect(), next))
+            }
+        };
+        async move { res }
+    })
+}
+
+async fn collect<T>(s: ScanStream<T>) -> (Vec<T>, Vec<String>, Vec<Error>) {
+    let items: Vec<_> = s.collect().await;
+    let (mut records, mut skipped, mut errors) = (vec![], vec![], vec![]);
+    for i in items {
+        match i {
+            Ok(ScanItem::Record(r)) => records.push(r),
+            Ok(ScanItem::Skipped(s)) => skipped.push(s.part),
+            Err(e) => errors.push(e),
+        }
+    }
+    (records, skipped, errors)
+}
+
+#[tokio::test]
+async fn a_throttled_page_is_retried_from_its_own_token_and_nothing_is_emitted_twice() {
+    let log = Arc::new(Mutex::new(Vec::new()));
+    // Requests 2 and 3 (page 2, twice) are throttled; the page is asked again from its token.
+    let s = listing(5, log.clone(), |i, _| {
+        (i == 2 || i == 3).then(|| Error::new(ErrorKind::Throttled, "Rate exceeded"))
+    });
+    let (records, skipped, errors) = collect(s).await;
+    assert_eq!(
+        records,
+        (0..50).collect::<Vec<_>>(),
+        "every record exactly once"
+    );
+    assert!(skipped.is_empty() && errors.is_empty());
+    let log = log.lock().unwrap().clone();
+    assert_eq!(
+        log,
+        vec![None, Some(1), Some(2), Some(2), Some(2), Some(3), Some(4)],
+        "resumed from page 2's own token, never from the start"
+    );
+}
+
+#[tokio::test]
+async fn a_page_failing_past_the_retries_makes_the_part_incomplete_not_skipped() {
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let s = listing(5, log.clone(), |_, t| {
+        (t == Some(3)).then(|| Error::new(ErrorKind::Service, "InternalFailure"))
+    });
+    let (records, skipped, errors) = collect(s).await;
+    assert_eq!(records.len(), 30);
+    assert!(skipped.is_empty(), "a 5xx is never a skipped part");
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].operation(), Some("glue:GetTables"));
+    assert_eq!(errors[0].resource(), Some("database=sales"));
+    // First try plus 3 further tries of the page.
+    assert_eq!(
+        log.lock()
+            .unwrap()
+            .iter()
+            .filter(|t| **t == Some(3))
+            .count(),
+        4
+    );
+}
+
+#[tokio::test]
+async fn denied_and_vanished_parts_are_skipped_and_not_retried() {
+    for kind in [ErrorKind::AccessDenied, ErrorKind::NotFound] {
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let s = listing(3, log.clone(), move |i, _| {
+            (i == 1).then(|| Error::new(kind, "no"))
+        });
+        let (records, skipped, errors) = collect(s).await;
+        assert_eq!(records.len(), 10);
+        assert_eq!(skipped, vec!["glue:GetTables database=sales".to_owned()]);
+        assert!(errors.is_empty());
+        assert_eq!(log.lock().unwrap().len(), 2, "{kind}: not retried");
+    }
+}
+
+#[tokio::test]
+async fn a_repeated_token_ends_the_part_as_incomplete_instead_of_looping() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let c = calls.clone();
+    // The server answers page 2 with page 1's token again, forever.
+    let s: ScanStream<usize> = paged(part(), fast(), move |token: Option<String>| {
+        c.fetch_add(1, Ordering::SeqCst);
+        let page = match token.as_deref() {
+            None => Page::new(vec![1, 2], Some("t1".to_owned())),
+            Some(_) => Page::new(vec![3, 4], Some("t1".to_owned())),
+        };
+        async move { Ok::<_, Error>(page) }
+    });
+    let (records, _, errors) = tokio::time::timeout(Duration::from_secs(5), collect(s))
+        .await
+        .expect("the listing ends");
+    assert_eq!(
+        records,
+        vec![1, 2],
+        "the repeated page's items are not emitted"
+    );
+    assert_eq!(errors.len(), 1);
+    assert!(errors[0].to_string().contains("repeated"), "{}", errors[0]);
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn the_first_item_arrives_after_one_page_and_dropping_the_stream_stops_requests() {
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let mut s = listing(100, log.clone(), |_, _| None);
+    assert_eq!(s.next().await.unwrap().unwrap(), ScanItem::Record(0));
+    assert_eq!(log.lock().unwrap().len(), 1);
+    drop(s);
+    assert_eq!(log.lock().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn records_map_and_flat_map_pass_skipped_and_incomplete_parts_through() {
+    let s: ScanStream<u32> = futures::stream::iter(vec![
+        Ok(ScanItem::Record(1)),
+        part().outcome(Error::new(ErrorKind::AccessDenied, "no")),
+        Err(Error::new(ErrorKind::Throttled, "slow down")),
+        Ok(ScanItem::Record(2)),
+    ])
+    .boxed();
+    let c = Concurrency::new("concurrency", 2).unwrap();
+    let out = s.map_records(|n| n * 10).flat_map_records(c, |n| {
+        futures::stream::iter([Ok(ScanItem::Record(n)), Ok(ScanItem::Record(n + 1))]).boxed()
+    });
+    let (mut records, skipped, errors) = collect(out).await;
+    records.sort();
+    assert_eq!(records, vec![10, 11, 20, 21]);
+    assert_eq!(skipped.len(), 1);
+    assert_eq!(errors.len(), 1);
+}
+
+#[test]
+fn concurrency_is_checked_and_names_the_field() {
+    assert_eq!(Concurrency::new("concurrency", 16).unwrap().get(), 16);
+    for bad in [0, 65] {
+        let e = Concurrency::new("options.concurrency", bad).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidConfig);
+        assert_eq!(e.field(), Some("options.concurrency"));
+    }
+}
+
+/// A tree of depth 4 with fan-out 6 (1,296 leaves): at most `limit` listings are open at any
+/// time, whatever the depth (nested fan-outs would multiply to (fan-out)^depth).
+#[tokio::test]
+async fn a_walk_keeps_listings_bounded_at_any_depth() {
+    let open = Arc::new(AtomicUsize::new(0));
+    let peak = Arc::new(AtomicUsize::new(0));
+    let limit = Concurrency::new("concurrency", 4).unwrap();
+    let (o, p) = (open.clone(), peak.clone());
+    let s = walk(vec![String::new()], limit, move |prefix: String| {
+        let depth = prefix.len();
+        let (o, p) = (o.clone(), p.clone());
+        let now = o.fetch_add(1, Ordering::SeqCst) + 1;
+        p.fetch_max(now, Ordering::SeqCst);
+        let items: Vec<_> = (0..6u8)
+            .map(|i| {
+                let child = format!("{prefix}{}", (b'a' + i) as char);
+                Ok(ScanItem::Record(if depth + 1 == 4 {
+                    Step::Record(child)
+                } else {
+                    Step::Visit(child)
+                }))
+            })
+            .collect();
+        futures::stream::once(async { tokio::time::sleep(Duration::from_millis(1)).await })
+            .flat_map(move |_| futures::stream::iter(items.clone()))
+            .chain(futures::stream::once(async move {
+                o.fetch_sub(1, Ordering::SeqCst);
+                Err(Error::new(ErrorKind::Service, "sentinel"))
+            }))
+            .filter(|i| futures::future::ready(i.is_ok()))
+            .boxed()
+    });
+    let (records, _, errors) = collect(s).await;
+    assert_eq!(records.len(), 6usize.pow(4));
+    let unique: std::collections::HashSet<_> = records.iter().collect();
+    assert_eq!(unique.len(), records.len());
+    assert!(errors.is_empty());
+    let peak = peak.load(Ordering::SeqCst);
+    assert!(peak <= 4, "at most 4 listings open, saw {peak}");
+}

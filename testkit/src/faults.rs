@@ -1,0 +1,370 @@
+//! A fault-injecting HTTP proxy on loopback, to put in front of the emulator or a fake.
+//!
+//! Every request is forwarded unchanged (the Host header too, so SigV4 signatures stay valid)
+//! unless a [`Rule`] for its operation draws a fault: HTTP 500 `InternalFailure`, HTTP 503
+//! `SlowDown`, HTTP 400 `ThrottlingException`, or a connection reset (the connection is closed
+//! without an answer). Operations are named as the SDKs send them: the JSON protocols'
+//! `x-amz-target` suffix (`GetTables`), S3's REST requests by their shape (`ListObjectsV2`,
+//! `ListBuckets`, `GetBucketTagging`, ...). Draws come from a seeded generator, so a run can
+//! be repeated; the proxy counts requests and faults per operation.
+//!
+//! ```no_run
+//! # async fn demo() {
+//! use chicory_aws_testkit::faults::{Fault, FaultProxy, Rule};
+//! let proxy = FaultProxy::start("http://127.0.0.1:5055", 7).await;
+//! proxy.set_rules(vec![Rule::new("GetTables", Fault::Throttle, 1.0)]);
+//! // point the connection's endpoint_url at proxy.url()
+//! # }
+//! ```
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use tokio::net::TcpListener;
+
+/// A fault the proxy answers with instead of forwarding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Fault {
+    /// HTTP 500 `InternalFailure` (S3: `InternalError`).
+    ServerError,
+    /// HTTP 503 `SlowDown` (S3's throttling answer).
+    SlowDown,
+    /// HTTP 400 `ThrottlingException` (the JSON services' throttling answer).
+    Throttle,
+    /// The connection is closed without an answer.
+    Reset,
+}
+
+/// Faults for one operation (`*` for every operation): one of `faults` at `rate` (0.0-1.0).
+#[derive(Debug, Clone)]
+pub struct Rule {
+    operation: String,
+    faults: Vec<Fault>,
+    rate: f64,
+}
+
+impl Rule {
+    /// `fault` on `operation` at `rate`.
+    pub fn new(operation: &str, fault: Fault, rate: f64) -> Self {
+        Rule::mixed(operation, &[fault], rate)
+    }
+
+    /// One of `faults`, drawn evenly, on `operation` at `rate`.
+    pub fn mixed(operation: &str, faults: &[Fault], rate: f64) -> Self {
+        Rule {
+            operation: operation.to_owned(),
+            faults: faults.to_vec(),
+            rate,
+        }
+    }
+}
+
+/// Requests and faults per operation.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Requests seen, per operation.
+    pub requests: BTreeMap<String, u64>,
+    /// Faults injected, per operation and fault.
+    pub faults: BTreeMap<(String, Fault), u64>,
+}
+
+impl Counts {
+    /// Requests over every operation.
+    pub fn total_requests(&self) -> u64 {
+        self.requests.values().sum()
+    }
+
+    /// Faults over every operation.
+    pub fn total_faults(&self) -> u64 {
+        self.faults.values().sum()
+    }
+
+    /// Faults of `kind` over every operation.
+    pub fn faults_of(&self, kind: Fault) -> u64 {
+        self.faults
+            .iter()
+            .filter(|((_, f), _)| *f == kind)
+            .map(|(_, n)| n)
+            .sum()
+    }
+}
+
+struct State {
+    rules: Vec<Rule>,
+    rng: fastrand::Rng,
+    counts: Counts,
+}
+
+/// The running proxy; it stops when dropped.
+pub struct FaultProxy {
+    url: String,
+    state: Arc<Mutex<State>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl std::fmt::Debug for FaultProxy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FaultProxy")
+            .field("url", &self.url)
+            .finish()
+    }
+}
+
+impl Drop for FaultProxy {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+type Body = Full<Bytes>;
+
+impl FaultProxy {
+    /// Starts a proxy on 127.0.0.1 forwarding to `upstream` (e.g. the emulator's endpoint),
+    /// drawing faults from a generator seeded with `seed`. No rules: everything is forwarded.
+    pub async fn start(upstream: &str, seed: u64) -> FaultProxy {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind a loopback port");
+        let url = format!("http://{}", listener.local_addr().expect("bound"));
+        let state = Arc::new(Mutex::new(State {
+            rules: Vec::new(),
+            rng: fastrand::Rng::with_seed(seed),
+            counts: Counts::default(),
+        }));
+        let upstream: Arc<str> = Arc::from(upstream.trim_end_matches('/'));
+        let client: Client<_, Body> = Client::builder(TokioExecutor::new()).build_http::<Body>();
+        let st = state.clone();
+        let task = tokio::spawn(async move {
+            loop {
+                let Ok((tcp, _)) = listener.accept().await else {
+                    continue;
+                };
+                let (st, upstream, client) = (st.clone(), upstream.clone(), client.clone());
+                tokio::spawn(async move {
+                    let service = hyper::service::service_fn(move |req: Request<Incoming>| {
+                        let (st, upstream, client) = (st.clone(), upstream.clone(), client.clone());
+                        async move { handle(req, &st, &upstream, &client).await }
+                    });
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(TokioIo::new(tcp), service)
+                        .await;
+                });
+            }
+        });
+        FaultProxy { url, state, task }
+    }
+
+    /// The proxy's URL, for `endpoint_url`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Replaces the rules (the first rule naming an operation, or `*`, applies).
+    pub fn set_rules(&self, rules: Vec<Rule>) {
+        self.state.lock().expect("not poisoned").rules = rules;
+    }
+
+    /// The counts so far.
+    pub fn counts(&self) -> Counts {
+        self.state.lock().expect("not poisoned").counts.clone()
+    }
+
+    /// Clears the counts.
+    pub fn reset_counts(&self) {
+        self.state.lock().expect("not poisoned").counts = Counts::default();
+    }
+}
+
+/// The operation of a request, as the SDKs name it.
+pub fn operation_of(method: &str, path: &str, query: &str, target: Option<&str>) -> String {
+    if let Some(t) = target {
+        return t.rsplit('.').next().unwrap_or(t).to_owned();
+    }
+    let q: Vec<&str> = query
+        .split('&')
+        .map(|p| p.split('=').next().unwrap_or(p))
+        .collect();
+    let has = |k: &str| q.contains(&k);
+    let segments = path
+        .trim_matches('/')
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .count();
+    match (method, segments) {
+        (_, _) if has("Action") => {
+            // Query protocol (STS, IAM): Action=... in the query or body; not faulted by name.
+            "QueryProtocol".to_owned()
+        }
+        ("GET", 0) => "ListBuckets".to_owned(),
+        ("GET", 1) if has("list-type") => "ListObjectsV2".to_owned(),
+        ("GET", 1) if has("versions") => "ListObjectVersions".to_owned(),
+        ("GET", 1) if has("location") => "GetBucketLocation".to_owned(),
+        ("GET", 1) if has("versioning") => "GetBucketVersioning".to_owned(),
+        ("GET", 1) if has("tagging") => "GetBucketTagging".to_owned(),
+        ("GET", 1) if has("policy") => "GetBucketPolicy".to_owned(),
+        ("GET", 1) => "ListObjects".to_owned(),
+        ("HEAD", 1) => "HeadBucket".to_owned(),
+        ("GET", _) if has("tagging") => "GetObjectTagging".to_owned(),
+        ("HEAD", _) => "HeadObject".to_owned(),
+        ("GET", _) => "GetObject".to_owned(),
+        (m, _) => format!("{m} {path}"),
+    }
+}
+
+fn fault_response(fault: Fault, s3: bool) -> Response<Body> {
+    let (status, code) = match fault {
+        Fault::ServerError => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            if s3 {
+                "InternalError"
+            } else {
+                "InternalFailure"
+            },
+        ),
+        Fault::SlowDown => (StatusCode::SERVICE_UNAVAILABLE, "SlowDown"),
+        Fault::Throttle => (StatusCode::BAD_REQUEST, "ThrottlingException"),
+        Fault::Reset => unreachable!("a reset has no response"),
+    };
+    let (body, content_type) = if s3 {
+        (
+            format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code>\
+                 <Message>injected by the fault proxy</Message><RequestId>fault</RequestId></Error>"
+            ),
+            "application/xml",
+        )
+    } else {
+        (
+            format!("{{\"__type\":\"{code}\",\"message\":\"injected by the fault proxy\"}}"),
+            "application/x-amz-json-1.1",
+        )
+    };
+    Response::builder()
+        .status(status)
+        .header("content-type", content_type)
+        .header("x-amzn-errortype", code)
+        .header("x-amzn-requestid", "fault")
+        .body(Full::new(Bytes::from(body)))
+        .expect("a valid response")
+}
+
+async fn handle(
+    req: Request<Incoming>,
+    st: &Mutex<State>,
+    upstream: &str,
+    client: &Client<hyper_util::client::legacy::connect::HttpConnector, Body>,
+) -> Result<Response<Body>, std::io::Error> {
+    let target = req
+        .headers()
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let form = req
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    let op = if form {
+        // Query protocol (STS, IAM): never faulted by a `*` rule.
+        "QueryProtocol".to_owned()
+    } else {
+        operation_of(
+            req.method().as_str(),
+            req.uri().path(),
+            req.uri().query().unwrap_or(""),
+            target.as_deref(),
+        )
+    };
+    let s3 = target.is_none() && op != "QueryProtocol";
+    let fault = {
+        let mut st = st.lock().expect("not poisoned");
+        *st.counts.requests.entry(op.clone()).or_default() += 1;
+        let rule = st
+            .rules
+            .iter()
+            .find(|r| r.operation == op || (r.operation == "*" && op != "QueryProtocol"))
+            .cloned();
+        let drawn = rule.and_then(|r| {
+            (st.rng.f64() < r.rate).then(|| r.faults[st.rng.usize(..r.faults.len())])
+        });
+        if let Some(f) = drawn {
+            *st.counts.faults.entry((op.clone(), f)).or_default() += 1;
+        }
+        drawn
+    };
+    match fault {
+        Some(Fault::Reset) => {
+            // Read nothing more and answer nothing: hyper closes the connection.
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::ConnectionReset,
+                "injected reset",
+            ));
+        }
+        Some(f) => return Ok(fault_response(f, s3)),
+        None => {}
+    }
+    let (mut parts, body) = req.into_parts();
+    let body = body
+        .collect()
+        .await
+        .map_err(std::io::Error::other)?
+        .to_bytes();
+    let path_and_query = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "/".to_owned());
+    parts.uri = format!("{upstream}{path_and_query}")
+        .parse()
+        .map_err(std::io::Error::other)?;
+    let forwarded = Request::from_parts(parts, Full::new(body));
+    let resp = client
+        .request(forwarded)
+        .await
+        .map_err(std::io::Error::other)?;
+    let (parts, body) = resp.into_parts();
+    let body = body
+        .collect()
+        .await
+        .map_err(std::io::Error::other)?
+        .to_bytes();
+    Ok(Response::from_parts(parts, Full::new(body)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::operation_of;
+
+    #[test]
+    fn operations_are_named_as_the_sdks_name_them() {
+        assert_eq!(
+            operation_of("POST", "/", "", Some("AWSGlue.GetTables")),
+            "GetTables"
+        );
+        assert_eq!(
+            operation_of("GET", "/bucket", "list-type=2&prefix=a", None),
+            "ListObjectsV2"
+        );
+        assert_eq!(
+            operation_of("GET", "/", "x-id=ListBuckets", None),
+            "ListBuckets"
+        );
+        assert_eq!(
+            operation_of("GET", "/b", "tagging", None),
+            "GetBucketTagging"
+        );
+        assert_eq!(
+            operation_of("GET", "/b/k/x", "tagging", None),
+            "GetObjectTagging"
+        );
+        assert_eq!(
+            operation_of("GET", "/b", "versions", None),
+            "ListObjectVersions"
+        );
+    }
+}
