@@ -38,6 +38,12 @@ pub enum Fault {
     Throttle,
     /// The connection is closed without an answer.
     Reset,
+    /// HTTP 403 `AccessDeniedException` (S3: `AccessDenied`): the part is not granted.
+    Deny,
+    /// The request is forwarded, and the answer's next-page token is replaced by the token
+    /// the request carried (a server repeating its continuation token). Applies only to
+    /// requests that carry a token.
+    RepeatToken,
 }
 
 /// Faults for one operation (`*` for every operation): one of `faults` at `rate` (0.0-1.0).
@@ -46,6 +52,10 @@ pub struct Rule {
     operation: String,
     faults: Vec<Fault>,
     rate: f64,
+    /// Only the first N matching requests are faulted (then the rule is spent).
+    first: Option<u64>,
+    /// Matching requests skipped before the rule starts faulting.
+    after: u64,
 }
 
 impl Rule {
@@ -60,7 +70,23 @@ impl Rule {
             operation: operation.to_owned(),
             faults: faults.to_vec(),
             rate,
+            first: None,
+            after: 0,
         }
+    }
+
+    /// `fault` on the first `n` requests of `operation`, then none.
+    pub fn first(operation: &str, fault: Fault, n: u64) -> Self {
+        Rule {
+            first: Some(n),
+            ..Rule::new(operation, fault, 1.0)
+        }
+    }
+
+    /// Starts faulting only after `n` matching requests went through.
+    pub fn after(mut self, n: u64) -> Self {
+        self.after = n;
+        self
     }
 }
 
@@ -96,6 +122,9 @@ impl Counts {
 
 struct State {
     rules: Vec<Rule>,
+    /// Per rule: matching requests seen so far.
+    seen: Vec<u64>,
+
     rng: fastrand::Rng,
     counts: Counts,
 }
@@ -133,6 +162,7 @@ impl FaultProxy {
         let url = format!("http://{}", listener.local_addr().expect("bound"));
         let state = Arc::new(Mutex::new(State {
             rules: Vec::new(),
+            seen: Vec::new(),
             rng: fastrand::Rng::with_seed(seed),
             counts: Counts::default(),
         }));
@@ -166,7 +196,9 @@ impl FaultProxy {
 
     /// Replaces the rules (the first rule naming an operation, or `*`, applies).
     pub fn set_rules(&self, rules: Vec<Rule>) {
-        self.state.lock().expect("not poisoned").rules = rules;
+        let mut st = self.state.lock().expect("not poisoned");
+        st.seen = vec![0; rules.len()];
+        st.rules = rules;
     }
 
     /// The counts so far.
@@ -216,6 +248,76 @@ pub fn operation_of(method: &str, path: &str, query: &str, target: Option<&str>)
     }
 }
 
+/// The continuation tokens or markers a request carries, each with the name its answer gives
+/// the next one: S3's query parameters, DataZone's `nextToken` query parameter, or the JSON
+/// body's `NextToken` / `nextToken`.
+fn request_token(query: &str, body: &[u8]) -> Option<Vec<(&'static str, String)>> {
+    const S3: [(&str, &str); 5] = [
+        ("continuation-token", "NextContinuationToken"),
+        ("key-marker", "NextKeyMarker"),
+        ("version-id-marker", "NextVersionIdMarker"),
+        ("marker", "NextMarker"),
+        ("nextToken", "nextToken"),
+    ];
+    let mut out = Vec::new();
+    for pair in query.split('&') {
+        if let Some((k, v)) = pair.split_once('=') {
+            if let Some((_, answer)) = S3.iter().find(|(q, _)| *q == k) {
+                out.push((*answer, percent_decode(v)));
+            }
+        }
+    }
+    if out.is_empty() {
+        let json: serde_json::Value = serde_json::from_slice(body).ok()?;
+        for k in ["NextToken", "nextToken"] {
+            if let Some(v) = json.get(k).and_then(|v| v.as_str()) {
+                out.push((k, v.to_owned()));
+            }
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+fn percent_decode(v: &str) -> String {
+    let bytes = v.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&v[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(if bytes[i] == b'+' { b' ' } else { bytes[i] });
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The answer with its next-page tokens replaced by the ones the request sent (JSON
+/// `NextToken` / `nextToken`, or S3's `NextContinuationToken`, `NextKeyMarker`, ...).
+fn repeat_token(body: &[u8], sent: &[(&'static str, String)]) -> Vec<u8> {
+    if let Ok(mut json) = serde_json::from_slice::<serde_json::Value>(body) {
+        for (k, v) in sent {
+            if let Some(field) = json.get_mut(*k) {
+                *field = serde_json::Value::String(v.clone());
+            }
+        }
+        return serde_json::to_vec(&json).expect("a JSON value serializes");
+    }
+    let mut text = String::from_utf8_lossy(body).into_owned();
+    for (tag, v) in sent {
+        let (open, close) = (format!("<{tag}>"), format!("</{tag}>"));
+        if let (Some(a), Some(b)) = (text.find(&open), text.find(&close)) {
+            let escaped = v.replace('&', "&amp;").replace('<', "&lt;");
+            text.replace_range(a + open.len()..b, &escaped);
+        }
+    }
+    text.into_bytes()
+}
+
 fn fault_response(fault: Fault, s3: bool) -> Response<Body> {
     let (status, code) = match fault {
         Fault::ServerError => (
@@ -228,7 +330,15 @@ fn fault_response(fault: Fault, s3: bool) -> Response<Body> {
         ),
         Fault::SlowDown => (StatusCode::SERVICE_UNAVAILABLE, "SlowDown"),
         Fault::Throttle => (StatusCode::BAD_REQUEST, "ThrottlingException"),
-        Fault::Reset => unreachable!("a reset has no response"),
+        Fault::Deny => (
+            StatusCode::FORBIDDEN,
+            if s3 {
+                "AccessDenied"
+            } else {
+                "AccessDeniedException"
+            },
+        ),
+        Fault::Reset | Fault::RepeatToken => unreachable!("handled by the caller"),
     };
     let (body, content_type) = if s3 {
         (
@@ -281,16 +391,30 @@ async fn handle(
         )
     };
     let s3 = target.is_none() && op != "QueryProtocol";
+    let (parts, body) = req.into_parts();
+    let body = body
+        .collect()
+        .await
+        .map_err(std::io::Error::other)?
+        .to_bytes();
+    let sent_token = request_token(parts.uri.query().unwrap_or(""), &body);
     let fault = {
         let mut st = st.lock().expect("not poisoned");
         *st.counts.requests.entry(op.clone()).or_default() += 1;
-        let rule = st
+        let found = st
             .rules
             .iter()
-            .find(|r| r.operation == op || (r.operation == "*" && op != "QueryProtocol"))
-            .cloned();
-        let drawn = rule.and_then(|r| {
-            (st.rng.f64() < r.rate).then(|| r.faults[st.rng.usize(..r.faults.len())])
+            .position(|r| r.operation == op || (r.operation == "*" && op != "QueryProtocol"));
+        let drawn = found.and_then(|i| {
+            st.seen[i] += 1;
+            let n = st.seen[i];
+            let r = st.rules[i].clone();
+            if r.faults.contains(&Fault::RepeatToken) && sent_token.is_none() {
+                st.seen[i] -= 1;
+                return None;
+            }
+            let live = n > r.after && r.first.is_none_or(|f| n <= r.after + f);
+            (live && st.rng.f64() < r.rate).then(|| r.faults[st.rng.usize(..r.faults.len())])
         });
         if let Some(f) = drawn {
             *st.counts.faults.entry((op.clone(), f)).or_default() += 1;
@@ -305,15 +429,10 @@ async fn handle(
                 "injected reset",
             ));
         }
+        Some(Fault::RepeatToken) | None => {}
         Some(f) => return Ok(fault_response(f, s3)),
-        None => {}
     }
-    let (mut parts, body) = req.into_parts();
-    let body = body
-        .collect()
-        .await
-        .map_err(std::io::Error::other)?
-        .to_bytes();
+    let mut parts = parts;
     let path_and_query = parts
         .uri
         .path_and_query()
@@ -333,6 +452,12 @@ async fn handle(
         .await
         .map_err(std::io::Error::other)?
         .to_bytes();
+    let body = match (fault, &sent_token) {
+        (Some(Fault::RepeatToken), Some(sent)) => Bytes::from(repeat_token(&body, sent)),
+        _ => body,
+    };
+    let mut parts = parts;
+    parts.headers.remove("content-length");
     Ok(Response::from_parts(parts, Full::new(body)))
 }
 

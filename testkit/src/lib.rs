@@ -7,10 +7,12 @@
 //!   clock.
 //! - [`datazone`]: a DataZone fake following the API model (moto has no DataZone).
 //! - [`s3`]: a ListObjectsV2 fake for listings larger than moto can seed in a test.
+//! - [`conformance`]: the suite every scanner runs.
 //! - [`faults`]: a fault-injecting proxy (500, 503 SlowDown, throttling, resets) to put in
 //!   front of the emulator or a fake.
 
 mod clock;
+pub mod conformance;
 pub mod datazone;
 mod declared;
 mod fake_sts;
