@@ -217,6 +217,9 @@ pub fn operation_of(method: &str, path: &str, query: &str, target: Option<&str>)
     if let Some(t) = target {
         return t.rsplit('.').next().unwrap_or(t).to_owned();
     }
+    if let Some(rest) = path.strip_prefix("/v2/") {
+        return datazone_operation(method, rest);
+    }
     let q: Vec<&str> = query
         .split('&')
         .map(|p| p.split('=').next().unwrap_or(p))
@@ -316,6 +319,33 @@ fn repeat_token(body: &[u8], sent: &[(&'static str, String)]) -> Vec<u8> {
         }
     }
     text.into_bytes()
+}
+
+/// DataZone's REST operations by method and path (`/v2/domains/{id}/...`).
+fn datazone_operation(method: &str, rest: &str) -> String {
+    let segs: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
+    let op = match (method, segs.as_slice()) {
+        ("GET", ["domains"]) => "ListDomains",
+        ("GET", ["domains", _]) => "GetDomain",
+        ("GET", ["domains", _, "projects"]) => "ListProjects",
+        ("GET", ["domains", _, "projects", _]) => "GetProject",
+        ("GET", ["domains", _, "environments"]) => "ListEnvironments",
+        ("GET", ["domains", _, "environment-profiles"]) => "ListEnvironmentProfiles",
+        ("GET", ["domains", _, "data-sources"]) => "ListDataSources",
+        ("GET", ["domains", _, "data-sources", _]) => "GetDataSource",
+        ("POST", ["domains", _, "search"]) => "Search",
+        ("POST", ["domains", _, "types-search"]) => "SearchTypes",
+        ("POST", ["domains", _, "listings", "search"]) => "SearchListings",
+        ("GET", ["domains", _, "listings", _]) => "GetListing",
+        ("GET", ["domains", _, "assets", _]) => "GetAsset",
+        ("GET", ["domains", _, "assets", _, "revisions"]) => "ListAssetRevisions",
+        ("POST", ["domains", _, "assets"]) => "CreateAsset",
+        ("POST", ["domains", _, "assets", _, "revisions"]) => "CreateAssetRevision",
+        ("GET", ["domains", _, "glossaries", _]) => "GetGlossary",
+        ("GET", ["domains", _, "glossary-terms", _]) => "GetGlossaryTerm",
+        _ => return format!("{method} /v2/{rest}"),
+    };
+    op.to_owned()
 }
 
 fn fault_response(fault: Fault, s3: bool) -> Response<Body> {
