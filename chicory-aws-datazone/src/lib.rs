@@ -4,7 +4,10 @@
 //! listings and data sources (ReadWrite, refused locally on a ReadOnly connection).
 //!
 //! Scan every domain the role can see into JSON Lines, fanning out over 8 domains / projects /
-//! reads at a time with at most 16 DataZone requests in flight ([`DataZoneOptions`]):
+//! reads at a time ([`DataZoneOptions`]); the requests in flight are bounded by the connection's
+//! request budget (`ConnectionBuilder::budget(BudgetSettings::default().max_in_flight(n))`),
+//! shared by every client built from it. A denied or vanished part is skipped; any other part
+//! that fails after the retries makes the summary incomplete ([`ScanSummary::is_complete`](chicory_aws_core::ScanSummary::is_complete)):
 //!
 //! ```no_run
 //! use chicory_aws_core::{run_scan, Connection, ConnectionParams, JsonLinesSink};
@@ -20,6 +23,9 @@
 //! let mut sink = JsonLinesSink::new(Vec::new()); // any tokio AsyncWrite: a file, a socket...
 //! let summary = run_scan(&scanner, &mut sink, 1000, |p| eprintln!("{} records", p.records)).await?;
 //! eprintln!("{} records, {} parts skipped", summary.records, summary.skipped.len());
+//! if !summary.is_complete() {
+//!     eprintln!("incomplete: {:?}", summary.incomplete); // e.g. a listing throttled past the retries
+//! }
 //! # Ok(())
 //! # }
 //! ```
@@ -97,9 +103,13 @@ pub use aws_sdk_datazone;
 use async_trait::async_trait;
 use chicory_aws_core::{actions, Action, Connection, Error, Result, ServiceProbe};
 
-/// A DataZone client for `conn`, sharing its credential cache.
+/// A DataZone client for `conn`, sharing its credential cache and request budget (with the
+/// connection's interceptor, which names each request's API and reports throttling).
 pub fn datazone_client(conn: &Connection) -> aws_sdk_datazone::Client {
-    aws_sdk_datazone::Client::new(conn.sdk_config())
+    let config = aws_sdk_datazone::config::Builder::from(conn.sdk_config())
+        .interceptor(conn.interceptor())
+        .build();
+    aws_sdk_datazone::Client::from_conf(config)
 }
 
 /// Read check for DataZone: `ListDomains` with one result.

@@ -471,7 +471,10 @@ pub struct AssetRecord {
     pub first_revision_created_by: Option<String>,
     /// First revision created (RFC 3339).
     pub first_revision_created_at: Option<String>,
-    /// Revisions (when the scan asks for them).
+    /// Revisions, when the scan asks for them (`DataZoneOptions::asset_revisions`); `None` if
+    /// not asked for, or unread: then the scan has a skipped or incomplete
+    /// `datazone:ListAssetRevisions` part for this asset beside the record (never a partial or
+    /// empty list).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revisions: Option<Vec<AssetRevisionRecord>>,
 }

@@ -1,25 +1,22 @@
 //! DataZone scanners: one whole-domain scanner yielding [`DataZoneRecord`]s, and one scanner per
-//! resource kind built on it.
+//! resource kind built on it, all on the scan engine of `chicory_aws_core::scan`: every listing
+//! is a [`paged`] part and every per-item read a [`read`], so a denied or vanished part is a
+//! [`ScanItem::Skipped`] and any other failure after the retries an incomplete part (an `Err`
+//! item), decided by the engine.
 
 use crate::datazone_client;
 use crate::records::*;
 use crate::validate::check_domain_id;
 use aws_sdk_datazone::types::{
-    InventorySearchScope, SearchInventoryResultItem, SearchResultItem, SearchTypesResultItem,
-    TypesSearchScope,
+    DomainSummary, InventorySearchScope, ProjectSummary, SearchInventoryResultItem,
+    SearchResultItem, SearchTypesResultItem, TypesSearchScope,
 };
-use aws_smithy_async::future::pagination_stream::PaginationStream;
-use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
-use aws_smithy_runtime_api::client::result::SdkError;
-use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use chicory_aws_core::scan::{paged, read, Page, Part, ScanStream, ScanStreamExt};
 use chicory_aws_core::{
-    actions, pages, Action, Connection, Error, Result, ScanItem, Scanner, Skipped,
+    actions, Action, Concurrency, Connection, Error, PageRetry, Result, ScanItem, Scanner,
 };
-use futures::future::{self, BoxFuture, FutureExt};
-use futures::stream::{self, BoxStream, StreamExt};
-use std::error::Error as StdError;
+use futures::stream::{self, StreamExt};
 use std::sync::Arc;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// A kind of DataZone resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -64,6 +61,12 @@ impl Kind {
 }
 
 /// Options of the DataZone scanners.
+///
+/// The requests in flight are bounded by the connection, not by these options: every client
+/// built from a connection shares its request budget, set with
+/// `ConnectionBuilder::budget(BudgetSettings::default().max_in_flight(n))` (default 64 over the
+/// whole connection, and DataZone's published `Search` / `SearchListings` / `SearchTypes`
+/// rates), however the fan-out across domains, projects and per-item reads multiplies.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct DataZoneOptions {
@@ -71,7 +74,8 @@ pub struct DataZoneOptions {
     pub domains: Vec<String>,
     /// Kinds to scan (whole-domain scanner only); empty: all.
     pub kinds: Vec<Kind>,
-    /// How many domains, projects and per-item reads run at once (1..=64), at each level.
+    /// How many domains, projects and per-item reads run at once (1..=64, checked as a
+    /// [`Concurrency`]), at each level.
     pub concurrency: usize,
     /// Page size asked of list and search calls (1..=50); default: the service's.
     pub page_size: Option<i32>,
@@ -79,9 +83,6 @@ pub struct DataZoneOptions {
     pub asset_revisions: bool,
     /// Also scan AWS-managed form types (`amazon.datazone.*`), not only the domain's own.
     pub managed_form_types: bool,
-    /// At most this many DataZone requests in flight for the whole scan (1..=256), however
-    /// the fan-out across domains, projects and per-item reads multiplies.
-    pub max_requests: usize,
 }
 
 impl Default for DataZoneOptions {
@@ -93,7 +94,6 @@ impl Default for DataZoneOptions {
             page_size: None,
             asset_revisions: false,
             managed_form_types: false,
-            max_requests: 16,
         }
     }
 }
@@ -130,20 +130,9 @@ impl DataZoneOptions {
         self
     }
 
-    /// Caps the requests in flight for the whole scan.
-    pub fn max_requests(mut self, n: usize) -> Self {
-        self.max_requests = n;
-        self
-    }
-
     /// Checks the options; the error names the field.
     pub fn validate(&self) -> Result<()> {
-        if !(1..=256).contains(&self.max_requests) {
-            return Err(Error::invalid("max_requests", "must be between 1 and 256"));
-        }
-        if !(1..=64).contains(&self.concurrency) {
-            return Err(Error::invalid("concurrency", "must be between 1 and 64"));
-        }
+        Concurrency::new("concurrency", self.concurrency)?;
         if let Some(n) = self.page_size {
             if !(1..=50).contains(&n) {
                 return Err(Error::invalid("page_size", "must be between 1 and 50"));
@@ -160,88 +149,19 @@ impl DataZoneOptions {
     }
 }
 
-type Items<T> = BoxStream<'static, Result<ScanItem<T>>>;
+type Rec = ScanStream<DataZoneRecord>;
 
-/// Pages of a list/search call as items; a failed page ends the stream, as an error if `fatal`
-/// else as a skipped part.
-fn listed<P, T, E>(
-    pages: BoxStream<'static, std::result::Result<P, SdkError<E, HttpResponse>>>,
-    op: &'static str,
-    part: String,
-    fatal: bool,
-    items: fn(P) -> Vec<T>,
-) -> Items<T>
-where
-    P: Send + 'static,
-    T: Send + 'static,
-    E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
-{
-    pages
-        .scan(false, move |failed, page| {
-            if *failed {
-                return future::ready(None);
-            }
-            let out: Vec<Result<ScanItem<T>>> = match page {
-                Ok(p) => items(p)
-                    .into_iter()
-                    .map(|t| Ok(ScanItem::Record(t)))
-                    .collect(),
-                Err(e) => {
-                    *failed = true;
-                    let err = Error::from_sdk(e, op).with_resource(part.clone());
-                    vec![if fatal {
-                        Err(err)
-                    } else {
-                        Ok(ScanItem::Skipped(Skipped::from_error(
-                            format!("{op} {part}"),
-                            &err,
-                        )))
-                    }]
-                }
-            };
-            future::ready(Some(stream::iter(out)))
-        })
-        .flatten()
-        .boxed()
-}
-
-/// Runs `f` on every record of `s`, `n` at a time; skipped parts and errors pass through.
-fn enrich<T, R>(
-    s: Items<T>,
-    n: usize,
-    f: impl Fn(T) -> BoxFuture<'static, Result<ScanItem<R>>> + Send + 'static,
-) -> Items<R>
-where
-    T: Send + 'static,
-    R: Send + 'static,
-{
-    s.map(move |item| match item {
-        Ok(ScanItem::Record(t)) => f(t),
-        Ok(ScanItem::Skipped(k)) => future::ready(Ok(ScanItem::Skipped(k))).boxed(),
-        Err(e) => future::ready(Err(e)).boxed(),
-    })
-    .buffer_unordered(n)
-    .boxed()
-}
-
-/// A per-item read whose failure is recorded as a skipped part.
-fn skip_on_error<R>(r: Result<R>, part: String) -> Result<ScanItem<R>> {
-    Ok(match r {
-        Ok(v) => ScanItem::Record(v),
-        Err(e) => ScanItem::Skipped(Skipped::from_error(part, &e)),
-    })
-}
+/// One item of a scan of `DataZoneRecord`s.
+type Item = Result<ScanItem<DataZoneRecord>>;
 
 #[derive(Debug)]
 struct Ctx {
     client: aws_sdk_datazone::Client,
     origin: Origin,
     options: DataZoneOptions,
-    /// One permit per request in flight, held for the request only (never across a stream).
-    permits: Arc<Semaphore>,
+    concurrency: Concurrency,
+    retry: PageRetry,
 }
-
-type Rec = Items<DataZoneRecord>;
 
 impl Ctx {
     fn new(conn: &Connection, options: DataZoneOptions) -> Result<Arc<Self>> {
@@ -252,75 +172,41 @@ impl Ctx {
                 account_id: conn.account_id().to_owned(),
                 region: conn.region().to_owned(),
             },
-            permits: Arc::new(Semaphore::new(options.max_requests)),
+            concurrency: Concurrency::new("concurrency", options.concurrency)?,
+            retry: conn.page_retry(),
             options,
         }))
     }
 
-    fn n(&self) -> usize {
-        self.options.concurrency
-    }
-
-    /// A permit for one request.
-    async fn permit(&self) -> Option<OwnedSemaphorePermit> {
-        self.permits.clone().acquire_owned().await.ok()
-    }
-
-    /// [`pages`] with each page request holding a permit.
-    fn pages<T: Send + 'static>(&self, paginator: PaginationStream<T>) -> BoxStream<'static, T> {
-        stream::unfold(
-            (pages(paginator), self.permits.clone()),
-            |(mut inner, permits)| async move {
-                let permit = permits.clone().acquire_owned().await.ok();
-                let item = inner.next().await;
-                drop(permit);
-                item.map(|i| (i, (inner, permits)))
-            },
-        )
-        .boxed()
-    }
-
-    /// The domains to scan, lazily. A failed `ListDomains` ends the scan with its error.
-    fn domains(self: &Arc<Self>) -> Items<aws_sdk_datazone::types::DomainSummary> {
+    /// The domains to scan, lazily.
+    fn domains(&self) -> ScanStream<DomainSummary> {
         let wanted = self.options.domains.clone();
-        let s = self.pages(
-            self.client
+        let (client, size) = (self.client.clone(), self.options.page_size);
+        let part = Part::new(actions::datazone::LIST_DOMAINS, "");
+        paged(part, self.retry, move |token| {
+            let req = client
                 .list_domains()
-                .set_max_results(self.options.page_size)
-                .into_paginator()
-                .send(),
-        );
-        listed(s, "datazone:ListDomains", String::new(), true, |p| p.items)
-            .filter(move |d| {
-                future::ready(match d {
-                    Ok(ScanItem::Record(d)) => wanted.is_empty() || wanted.contains(&d.id),
-                    _ => true,
-                })
-            })
-            .boxed()
+                .set_max_results(size)
+                .set_next_token(token);
+            async move { req.send().await.map(|p| Page::new(p.items, p.next_token)) }
+        })
+        .filter_map_records(move |d| (wanted.is_empty() || wanted.contains(&d.id)).then_some(d))
     }
 
     /// Everything the options ask for, across domains.
     fn scan(self: &Arc<Self>) -> Rec {
         let ctx = self.clone();
         self.domains()
-            .flat_map_unordered(Some(self.n()), move |d| match d {
-                Ok(ScanItem::Record(d)) => ctx.domain(d),
-                Ok(ScanItem::Skipped(k)) => {
-                    stream::once(future::ready(Ok(ScanItem::Skipped(k)))).boxed()
-                }
-                Err(e) => stream::once(future::ready(Err(e))).boxed(),
-            })
-            .boxed()
+            .flat_map_records(self.concurrency, move |d| ctx.domain(d))
     }
 
-    fn domain(self: &Arc<Self>, d: aws_sdk_datazone::types::DomainSummary) -> Rec {
+    fn domain(self: &Arc<Self>, d: DomainSummary) -> Rec {
         let o = &self.options;
         let id = d.id.clone();
         let mut parts: Vec<Rec> = Vec::new();
         if o.wants(Kind::Domain) {
             let r = DataZoneRecord::Domain(DomainRecord::new(&self.origin, &d));
-            parts.push(stream::once(future::ready(Ok(ScanItem::Record(r)))).boxed());
+            parts.push(stream::iter([Ok(ScanItem::Record(r))]).boxed());
         }
         if o.wants(Kind::Project) || o.wants(Kind::Environment) || o.wants(Kind::DataSource) {
             parts.push(self.projects(id.clone()));
@@ -338,399 +224,398 @@ impl Ctx {
             parts.push(self.listings(id.clone()));
         }
         if o.wants(Kind::Glossary) {
-            parts.push(self.glossaries(id.clone(), InventorySearchScope::Glossary));
+            parts.push(self.glossaries(id.clone()));
         }
         if o.wants(Kind::GlossaryTerm) {
-            parts.push(self.glossaries(id, InventorySearchScope::GlossaryTerm));
+            parts.push(self.glossary_terms(id));
         }
         stream::iter(parts).flatten_unordered(None).boxed()
     }
 
     /// Projects of a domain, each followed by its environments and data sources.
     fn projects(self: &Arc<Self>, domain: String) -> Rec {
-        let s = self.pages(
-            self.client
+        let (client, size) = (self.client.clone(), self.options.page_size);
+        let part = Part::new(actions::datazone::LIST_PROJECTS, format!("domain={domain}"));
+        let ctx = self.clone();
+        paged(part, self.retry, move |token| {
+            let req = client
                 .list_projects()
                 .domain_identifier(&domain)
-                .set_max_results(self.options.page_size)
-                .into_paginator()
-                .send(),
-        );
-        let ctx = self.clone();
-        listed(
-            s,
-            "datazone:ListProjects",
-            format!("domain={domain}"),
-            false,
-            |p| p.items.unwrap_or_default(),
-        )
-        .flat_map_unordered(Some(self.n()), move |p| match p {
-            Ok(ScanItem::Record(p)) => {
-                let mut parts: Vec<Rec> = Vec::new();
-                let o = &ctx.options;
-                if o.wants(Kind::Project) {
-                    let r = DataZoneRecord::Project(ProjectRecord::new(&ctx.origin, &p));
-                    parts.push(stream::once(future::ready(Ok(ScanItem::Record(r)))).boxed());
-                }
-                if o.wants(Kind::Environment) {
-                    parts.push(ctx.environments(p.domain_id.clone(), p.id.clone()));
-                }
-                if o.wants(Kind::DataSource) {
-                    parts.push(ctx.data_sources(p.domain_id.clone(), p.id.clone()));
-                }
-                stream::iter(parts).flatten_unordered(None).boxed()
+                .set_max_results(size)
+                .set_next_token(token);
+            async move {
+                req.send()
+                    .await
+                    .map(|p| Page::new(p.items.unwrap_or_default(), p.next_token))
             }
-            Ok(ScanItem::Skipped(k)) => {
-                stream::once(future::ready(Ok(ScanItem::Skipped(k)))).boxed()
-            }
-            Err(e) => stream::once(future::ready(Err(e))).boxed(),
         })
-        .boxed()
+        .flat_map_records(self.concurrency, move |p| ctx.project(p))
     }
 
-    fn environments(self: &Arc<Self>, domain: String, project: String) -> Rec {
-        let s = self.pages(
-            self.client
+    fn project(self: &Arc<Self>, p: ProjectSummary) -> Rec {
+        let o = &self.options;
+        let mut parts: Vec<Rec> = Vec::new();
+        if o.wants(Kind::Project) {
+            let r = DataZoneRecord::Project(ProjectRecord::new(&self.origin, &p));
+            parts.push(stream::iter([Ok(ScanItem::Record(r))]).boxed());
+        }
+        if o.wants(Kind::Environment) {
+            parts.push(self.environments(p.domain_id.clone(), p.id.clone()));
+        }
+        if o.wants(Kind::DataSource) {
+            parts.push(self.data_sources(p.domain_id, p.id));
+        }
+        stream::iter(parts).flatten_unordered(None).boxed()
+    }
+
+    fn environments(&self, domain: String, project: String) -> Rec {
+        let (client, size) = (self.client.clone(), self.options.page_size);
+        let part = Part::new(
+            actions::datazone::LIST_ENVIRONMENTS,
+            format!("domain={domain} project={project}"),
+        );
+        let origin = self.origin.clone();
+        paged(part, self.retry, move |token| {
+            let req = client
                 .list_environments()
                 .domain_identifier(&domain)
                 .project_identifier(&project)
-                .set_max_results(self.options.page_size)
-                .into_paginator()
-                .send(),
-        );
-        let origin = self.origin.clone();
-        listed(
-            s,
-            "datazone:ListEnvironments",
-            format!("domain={domain} project={project}"),
-            false,
-            |p| p.items,
-        )
-        .map(move |i| {
-            i.map(|i| {
-                map_item(i, |e| {
-                    DataZoneRecord::Environment(EnvironmentRecord::new(&origin, &e))
-                })
-            })
+                .set_max_results(size)
+                .set_next_token(token);
+            async move { req.send().await.map(|p| Page::new(p.items, p.next_token)) }
         })
-        .boxed()
+        .map_records(move |e| DataZoneRecord::Environment(EnvironmentRecord::new(&origin, &e)))
     }
 
-    fn environment_profiles(self: &Arc<Self>, domain: String) -> Rec {
-        let s = self.pages(
-            self.client
+    fn environment_profiles(&self, domain: String) -> Rec {
+        let (client, size) = (self.client.clone(), self.options.page_size);
+        let part = Part::new(
+            actions::datazone::LIST_ENVIRONMENT_PROFILES,
+            format!("domain={domain}"),
+        );
+        let origin = self.origin.clone();
+        paged(part, self.retry, move |token| {
+            let req = client
                 .list_environment_profiles()
                 .domain_identifier(&domain)
-                .set_max_results(self.options.page_size)
-                .into_paginator()
-                .send(),
-        );
-        let origin = self.origin.clone();
-        listed(
-            s,
-            "datazone:ListEnvironmentProfiles",
-            format!("domain={domain}"),
-            false,
-            |p| p.items,
-        )
-        .map(move |i| {
-            i.map(|i| {
-                map_item(i, |e| {
-                    DataZoneRecord::EnvironmentProfile(EnvironmentProfileRecord::new(&origin, &e))
-                })
-            })
+                .set_max_results(size)
+                .set_next_token(token);
+            async move { req.send().await.map(|p| Page::new(p.items, p.next_token)) }
         })
-        .boxed()
+        .map_records(move |e| {
+            DataZoneRecord::EnvironmentProfile(EnvironmentProfileRecord::new(&origin, &e))
+        })
     }
 
+    /// Data sources of a project, each read in full (`GetDataSource`).
     fn data_sources(self: &Arc<Self>, domain: String, project: String) -> Rec {
-        let s = self.pages(
-            self.client
+        let (client, size) = (self.client.clone(), self.options.page_size);
+        let part = Part::new(
+            actions::datazone::LIST_DATA_SOURCES,
+            format!("domain={domain} project={project}"),
+        );
+        let ctx = self.clone();
+        paged(part, self.retry, move |token| {
+            let req = client
                 .list_data_sources()
                 .domain_identifier(&domain)
                 .project_identifier(&project)
-                .set_max_results(self.options.page_size)
-                .into_paginator()
-                .send(),
-        );
-        let ctx = self.clone();
-        let listed = listed(
-            s,
-            "datazone:ListDataSources",
-            format!("domain={domain} project={project}"),
-            false,
-            |p| p.items,
-        );
-        enrich(listed, self.n(), move |summary| {
+                .set_max_results(size)
+                .set_next_token(token);
+            async move { req.send().await.map(|p| Page::new(p.items, p.next_token)) }
+        })
+        .then_records(self.concurrency, move |s| {
             let ctx = ctx.clone();
             async move {
-                let (domain, id) = (summary.domain_id.clone(), summary.data_source_id.clone());
-                let permit = ctx.permit().await;
-                let r = ctx
-                    .client
-                    .get_data_source()
-                    .domain_identifier(&domain)
-                    .identifier(&id)
-                    .send()
-                    .await
-                    .map_err(|e| {
-                        Error::from_sdk(e, "datazone:GetDataSource")
-                            .with_resource(format!("{domain}/{id}"))
-                    })
-                    .map(|out| {
-                        drop(permit);
+                let (domain, id) = (s.domain_id, s.data_source_id);
+                let part = Part::new(
+                    actions::datazone::GET_DATA_SOURCE,
+                    format!("domain={domain} data_source={id}"),
+                );
+                let out = read(&part, ctx.retry, || {
+                    ctx.client
+                        .get_data_source()
+                        .domain_identifier(&domain)
+                        .identifier(&id)
+                        .send()
+                })
+                .await;
+                vec![match out {
+                    Ok(out) => Ok(ScanItem::Record({
                         let mut r = DataSourceRecord::from_get(&ctx.origin, &out);
                         r.last_run_asset_count = out.last_run_asset_count;
                         DataZoneRecord::DataSource(r)
-                    });
-                skip_on_error(
-                    r,
-                    format!("datazone:GetDataSource domain={domain} data_source={id}"),
-                )
+                    })),
+                    Err(outcome) => outcome.map(ScanItem::Skipped),
+                }]
             }
-            .boxed()
         })
     }
 
     /// Ids found by `Search` in one scope.
-    fn search_ids(self: &Arc<Self>, domain: &str, scope: InventorySearchScope) -> Items<String> {
-        let s = self.pages(
-            self.client
-                .search()
-                .domain_identifier(domain)
-                .search_scope(scope.clone())
-                .set_max_results(self.options.page_size)
-                .into_paginator()
-                .send(),
-        );
-        listed(
-            s,
-            "datazone:Search",
+    fn search_ids(&self, domain: String, scope: InventorySearchScope) -> ScanStream<String> {
+        let (client, size) = (self.client.clone(), self.options.page_size);
+        let part = Part::new(
+            actions::datazone::SEARCH,
             format!("domain={domain} scope={}", scope.as_str()),
-            false,
-            |p| {
-                p.items
-                    .unwrap_or_default()
-                    .into_iter()
-                    .filter_map(|i| match i {
-                        SearchInventoryResultItem::AssetItem(a) => Some(a.identifier),
-                        SearchInventoryResultItem::GlossaryItem(g) => Some(g.id),
-                        SearchInventoryResultItem::GlossaryTermItem(t) => Some(t.id),
-                        _ => None,
-                    })
-                    .collect()
-            },
-        )
-    }
-
-    fn assets(self: &Arc<Self>, domain: String) -> Rec {
-        let ids = self.search_ids(&domain, InventorySearchScope::Asset);
-        let ctx = self.clone();
-        enrich(ids, self.n(), move |id| {
-            let ctx = ctx.clone();
-            let domain = domain.clone();
+        );
+        paged(part, self.retry, move |token| {
+            let req = client
+                .search()
+                .domain_identifier(&domain)
+                .search_scope(scope.clone())
+                .set_max_results(size)
+                .set_next_token(token);
             async move {
-                let r = ctx.asset(&domain, &id).await;
-                skip_on_error(r, format!("datazone:GetAsset domain={domain} asset={id}"))
-                    .map(|i| map_item(i, |a| DataZoneRecord::Asset(Box::new(a))))
+                req.send().await.map(|p| {
+                    let ids = p
+                        .items
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter_map(|i| match i {
+                            SearchInventoryResultItem::AssetItem(a) => Some(a.identifier),
+                            SearchInventoryResultItem::GlossaryItem(g) => Some(g.id),
+                            SearchInventoryResultItem::GlossaryTermItem(t) => Some(t.id),
+                            _ => None,
+                        })
+                        .collect();
+                    Page::new(ids, p.next_token)
+                })
             }
-            .boxed()
         })
     }
 
-    async fn asset(&self, domain: &str, id: &str) -> Result<AssetRecord> {
-        let permit = self.permit().await;
-        let out = self
-            .client
-            .get_asset()
-            .domain_identifier(domain)
-            .identifier(id)
-            .send()
-            .await
-            .map_err(|e| {
-                Error::from_sdk(e, "datazone:GetAsset").with_resource(format!("{domain}/{id}"))
-            })?;
-        drop(permit);
-        let mut r = AssetRecord::from_get(&self.origin, &out);
-        if self.options.asset_revisions {
-            let mut revs = Vec::new();
-            let mut p = self.pages(
-                self.client
-                    .list_asset_revisions()
-                    .domain_identifier(domain)
-                    .identifier(id)
-                    .set_max_results(self.options.page_size)
-                    .into_paginator()
-                    .send(),
-            );
-            while let Some(page) = p.next().await {
-                let page = page.map_err(|e| {
-                    Error::from_sdk(e, "datazone:ListAssetRevisions")
-                        .with_resource(format!("{domain}/{id}"))
-                })?;
-                revs.extend(page.items.iter().flatten().map(AssetRevisionRecord::from));
-            }
-            r.revisions = Some(revs);
-        }
-        Ok(r)
+    /// Assets of a domain, each read with its forms (`GetAsset`) and, if asked, revisions.
+    fn assets(self: &Arc<Self>, domain: String) -> Rec {
+        let ctx = self.clone();
+        self.search_ids(domain.clone(), InventorySearchScope::Asset)
+            .then_records(self.concurrency, move |id| {
+                let (ctx, domain) = (ctx.clone(), domain.clone());
+                async move { ctx.asset(domain, id).await }
+            })
     }
 
-    fn form_types(self: &Arc<Self>, domain: String) -> Rec {
+    /// One asset: its record, and the outcome of its revisions when they could not be read
+    /// (the record's `revisions` is then `None`, never a partial or empty list).
+    async fn asset(&self, domain: String, id: String) -> Vec<Item> {
+        let part = Part::new(
+            actions::datazone::GET_ASSET,
+            format!("domain={domain} asset={id}"),
+        );
+        let out = read(&part, self.retry, || {
+            self.client
+                .get_asset()
+                .domain_identifier(&domain)
+                .identifier(&id)
+                .send()
+        })
+        .await;
+        let mut record = match out {
+            Ok(out) => AssetRecord::from_get(&self.origin, &out),
+            Err(outcome) => return vec![outcome.map(ScanItem::Skipped)],
+        };
+        let mut items = Vec::new();
+        if self.options.asset_revisions {
+            let mut revisions = Vec::new();
+            let mut listing = self.revisions(domain, id);
+            while let Some(item) = listing.next().await {
+                match item {
+                    Ok(ScanItem::Record(r)) => revisions.push(r),
+                    Ok(ScanItem::Skipped(s)) => items.push(Ok(ScanItem::Skipped(s))),
+                    Err(e) => items.push(Err(e)),
+                }
+            }
+            // Denied, vanished or incomplete: the field stays unread (`None`, not the pages
+            // read so far), and the part's outcome goes beside the record.
+            record.revisions = items.is_empty().then_some(revisions);
+        }
+        items.insert(
+            0,
+            Ok(ScanItem::Record(DataZoneRecord::Asset(Box::new(record)))),
+        );
+        items
+    }
+
+    fn revisions(&self, domain: String, id: String) -> ScanStream<AssetRevisionRecord> {
+        let (client, size) = (self.client.clone(), self.options.page_size);
+        let part = Part::new(
+            actions::datazone::LIST_ASSET_REVISIONS,
+            format!("domain={domain} asset={id}"),
+        );
+        paged(part, self.retry, move |token| {
+            let req = client
+                .list_asset_revisions()
+                .domain_identifier(&domain)
+                .identifier(&id)
+                .set_max_results(size)
+                .set_next_token(token);
+            async move {
+                req.send().await.map(|p| {
+                    let revs = p.items.iter().flatten().map(AssetRevisionRecord::from);
+                    Page::new(revs.collect(), p.next_token)
+                })
+            }
+        })
+    }
+
+    /// The domain's form types (`SearchTypes`), its own then, if asked, the managed ones.
+    fn form_types(&self, domain: String) -> Rec {
         let mut managed = vec![false];
         if self.options.managed_form_types {
             managed.push(true);
         }
-        let ctx = self.clone();
-        stream::iter(managed)
-            .flat_map(move |m| {
-                let s = ctx.pages(
-                    ctx.client
+        let parts: Vec<Rec> = managed
+            .into_iter()
+            .map(|m| {
+                let (client, size) = (self.client.clone(), self.options.page_size);
+                let domain = domain.clone();
+                let part = Part::new(
+                    actions::datazone::SEARCH_TYPES,
+                    format!("domain={domain} scope=FORM_TYPE managed={m}"),
+                );
+                let origin = self.origin.clone();
+                paged(part, self.retry, move |token| {
+                    let req = client
                         .search_types()
                         .domain_identifier(&domain)
                         .search_scope(TypesSearchScope::FormType)
                         .managed(m)
-                        .set_max_results(ctx.options.page_size)
-                        .into_paginator()
-                        .send(),
-                );
-                let origin = ctx.origin.clone();
-                listed(
-                    s,
-                    "datazone:SearchTypes",
-                    format!("domain={domain} scope=FORM_TYPE managed={m}"),
-                    false,
-                    |p| {
-                        p.items
-                            .unwrap_or_default()
-                            .into_iter()
-                            .filter_map(|i| match i {
-                                SearchTypesResultItem::FormTypeItem(f) => Some(f),
-                                _ => None,
-                            })
-                            .collect()
-                    },
-                )
-                .map(move |i| {
-                    i.map(|i| {
-                        map_item(i, |f| {
-                            DataZoneRecord::FormType(FormTypeRecord::new(&origin, &f))
+                        .set_max_results(size)
+                        .set_next_token(token);
+                    async move {
+                        req.send().await.map(|p| {
+                            let forms = p
+                                .items
+                                .unwrap_or_default()
+                                .into_iter()
+                                .filter_map(|i| match i {
+                                    SearchTypesResultItem::FormTypeItem(f) => Some(f),
+                                    _ => None,
+                                })
+                                .collect();
+                            Page::new(forms, p.next_token)
                         })
-                    })
+                    }
                 })
+                .map_records(move |f| DataZoneRecord::FormType(FormTypeRecord::new(&origin, &f)))
             })
-            .boxed()
+            .collect();
+        stream::iter(parts).flatten().boxed()
     }
 
+    /// Listings of a domain (`SearchListings`), each read in full (`GetListing`).
     fn listings(self: &Arc<Self>, domain: String) -> Rec {
-        let s = self.pages(
-            self.client
-                .search_listings()
-                .domain_identifier(&domain)
-                .set_max_results(self.options.page_size)
-                .into_paginator()
-                .send(),
-        );
-        let ids = listed(
-            s,
-            "datazone:SearchListings",
+        let (client, size) = (self.client.clone(), self.options.page_size);
+        let part = Part::new(
+            actions::datazone::SEARCH_LISTINGS,
             format!("domain={domain}"),
-            false,
-            |p| {
-                p.items
-                    .unwrap_or_default()
-                    .into_iter()
-                    .filter_map(|i| match i {
-                        SearchResultItem::AssetListing(a) => a.listing_id,
-                        SearchResultItem::DataProductListing(d) => d.listing_id,
-                        _ => None,
-                    })
-                    .collect()
-            },
         );
+        let search_domain = domain.clone();
         let ctx = self.clone();
-        enrich(ids, self.n(), move |id: String| {
-            let ctx = ctx.clone();
-            let domain = domain.clone();
+        paged(part, self.retry, move |token| {
+            let req = client
+                .search_listings()
+                .domain_identifier(&search_domain)
+                .set_max_results(size)
+                .set_next_token(token);
             async move {
-                let permit = ctx.permit().await;
-                let r = ctx
-                    .client
-                    .get_listing()
-                    .domain_identifier(&domain)
-                    .identifier(&id)
-                    .send()
-                    .await
-                    .map_err(|e| {
-                        Error::from_sdk(e, "datazone:GetListing")
-                            .with_resource(format!("{domain}/{id}"))
+                req.send().await.map(|p| {
+                    let ids = p
+                        .items
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter_map(|i| match i {
+                            SearchResultItem::AssetListing(a) => a.listing_id,
+                            SearchResultItem::DataProductListing(d) => d.listing_id,
+                            _ => None,
+                        })
+                        .collect();
+                    Page::new(ids, p.next_token)
+                })
+            }
+        })
+        .then_records(self.concurrency, move |id: String| {
+            let (ctx, domain) = (ctx.clone(), domain.clone());
+            async move {
+                let part = Part::new(
+                    actions::datazone::GET_LISTING,
+                    format!("domain={domain} listing={id}"),
+                );
+                let out = read(&part, ctx.retry, || {
+                    ctx.client
+                        .get_listing()
+                        .domain_identifier(&domain)
+                        .identifier(&id)
+                        .send()
+                })
+                .await;
+                vec![match out {
+                    Ok(l) => Ok(ScanItem::Record({
+                        DataZoneRecord::Listing(ListingRecord::new(&ctx.origin, &l))
+                    })),
+                    Err(outcome) => outcome.map(ScanItem::Skipped),
+                }]
+            }
+        })
+    }
+
+    /// Glossaries of a domain (`Search` scope `GLOSSARY`), each read (`GetGlossary`).
+    fn glossaries(self: &Arc<Self>, domain: String) -> Rec {
+        let ctx = self.clone();
+        self.search_ids(domain.clone(), InventorySearchScope::Glossary)
+            .then_records(self.concurrency, move |id| {
+                let (ctx, domain) = (ctx.clone(), domain.clone());
+                async move {
+                    let part = Part::new(
+                        actions::datazone::GET_GLOSSARY,
+                        format!("domain={domain} glossary={id}"),
+                    );
+                    let out = read(&part, ctx.retry, || {
+                        ctx.client
+                            .get_glossary()
+                            .domain_identifier(&domain)
+                            .identifier(&id)
+                            .send()
                     })
-                    .map(|l| DataZoneRecord::Listing(ListingRecord::new(&ctx.origin, &l)));
-                drop(permit);
-                skip_on_error(
-                    r,
-                    format!("datazone:GetListing domain={domain} listing={id}"),
-                )
-            }
-            .boxed()
-        })
-    }
-
-    fn glossaries(self: &Arc<Self>, domain: String, scope: InventorySearchScope) -> Rec {
-        let ids = self.search_ids(&domain, scope.clone());
-        let ctx = self.clone();
-        let terms = scope == InventorySearchScope::GlossaryTerm;
-        enrich(ids, self.n(), move |id| {
-            let ctx = ctx.clone();
-            let domain = domain.clone();
-            async move {
-                let _permit = ctx.permit().await;
-                if terms {
-                    let r = ctx
-                        .client
-                        .get_glossary_term()
-                        .domain_identifier(&domain)
-                        .identifier(&id)
-                        .send()
-                        .await
-                        .map_err(|e| {
-                            Error::from_sdk(e, "datazone:GetGlossaryTerm")
-                                .with_resource(format!("{domain}/{id}"))
-                        })
-                        .map(|t| {
-                            DataZoneRecord::GlossaryTerm(GlossaryTermRecord::new(&ctx.origin, &t))
-                        });
-                    skip_on_error(
-                        r,
-                        format!("datazone:GetGlossaryTerm domain={domain} term={id}"),
-                    )
-                } else {
-                    let r = ctx
-                        .client
-                        .get_glossary()
-                        .domain_identifier(&domain)
-                        .identifier(&id)
-                        .send()
-                        .await
-                        .map_err(|e| {
-                            Error::from_sdk(e, "datazone:GetGlossary")
-                                .with_resource(format!("{domain}/{id}"))
-                        })
-                        .map(|g| DataZoneRecord::Glossary(GlossaryRecord::new(&ctx.origin, &g)));
-                    skip_on_error(
-                        r,
-                        format!("datazone:GetGlossary domain={domain} glossary={id}"),
-                    )
+                    .await;
+                    vec![match out {
+                        Ok(g) => Ok(ScanItem::Record({
+                            DataZoneRecord::Glossary(GlossaryRecord::new(&ctx.origin, &g))
+                        })),
+                        Err(outcome) => outcome.map(ScanItem::Skipped),
+                    }]
                 }
-            }
-            .boxed()
-        })
+            })
     }
-}
 
-fn map_item<T, R>(i: ScanItem<T>, f: impl FnOnce(T) -> R) -> ScanItem<R> {
-    match i {
-        ScanItem::Record(t) => ScanItem::Record(f(t)),
-        ScanItem::Skipped(s) => ScanItem::Skipped(s),
+    /// Glossary terms of a domain (`Search` scope `GLOSSARY_TERM`), each read
+    /// (`GetGlossaryTerm`).
+    fn glossary_terms(self: &Arc<Self>, domain: String) -> Rec {
+        let ctx = self.clone();
+        self.search_ids(domain.clone(), InventorySearchScope::GlossaryTerm)
+            .then_records(self.concurrency, move |id| {
+                let (ctx, domain) = (ctx.clone(), domain.clone());
+                async move {
+                    let part = Part::new(
+                        actions::datazone::GET_GLOSSARY_TERM,
+                        format!("domain={domain} term={id}"),
+                    );
+                    let out = read(&part, ctx.retry, || {
+                        ctx.client
+                            .get_glossary_term()
+                            .domain_identifier(&domain)
+                            .identifier(&id)
+                            .send()
+                    })
+                    .await;
+                    vec![match out {
+                        Ok(t) => Ok(ScanItem::Record({
+                            DataZoneRecord::GlossaryTerm(GlossaryTermRecord::new(&ctx.origin, &t))
+                        })),
+                        Err(outcome) => outcome.map(ScanItem::Skipped),
+                    }]
+                }
+            })
     }
 }
 
@@ -754,8 +639,10 @@ const ALL_READ: &[Action] = &[
 
 /// Scans everything in the chosen domains (or all domains): domains, projects, environments,
 /// environment profiles, data sources, assets, form types, listings, glossaries and terms,
-/// `concurrency` domains and projects at a time. A denied or vanished part is a
-/// [`ScanItem::Skipped`] and the scan goes on; only a failed `ListDomains` ends it.
+/// `concurrency` domains and projects at a time. A denied or vanished part (a listing, a page,
+/// a per-item read) is a [`ScanItem::Skipped`]; any other failure after the retries (throttling,
+/// 5xx, timeouts, resets, unparseable answers, a repeated page token) is an incomplete part, an
+/// `Err` item naming the action and resource. Either way the scan goes on with the other parts.
 #[derive(Debug, Clone)]
 pub struct DataZoneScanner {
     ctx: Arc<Ctx>,
@@ -807,20 +694,11 @@ macro_rules! kind_scanner {
             fn actions(&self) -> &'static [Action] {
                 &[actions::datazone::LIST_DOMAINS, $($action),*]
             }
-            fn scan(&self) -> Items<$record> {
-                self.ctx
-                    .scan()
-                    .filter_map(|i| {
-                        future::ready(match i {
-                            Ok(ScanItem::Record(DataZoneRecord::$variant(r))) => {
-                                Some(Ok(ScanItem::Record(r.into())))
-                            }
-                            Ok(ScanItem::Record(_)) => None,
-                            Ok(ScanItem::Skipped(s)) => Some(Ok(ScanItem::Skipped(s))),
-                            Err(e) => Some(Err(e)),
-                        })
-                    })
-                    .boxed()
+            fn scan(&self) -> ScanStream<$record> {
+                self.ctx.scan().filter_map_records(|r| match r {
+                    DataZoneRecord::$variant(r) => Some(r.into()),
+                    _ => None,
+                })
             }
         }
     };
