@@ -6,7 +6,10 @@
 //! DataZone request must be SigV4-signed with the assumed role's session (`ASIAFAKE...` key
 //! and a security token); unsigned requests match no mock.
 
-use chicory_aws_core::{AccessLevel, Connection, ErrorKind, Operator, ScanItem, Scanner, Tool};
+use chicory_aws_core::{
+    AccessLevel, BudgetSettings, Connection, ConnectionBuilder, ErrorKind, Operator, PageRetry,
+    ScanItem, Scanner, Tool,
+};
 use chicory_aws_datazone::records::DataZoneRecord;
 use chicory_aws_datazone::*;
 use chicory_aws_testkit::{FakeSts, TestClock};
@@ -323,16 +326,24 @@ async fn setup() -> (FakeSts, DataZoneFake) {
     (sts, fake)
 }
 
-async fn connect(sts: &FakeSts, level: AccessLevel, attempts: u32) -> Connection {
+/// A connection builder through FakeSts with `attempts` SDK attempts and one further try of a
+/// failed page, with millisecond backoffs.
+fn builder(sts: &FakeSts, level: AccessLevel, attempts: u32) -> ConnectionBuilder {
     sts.connection(level)
         .retry_config(
             aws_smithy_types::retry::RetryConfig::standard()
                 .with_max_attempts(attempts)
                 .with_initial_backoff(Duration::from_millis(5)),
         )
-        .build()
-        .await
-        .unwrap()
+        .page_retry(PageRetry::new(
+            1,
+            Duration::from_millis(5),
+            Duration::from_millis(20),
+        ))
+}
+
+async fn connect(sts: &FakeSts, level: AccessLevel, attempts: u32) -> Connection {
+    builder(sts, level, attempts).build().await.unwrap()
 }
 
 fn domain_summary(id: &str) -> Value {
@@ -529,7 +540,7 @@ async fn a_denied_project_part_and_a_vanished_asset_are_skipped_and_the_scan_goe
         "datazone:GetAsset domain=dzd_sales asset=ast3"
     );
 
-    // A failed ListDomains ends the scan with the error.
+    // A denied ListDomains is a skipped part (nothing else can be read).
     fake.fail("GET /v2/domains", 403, "AccessDeniedException");
     let items: Vec<_> = DomainScanner::new(&conn, DataZoneOptions::default())
         .unwrap()
@@ -537,9 +548,29 @@ async fn a_denied_project_part_and_a_vanished_asset_are_skipped_and_the_scan_goe
         .collect()
         .await;
     assert_eq!(items.len(), 1);
+    let skipped = match items.into_iter().next().unwrap() {
+        Ok(ScanItem::Skipped(s)) => s,
+        other => panic!("expected a skipped part, got {other:?}"),
+    };
+    assert_eq!(skipped.kind, ErrorKind::AccessDenied);
+    assert_eq!(skipped.part, "datazone:ListDomains");
+    assert!(
+        skipped.reason.contains("AccessDeniedException"),
+        "{skipped:?}"
+    );
+
+    // A ListDomains failing otherwise (a 500 past every retry) is an incomplete part.
+    fake.fail("GET /v2/domains", 500, "InternalServerException");
+    let items: Vec<_> = DomainScanner::new(&conn, DataZoneOptions::default())
+        .unwrap()
+        .scan()
+        .collect()
+        .await;
+    assert_eq!(items.len(), 1);
     let err = items.into_iter().next().unwrap().unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::AccessDenied);
-    assert_eq!(err.code(), Some("AccessDeniedException"));
+    assert_eq!(err.kind(), ErrorKind::Service);
+    assert_eq!(err.code(), Some("InternalServerException"));
+    assert_eq!(err.operation(), Some("datazone:ListDomains"));
 }
 
 #[tokio::test]
@@ -581,6 +612,25 @@ async fn throttling_is_ridden_through_by_the_sdk_retry() {
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Throttled, "{err}");
+
+    // A per-item read throttled past every retry (3 SDK attempts x 2 page tries) is an
+    // incomplete part: the summary says so and names it, the other glossaries are read.
+    fake.throttle("GET /v2/domains/dzd_sales/glossaries/gls1", 10);
+    let scanner = GlossaryScanner::new(&conn, DataZoneOptions::default()).unwrap();
+    let mut sink = chicory_aws_core::JsonLinesSink::new(Vec::new());
+    let summary = chicory_aws_core::run_scan(&scanner, &mut sink, 100, |_| {})
+        .await
+        .unwrap();
+    assert_eq!(summary.records, 2);
+    assert!(summary.skipped.is_empty(), "{:?}", summary.skipped);
+    assert!(!summary.is_complete());
+    assert_eq!(summary.incomplete.len(), 1);
+    let part = &summary.incomplete[0];
+    assert_eq!(part.kind, ErrorKind::Throttled);
+    assert_eq!(
+        part.part,
+        "datazone:GetGlossary domain=dzd_sales glossary=gls1"
+    );
 }
 
 #[tokio::test]
@@ -1008,6 +1058,7 @@ async fn scanner_options_are_checked() {
     let conn = connect(&sts, AccessLevel::ReadOnly, 1).await;
     for (o, field) in [
         (DataZoneOptions::default().concurrency(0), "concurrency"),
+        (DataZoneOptions::default().concurrency(65), "concurrency"),
         (DataZoneOptions::default().page_size(51), "page_size"),
         (DataZoneOptions::default().domain("sales"), "domains"),
     ] {
@@ -1095,16 +1146,17 @@ async fn per_item_reads_run_with_bounded_concurrency() {
 }
 
 #[tokio::test]
-async fn max_requests_caps_requests_in_flight_across_all_levels() {
+async fn the_connection_budget_caps_datazone_requests_in_flight_across_all_levels() {
     let (sts, fake) = setup().await;
     fake.list("GET /v2/domains", vec![domain_summary("dzd_sales")]);
     fake.seed_domain("dzd_sales");
     fake.0.lock().unwrap().slow = Some((String::new(), Duration::from_millis(40)));
-    let conn = connect(&sts, AccessLevel::ReadOnly, 1).await;
-    let options = DataZoneOptions::default()
-        .concurrency(8)
-        .max_requests(3)
-        .page_size(2);
+    let conn = builder(&sts, AccessLevel::ReadOnly, 1)
+        .budget(BudgetSettings::default().max_in_flight(3))
+        .build()
+        .await
+        .unwrap();
+    let options = DataZoneOptions::default().concurrency(8).page_size(2);
     let n = DataZoneScanner::new(&conn, options)
         .unwrap()
         .scan()
@@ -1124,14 +1176,19 @@ async fn max_requests_caps_requests_in_flight_across_all_levels() {
         .max()
         .unwrap();
     eprintln!(
-        "{} requests at 40 ms, max_requests 3: max in flight {max_in_flight}",
+        "{} requests at 40 ms, budget max_in_flight 3: max in flight {max_in_flight}",
         arrivals.len()
     );
     assert_eq!(max_in_flight, 3);
-    assert_eq!(
-        DataZoneScanner::new(&conn, DataZoneOptions::default().max_requests(0))
-            .unwrap_err()
-            .field(),
-        Some("max_requests")
+    let stats = conn.request_stats();
+    assert!(
+        stats.iter().any(|s| s.api.starts_with("datazone:")),
+        "the interceptor names DataZone's APIs for the budget: {stats:?}"
     );
+    let err = builder(&sts, AccessLevel::ReadOnly, 1)
+        .budget(BudgetSettings::default().max_in_flight(0))
+        .build()
+        .await
+        .unwrap_err();
+    assert_eq!(err.field(), Some("budget.max_in_flight"));
 }

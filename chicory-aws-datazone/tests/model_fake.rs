@@ -346,7 +346,7 @@ async fn denied_parts_are_skipped_and_the_scan_goes_on() {
         .iter()
         .all(|s| s.reason.contains("AccessDeniedException")));
 
-    // A failed ListDomains ends the scan with its error.
+    // A denied ListDomains is a skipped part, and nothing else can be read.
     fake.fault(Fault {
         method: "GET",
         path: "/v2/domains".into(),
@@ -356,11 +356,15 @@ async fn denied_parts_are_skipped_and_the_scan_goes_on() {
         times: None,
     });
     let mut s = scanner.scan();
-    let err = match s.next().await {
-        Some(Err(e)) => e,
-        other => panic!("expected an error, got {:?}", other.map(|r| r.is_ok())),
+    let skipped = match s.next().await {
+        Some(Ok(ScanItem::Skipped(k))) => k,
+        other => panic!(
+            "expected a skipped part, got {:?}",
+            other.map(|r| r.is_ok())
+        ),
     };
-    assert_eq!(err.kind(), ErrorKind::AccessDenied);
+    assert_eq!(skipped.kind, ErrorKind::AccessDenied);
+    assert_eq!(skipped.part, "datazone:ListDomains");
     assert!(s.next().await.is_none());
 }
 
@@ -401,13 +405,41 @@ async fn throttling_is_ridden_through_by_sdk_retry() {
         3
     );
 
-    // Throttling that outlasts the retries: the part is skipped as Throttled.
-    fake.fault(throttle(format!("/v2/domains/{OPS}/projects"), "GET", 10));
-    let (records, skipped) =
-        collect(&ProjectScanner::new(&conn, DataZoneOptions::default()).unwrap()).await;
-    assert_eq!(records.len(), (DOMAINS.len() - 1) * PROJECTS);
-    assert_eq!(skipped.len(), 1);
-    assert_eq!(skipped[0].kind, ErrorKind::Throttled, "{:?}", skipped[0]);
+    // Throttling that outlasts the retries (3 SDK attempts x 2 page tries = 6 requests per scan;
+    // 12 throttles for the two scans below): the part is incomplete, an error naming the action
+    // and the domain; the other domains' projects are read, and nothing is skipped.
+    fake.fault(throttle(format!("/v2/domains/{OPS}/projects"), "GET", 12));
+    let scanner = ProjectScanner::new(&conn, DataZoneOptions::default()).unwrap();
+    let (mut records, mut skipped, mut incomplete) = (0, 0, Vec::new());
+    let mut s = scanner.scan();
+    while let Some(item) = s.next().await {
+        match item {
+            Ok(ScanItem::Record(_)) => records += 1,
+            Ok(ScanItem::Skipped(_)) => skipped += 1,
+            Err(e) => incomplete.push(e),
+        }
+    }
+    assert_eq!(records, (DOMAINS.len() - 1) * PROJECTS);
+    assert_eq!(skipped, 0);
+    assert_eq!(incomplete.len(), 1);
+    let e = &incomplete[0];
+    assert_eq!(e.kind(), ErrorKind::Throttled, "{e}");
+    assert_eq!(e.operation(), Some("datazone:ListProjects"));
+    assert_eq!(e.resource(), Some(format!("domain={OPS}").as_str()));
+    let summary = chicory_aws_core::run_scan(
+        &scanner,
+        &mut chicory_aws_core::JsonLinesSink::new(Vec::new()),
+        100,
+        |_| {},
+    )
+    .await
+    .unwrap();
+    assert!(!summary.is_complete(), "{summary:?}");
+    assert_eq!(summary.records as usize, (DOMAINS.len() - 1) * PROJECTS);
+    assert_eq!(
+        summary.incomplete[0].part,
+        format!("datazone:ListProjects domain={OPS}")
+    );
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@
 
 pub use chicory_aws_testkit::datazone::*;
 
-use chicory_aws_core::{AccessLevel, Connection};
+use chicory_aws_core::{AccessLevel, Connection, PageRetry};
 use chicory_aws_testkit::{FakeSts, TestClock};
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,7 +20,8 @@ pub async fn fake_sts() -> FakeSts {
     FakeSts::start(TestClock::new(), Duration::from_secs(900)).await
 }
 
-/// A connection through FakeSts to the fake, with `attempts` SDK attempts.
+/// A connection through FakeSts to the fake, with `attempts` SDK attempts and one further try
+/// of a failed page or read, with millisecond backoffs.
 pub async fn connect(sts: &FakeSts, level: AccessLevel, attempts: u32) -> Connection {
     sts.connection(level)
         .retry_config(
@@ -28,6 +29,11 @@ pub async fn connect(sts: &FakeSts, level: AccessLevel, attempts: u32) -> Connec
                 .with_max_attempts(attempts)
                 .with_initial_backoff(Duration::from_millis(10)),
         )
+        .page_retry(PageRetry::new(
+            1,
+            Duration::from_millis(5),
+            Duration::from_millis(20),
+        ))
         .build()
         .await
         .unwrap()
