@@ -445,6 +445,22 @@ pub trait ScanStreamExt<T: Send + 'static>:
         .boxed()
     }
 
+    /// Replaces each record by the records `f` makes of it, in order (`f` may keep state, e.g.
+    /// column types read from a first page).
+    fn expand_records<U: Send + 'static>(
+        self,
+        mut f: impl FnMut(T) -> Vec<U> + Send + 'static,
+    ) -> ScanStream<U> {
+        self.flat_map(move |item| {
+            let items: Vec<Result<ScanItem<U>>> = match pass(item) {
+                Ok(t) => f(t).into_iter().map(|u| Ok(ScanItem::Record(u))).collect(),
+                Err(o) => vec![o],
+            };
+            stream::iter(items)
+        })
+        .boxed()
+    }
+
     /// Replaces each record by the stream `f` makes of it, running up to `limit` of those
     /// streams at once (their items interleave).
     fn flat_map_records<U: Send + 'static>(
@@ -469,12 +485,9 @@ pub trait ScanStreamExt<T: Send + 'static>:
     where
         Fut: Future<Output = Vec<Result<ScanItem<U>>>> + Send + 'static,
     {
-        self.map(move |item| {
-            let fut = match pass(item) {
-                Ok(t) => futures::future::Either::Left(f(t)),
-                Err(o) => futures::future::Either::Right(futures::future::ready(vec![o])),
-            };
-            fut
+        self.map(move |item| match pass(item) {
+            Ok(t) => futures::future::Either::Left(f(t)),
+            Err(o) => futures::future::Either::Right(futures::future::ready(vec![o])),
         })
         .buffer_unordered(limit.get())
         .flat_map(stream::iter)
