@@ -2,8 +2,12 @@
 
 use crate::athena_client;
 use crate::records::{time, DataCatalogRecord, WorkGroupRecord};
-use chicory_aws_core::{actions, pages, Action, Connection, Error, Result, ScanItem, Scanner};
-use futures::stream::{self, BoxStream, StreamExt};
+use chicory_aws_core::scan::{paged, Page, PageRetry, Part, ScanStream};
+use chicory_aws_core::{actions, Action, Connection, Scanner};
+
+/// An SDK error of an Athena call.
+pub(crate) type AthenaError<E> =
+    aws_sdk_athena::error::SdkError<E, aws_sdk_athena::config::http::HttpResponse>;
 
 /// Scans Athena workgroups.
 #[derive(Debug, Clone)]
@@ -11,6 +15,7 @@ pub struct WorkGroupScanner {
     client: aws_sdk_athena::Client,
     account_id: String,
     region: String,
+    retry: PageRetry,
 }
 
 impl WorkGroupScanner {
@@ -20,6 +25,7 @@ impl WorkGroupScanner {
             client: athena_client(conn),
             account_id: conn.account_id().to_owned(),
             region: conn.region().to_owned(),
+            retry: conn.page_retry(),
         }
     }
 }
@@ -32,31 +38,34 @@ impl Scanner for WorkGroupScanner {
     fn actions(&self) -> &'static [Action] {
         &[actions::athena::LIST_WORK_GROUPS]
     }
-    fn scan(&self) -> BoxStream<'static, Result<ScanItem<WorkGroupRecord>>> {
-        let (account_id, region) = (self.account_id.clone(), self.region.clone());
-        pages(self.client.list_work_groups().into_paginator().send())
-            .flat_map(move |page| {
-                let items: Vec<Result<_>> = match page {
-                    Ok(p) => p
-                        .work_groups
-                        .unwrap_or_default()
-                        .iter()
-                        .map(|w| {
-                            Ok(ScanItem::Record(WorkGroupRecord {
-                                account_id: account_id.clone(),
-                                region: region.clone(),
-                                name: w.name.clone(),
-                                state: w.state.as_ref().map(|s| s.as_str().to_owned()),
-                                description: w.description.clone(),
-                                creation_time: time(w.creation_time.as_ref()),
-                            }))
-                        })
-                        .collect(),
-                    Err(e) => vec![Err(Error::from_sdk(e, "athena:ListWorkGroups"))],
-                };
-                stream::iter(items)
-            })
-            .boxed()
+    fn scan(&self) -> ScanStream<WorkGroupRecord> {
+        let (client, account_id, region) = (
+            self.client.clone(),
+            self.account_id.clone(),
+            self.region.clone(),
+        );
+        let part = Part::new(actions::athena::LIST_WORK_GROUPS, "");
+        paged(part, self.retry, move |token| {
+            let req = client.list_work_groups().set_next_token(token);
+            let (account_id, region) = (account_id.clone(), region.clone());
+            async move {
+                let p = req.send().await?;
+                let records = p
+                    .work_groups
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|w| WorkGroupRecord {
+                        account_id: account_id.clone(),
+                        region: region.clone(),
+                        name: w.name.clone(),
+                        state: w.state.as_ref().map(|s| s.as_str().to_owned()),
+                        description: w.description.clone(),
+                        creation_time: time(w.creation_time.as_ref()),
+                    })
+                    .collect();
+                Ok::<_, AthenaError<_>>(Page::new(records, p.next_token))
+            }
+        })
     }
 }
 
@@ -66,6 +75,7 @@ pub struct DataCatalogScanner {
     client: aws_sdk_athena::Client,
     account_id: String,
     region: String,
+    retry: PageRetry,
 }
 
 impl DataCatalogScanner {
@@ -75,6 +85,7 @@ impl DataCatalogScanner {
             client: athena_client(conn),
             account_id: conn.account_id().to_owned(),
             region: conn.region().to_owned(),
+            retry: conn.page_retry(),
         }
     }
 }
@@ -87,28 +98,31 @@ impl Scanner for DataCatalogScanner {
     fn actions(&self) -> &'static [Action] {
         &[actions::athena::LIST_DATA_CATALOGS]
     }
-    fn scan(&self) -> BoxStream<'static, Result<ScanItem<DataCatalogRecord>>> {
-        let (account_id, region) = (self.account_id.clone(), self.region.clone());
-        pages(self.client.list_data_catalogs().into_paginator().send())
-            .flat_map(move |page| {
-                let items: Vec<Result<_>> = match page {
-                    Ok(p) => p
-                        .data_catalogs_summary
-                        .unwrap_or_default()
-                        .iter()
-                        .map(|c| {
-                            Ok(ScanItem::Record(DataCatalogRecord {
-                                account_id: account_id.clone(),
-                                region: region.clone(),
-                                name: c.catalog_name.clone(),
-                                catalog_type: c.r#type.as_ref().map(|t| t.as_str().to_owned()),
-                            }))
-                        })
-                        .collect(),
-                    Err(e) => vec![Err(Error::from_sdk(e, "athena:ListDataCatalogs"))],
-                };
-                stream::iter(items)
-            })
-            .boxed()
+    fn scan(&self) -> ScanStream<DataCatalogRecord> {
+        let (client, account_id, region) = (
+            self.client.clone(),
+            self.account_id.clone(),
+            self.region.clone(),
+        );
+        let part = Part::new(actions::athena::LIST_DATA_CATALOGS, "");
+        paged(part, self.retry, move |token| {
+            let req = client.list_data_catalogs().set_next_token(token);
+            let (account_id, region) = (account_id.clone(), region.clone());
+            async move {
+                let p = req.send().await?;
+                let records = p
+                    .data_catalogs_summary
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|c| DataCatalogRecord {
+                        account_id: account_id.clone(),
+                        region: region.clone(),
+                        name: c.catalog_name.clone(),
+                        catalog_type: c.r#type.as_ref().map(|t| t.as_str().to_owned()),
+                    })
+                    .collect();
+                Ok::<_, AthenaError<_>>(Page::new(records, p.next_token))
+            }
+        })
     }
 }

@@ -4,14 +4,15 @@
 use crate::athena_client;
 use crate::athena_ops::WorkGroupOutcome;
 use crate::records::{time, Column};
-use crate::scanners::{skip_or_fail, skipped};
+use crate::athena::AthenaError;
 use async_trait::async_trait;
 use aws_sdk_athena::types as sdk;
+use chicory_aws_core::scan::{paged, walk, Page, PageRetry, Part, ScanStream, ScanStreamExt, Step};
 use chicory_aws_core::{
-    actions, operator_struct, pages, AccessChecked, Action, Connection, Error, ErrorKind, Operator,
+    actions, operator_struct, AccessChecked, Action, Concurrency, Connection, Error, Operator,
     Result, ScanItem, Scanner,
 };
-use futures::stream::{self, BoxStream, StreamExt};
+use futures::stream::{self, StreamExt};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -76,8 +77,13 @@ struct AthenaCtx {
     account_id: String,
     region: String,
     catalogs: Option<Vec<String>>,
-    concurrency: usize,
+    concurrency: Concurrency,
+    retry: PageRetry,
 }
+
+/// Athena answers `InvalidRequestException` / `MetadataException` for a catalog or database
+/// that does not exist (dropped mid-scan): that part vanished, and is skipped.
+const VANISHED: &[&str] = &["InvalidRequestException", "MetadataException"];
 
 impl AthenaCtx {
     fn new(
@@ -85,9 +91,7 @@ impl AthenaCtx {
         catalogs: Option<Vec<String>>,
         concurrency: usize,
     ) -> Result<Arc<Self>> {
-        if !(1..=64).contains(&concurrency) {
-            return Err(Error::invalid("concurrency", "must be between 1 and 64"));
-        }
+        let concurrency = Concurrency::new("concurrency", concurrency)?;
         if let Some(c) = &catalogs {
             if c.is_empty() || c.iter().any(|n| n.is_empty() || n.len() > 256) {
                 return Err(Error::invalid(
@@ -102,80 +106,63 @@ impl AthenaCtx {
             region: conn.region().to_owned(),
             catalogs,
             concurrency,
+            retry: conn.page_retry(),
         }))
     }
 
     /// The catalogs to scan: the given ones, or every catalog `ListDataCatalogs` returns.
-    fn catalogs(&self) -> BoxStream<'static, Result<String>> {
+    fn catalogs(&self) -> ScanStream<String> {
         if let Some(c) = &self.catalogs {
-            return stream::iter(c.clone().into_iter().map(Ok)).boxed();
+            return stream::iter(c.clone().into_iter().map(|c| Ok(ScanItem::Record(c)))).boxed();
         }
-        pages(self.client.list_data_catalogs().into_paginator().send())
-            .flat_map(|page| {
-                let items: Vec<Result<String>> = match page {
-                    Ok(p) => p
-                        .data_catalogs_summary
-                        .unwrap_or_default()
-                        .into_iter()
-                        .filter_map(|c| c.catalog_name)
-                        .map(Ok)
-                        .collect(),
-                    Err(e) => vec![Err(Error::from_sdk(e, "athena:ListDataCatalogs"))],
-                };
-                stream::iter(items)
-            })
-            .boxed()
+        let client = self.client.clone();
+        let part = Part::new(actions::athena::LIST_DATA_CATALOGS, "");
+        paged(part, self.retry, move |token| {
+            let req = client.list_data_catalogs().set_next_token(token);
+            async move {
+                let p = req.send().await?;
+                let names = p
+                    .data_catalogs_summary
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter_map(|c| c.catalog_name)
+                    .collect();
+                Ok::<_, AthenaError<_>>(Page::new(names, p.next_token))
+            }
+        })
     }
 
     /// The databases of `catalog`; a denied or missing catalog is skipped.
-    fn databases(
-        self: &Arc<Self>,
-        catalog: String,
-    ) -> BoxStream<'static, Result<ScanItem<AthenaDatabaseRecord>>> {
+    fn databases(self: &Arc<Self>, catalog: String) -> ScanStream<AthenaDatabaseRecord> {
         let ctx = self.clone();
-        pages(
-            self.client
+        let part = Part::new(actions::athena::LIST_DATABASES, format!("catalog={catalog}"))
+            .vanished_when(VANISHED);
+        paged(part, self.retry, move |token| {
+            let req = ctx
+                .client
                 .list_databases()
                 .catalog_name(&catalog)
-                .into_paginator()
-                .send(),
-        )
-        .flat_map(move |page| {
-            let items: Vec<Result<_>> = match page {
-                Ok(p) => p
+                .set_next_token(token);
+            let (ctx, catalog) = (ctx.clone(), catalog.clone());
+            async move {
+                let p = req.send().await?;
+                let records = p
                     .database_list
                     .unwrap_or_default()
                     .into_iter()
-                    .map(|d| {
-                        Ok(ScanItem::Record(AthenaDatabaseRecord {
-                            account_id: ctx.account_id.clone(),
-                            region: ctx.region.clone(),
-                            catalog: catalog.clone(),
-                            name: d.name,
-                            description: d.description,
-                            parameters: d.parameters.unwrap_or_default(),
-                        }))
+                    .map(|d| AthenaDatabaseRecord {
+                        account_id: ctx.account_id.clone(),
+                        region: ctx.region.clone(),
+                        catalog: catalog.clone(),
+                        name: d.name,
+                        description: d.description,
+                        parameters: d.parameters.unwrap_or_default(),
                     })
-                    .collect(),
-                Err(e) => vec![athena_skip_or_fail(
-                    Error::from_sdk(e, "athena:ListDatabases").with_resource(catalog.clone()),
-                    format!("athena:ListDatabases catalog={catalog}"),
-                )],
-            };
-            stream::iter(items)
+                    .collect();
+                Ok::<_, AthenaError<_>>(Page::new(records, p.next_token))
+            }
         })
-        .boxed()
     }
-}
-
-/// Denied or missing parts (Athena says `InvalidRequestException` / `MetadataException` for an
-/// unknown catalog or database, mapped to NotFound or InvalidConfig) are skipped; the rest
-/// (throttling, service errors) is an error of the scan.
-fn athena_skip_or_fail<R>(err: Error, part: String) -> Result<ScanItem<R>> {
-    if err.kind() == ErrorKind::InvalidConfig {
-        return skipped(part, &err);
-    }
-    skip_or_fail(part, err)
 }
 
 /// Scans the databases Athena lists in every data catalog (or the given ones).
@@ -209,15 +196,11 @@ impl Scanner for AthenaDatabaseScanner {
             actions::athena::LIST_DATABASES,
         ]
     }
-    fn scan(&self) -> BoxStream<'static, Result<ScanItem<AthenaDatabaseRecord>>> {
+    fn scan(&self) -> ScanStream<AthenaDatabaseRecord> {
         let ctx = self.ctx.clone();
         self.ctx
             .catalogs()
-            .flat_map_unordered(Some(ctx.concurrency), move |c| match c {
-                Ok(c) => ctx.databases(c),
-                Err(e) => stream::once(async move { Err(e) }).boxed(),
-            })
-            .boxed()
+            .flat_map_records(ctx.concurrency, move |c| ctx.databases(c))
     }
 }
 
@@ -254,75 +237,68 @@ impl Scanner for TableMetadataScanner {
             actions::athena::LIST_TABLE_METADATA,
         ]
     }
-    fn scan(&self) -> BoxStream<'static, Result<ScanItem<AthenaTableRecord>>> {
+    fn scan(&self) -> ScanStream<AthenaTableRecord> {
+        // One walk over catalogs -> databases -> tables: at most `concurrency` listings open
+        // at any level (nested fan-outs would multiply to concurrency^2 requests).
         let ctx = self.ctx.clone();
-        let limit = ctx.concurrency;
-        let c2 = ctx.clone();
-        self.ctx
-            .catalogs()
-            .flat_map_unordered(Some(limit), move |c| match c {
-                Ok(c) => {
-                    let c3 = c2.clone();
-                    c2.databases(c)
-                        .flat_map_unordered(Some(limit), move |d| match d {
-                            Ok(ScanItem::Record(d)) => tables(c3.clone(), d.catalog, d.name),
-                            Ok(ScanItem::Skipped(s)) => {
-                                stream::once(async move { Ok(ScanItem::Skipped(s)) }).boxed()
-                            }
-                            Err(e) => stream::once(async move { Err(e) }).boxed(),
-                        })
-                        .boxed()
-                }
-                Err(e) => stream::once(async move { Err(e) }).boxed(),
-            })
-            .boxed()
+        walk(vec![AthenaNode::Root], self.ctx.concurrency, move |node| {
+            let ctx = ctx.clone();
+            match node {
+                AthenaNode::Root => ctx
+                    .catalogs()
+                    .map_records(|c| Step::Visit(AthenaNode::Catalog(c))),
+                AthenaNode::Catalog(c) => ctx
+                    .databases(c)
+                    .map_records(|d| Step::Visit(AthenaNode::Database(d.catalog, d.name))),
+                AthenaNode::Database(c, d) => tables(ctx, c, d).map_records(Step::Record),
+            }
+        })
     }
 }
 
-fn tables(
-    ctx: Arc<AthenaCtx>,
-    catalog: String,
-    database: String,
-) -> BoxStream<'static, Result<ScanItem<AthenaTableRecord>>> {
-    pages(
-        ctx.client
+enum AthenaNode {
+    Root,
+    Catalog(String),
+    Database(String, String),
+}
+
+fn tables(ctx: Arc<AthenaCtx>, catalog: String, database: String) -> ScanStream<AthenaTableRecord> {
+    let part = Part::new(
+        actions::athena::LIST_TABLE_METADATA,
+        format!("catalog={catalog} database={database}"),
+    )
+    .vanished_when(VANISHED);
+    paged(part, ctx.retry, move |token| {
+        let req = ctx
+            .client
             .list_table_metadata()
             .catalog_name(&catalog)
             .database_name(&database)
-            .into_paginator()
-            .send(),
-    )
-    .flat_map(move |page| {
-        let items: Vec<Result<_>> = match page {
-            Ok(p) => p
+            .set_next_token(token);
+        let (ctx, catalog, database) = (ctx.clone(), catalog.clone(), database.clone());
+        async move {
+            let p = req.send().await?;
+            let records = p
                 .table_metadata_list
                 .unwrap_or_default()
                 .iter()
-                .map(|t| {
-                    Ok(ScanItem::Record(AthenaTableRecord {
-                        account_id: ctx.account_id.clone(),
-                        region: ctx.region.clone(),
-                        catalog: catalog.clone(),
-                        database: database.clone(),
-                        name: t.name.clone(),
-                        table_type: t.table_type.clone(),
-                        columns: t.columns().iter().map(column).collect(),
-                        partition_keys: t.partition_keys().iter().map(column).collect(),
-                        parameters: t.parameters.clone().unwrap_or_default(),
-                        create_time: time(t.create_time.as_ref()),
-                        last_access_time: time(t.last_access_time.as_ref()),
-                    }))
+                .map(|t| AthenaTableRecord {
+                    account_id: ctx.account_id.clone(),
+                    region: ctx.region.clone(),
+                    catalog: catalog.clone(),
+                    database: database.clone(),
+                    name: t.name.clone(),
+                    table_type: t.table_type.clone(),
+                    columns: t.columns().iter().map(column).collect(),
+                    partition_keys: t.partition_keys().iter().map(column).collect(),
+                    parameters: t.parameters.clone().unwrap_or_default(),
+                    create_time: time(t.create_time.as_ref()),
+                    last_access_time: time(t.last_access_time.as_ref()),
                 })
-                .collect(),
-            Err(e) => vec![athena_skip_or_fail(
-                Error::from_sdk(e, "athena:ListTableMetadata")
-                    .with_resource(format!("{catalog}.{database}")),
-                format!("athena:ListTableMetadata catalog={catalog} database={database}"),
-            )],
-        };
-        stream::iter(items)
+                .collect();
+            Ok::<_, AthenaError<_>>(Page::new(records, p.next_token))
+        }
     })
-    .boxed()
 }
 
 /// Input of `athena_update_workgroup`.

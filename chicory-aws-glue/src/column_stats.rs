@@ -4,16 +4,17 @@
 use crate::glue_client;
 use crate::operators::check_name;
 use crate::records::time;
-use crate::scanners::{partitions, skip_or_fail, CatalogOptions, Ctx};
+use crate::scanners::{partitions, CatalogOptions, Ctx};
 use async_trait::async_trait;
 use aws_sdk_glue::types as sdk;
 use aws_smithy_types::date_time::Format;
 use aws_smithy_types::{Blob, DateTime};
+use chicory_aws_core::scan::{read, Part, ScanStream, ScanStreamExt};
 use chicory_aws_core::{
-    actions, kind_from_code, operator_struct, AccessChecked, Action, Connection, Error, Operator,
-    Result, ScanItem, Scanner, Skipped,
+    actions, kind_from_code, operator_struct, AccessChecked, Action, Concurrency, Connection,
+    Error, Operator, Result, ScanItem, Scanner,
 };
-use futures::stream::{self, BoxStream, StreamExt};
+use futures::stream::{self, StreamExt};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -543,13 +544,15 @@ async fn fetch(
 }
 
 /// The statistics of `columns` of one table or partition, 100 columns per request, in order.
+/// A column the answer reports as failed is skipped if denied, incomplete for any other cause;
+/// a column without statistics is simply absent.
 fn stats_of(
     ctx: Arc<Ctx>,
     database: String,
     table: String,
     partition: Option<Vec<String>>,
     columns: Vec<String>,
-) -> BoxStream<'static, Result<ScanItem<ColumnStatisticsRecord>>> {
+) -> ScanStream<ColumnStatisticsRecord> {
     let batches: Vec<Vec<String>> = columns
         .chunks(COLUMNS_PER_REQUEST)
         .map(<[String]>::to_vec)
@@ -563,25 +566,29 @@ fn stats_of(
                 partition.clone(),
             );
             async move {
-                let op = if partition.is_some() {
-                    "glue:GetColumnStatisticsForPartition"
-                } else {
-                    "glue:GetColumnStatisticsForTable"
+                let (action, resource) = match &partition {
+                    Some(v) => (
+                        actions::glue::GET_COLUMN_STATISTICS_FOR_PARTITION,
+                        format!("table={database}.{table} partition={}", v.join("/")),
+                    ),
+                    None => (
+                        actions::glue::GET_COLUMN_STATISTICS_FOR_TABLE,
+                        format!("table={database}.{table}"),
+                    ),
                 };
-                let part = match &partition {
-                    Some(v) => format!("{op} table={database}.{table} partition={}", v.join("/")),
-                    None => format!("{op} table={database}.{table}"),
-                };
-                let items: Vec<Result<_>> = match fetch(
-                    &ctx.client,
-                    ctx.options.catalog_id.clone(),
-                    &database,
-                    &table,
-                    partition.as_deref(),
-                    batch,
-                )
-                .await
-                {
+                let part = Part::new(action, resource);
+                let got = read(&part, ctx.retry, || {
+                    fetch(
+                        &ctx.client,
+                        ctx.options.catalog_id.clone(),
+                        &database,
+                        &table,
+                        partition.as_deref(),
+                        batch.clone(),
+                    )
+                })
+                .await;
+                let items: Vec<Result<ScanItem<_>>> = match got {
                     Ok((stats, errors)) => stats
                         .iter()
                         .map(|s| {
@@ -595,17 +602,19 @@ fn stats_of(
                             )))
                         })
                         .chain(errors.iter().filter(|f| !f.is_missing()).map(|f| {
-                            Ok(ScanItem::Skipped(Skipped::from_error(
+                            let column = Part::new(
+                                action,
                                 format!(
-                                    "{part} column={}",
+                                    "{} column={}",
+                                    part.resource(),
                                     f.column_name.as_deref().unwrap_or("?")
                                 ),
-                                &f.to_error(),
-                            )))
+                            );
+                            column.outcome(f.to_error())
                         }))
                         .collect(),
-                    // An optional enrichment: denied or vanished -> skipped, the scan goes on.
-                    Err(e) => vec![skip_or_fail(part, e)],
+                    Err(Ok(skipped)) => vec![Ok(ScanItem::Skipped(skipped))],
+                    Err(Err(e)) => vec![Err(e)],
                 };
                 stream::iter(items)
             }
@@ -670,67 +679,48 @@ impl Scanner for ColumnStatisticsScanner {
             ]
         }
     }
-    fn scan(&self) -> BoxStream<'static, Result<ScanItem<ColumnStatisticsRecord>>> {
+    fn scan(&self) -> ScanStream<ColumnStatisticsRecord> {
         // One stream of work units (a table, or one of its partitions), listed `concurrency`
         // databases at a time with each database's tables and partitions in order; then
         // `concurrency` units read at a time. So at most `concurrency` listings and
         // `concurrency` statistics requests are in flight, however deep the catalog.
         let with_partitions = self.partitions;
+        let one = Concurrency::new("concurrency", 1).expect("1 is valid");
         let units = self.ctx.per_database(move |ctx, db| {
-            let (c2, name) = (ctx.clone(), db.name);
-            ctx.tables(name.clone())
-                .flat_map(move |t| match t {
-                    Ok(ScanItem::Record(t)) => {
-                        let columns: Vec<String> = t
-                            .storage_descriptor
-                            .as_ref()
-                            .map(|sd| sd.columns().iter().map(|c| c.name.clone()).collect())
-                            .unwrap_or_default();
-                        if columns.is_empty() {
-                            return stream::empty().boxed();
-                        }
-                        let unit = |partition| {
-                            Ok(ScanItem::Record(Unit {
-                                database: name.clone(),
-                                table: t.name.clone(),
-                                partition,
-                                columns: columns.clone(),
-                            }))
-                        };
-                        let table_unit = stream::iter([unit(None)]);
-                        if !with_partitions || t.partition_keys().is_empty() {
-                            return table_unit.boxed();
-                        }
-                        let (db, table) = (name.clone(), t.name.clone());
-                        let partition_units = partitions(c2.clone(), db.clone(), table.clone(), 1)
-                            .map(move |p| {
-                                p.map(|item| match item {
-                                    ScanItem::Record(p) => ScanItem::Record(Unit {
-                                        database: db.clone(),
-                                        table: table.clone(),
-                                        partition: Some(p.values),
-                                        columns: columns.clone(),
-                                    }),
-                                    ScanItem::Skipped(s) => ScanItem::Skipped(s),
-                                })
-                            });
-                        table_unit.chain(partition_units).boxed()
-                    }
-                    Ok(ScanItem::Skipped(s)) => stream::iter([Ok(ScanItem::Skipped(s))]).boxed(),
-                    Err(e) => stream::iter([Err(e)]).boxed(),
-                })
-                .boxed()
+            let (lister, name) = (ctx.clone(), db.name);
+            ctx.tables(name.clone()).flat_map_records(one, move |t| {
+                let columns: Vec<String> = t
+                    .storage_descriptor
+                    .as_ref()
+                    .map(|sd| sd.columns().iter().map(|c| c.name.clone()).collect())
+                    .unwrap_or_default();
+                if columns.is_empty() {
+                    return stream::empty().boxed();
+                }
+                let table_unit = stream::iter([Ok(ScanItem::Record(Unit {
+                    database: name.clone(),
+                    table: t.name.clone(),
+                    partition: None,
+                    columns: columns.clone(),
+                }))]);
+                if !with_partitions || t.partition_keys().is_empty() {
+                    return table_unit.boxed();
+                }
+                let (db, table) = (name.clone(), t.name.clone());
+                let partition_units = partitions(lister.clone(), db.clone(), table.clone(), 1)
+                    .map_records(move |p| Unit {
+                        database: db.clone(),
+                        table: table.clone(),
+                        partition: Some(p.values),
+                        columns: columns.clone(),
+                    });
+                table_unit.chain(partition_units).boxed()
+            })
         });
         let ctx = self.ctx.clone();
-        units
-            .flat_map_unordered(Some(ctx.options.concurrency), move |u| match u {
-                Ok(ScanItem::Record(u)) => {
-                    stats_of(ctx.clone(), u.database, u.table, u.partition, u.columns)
-                }
-                Ok(ScanItem::Skipped(s)) => stream::iter([Ok(ScanItem::Skipped(s))]).boxed(),
-                Err(e) => stream::iter([Err(e)]).boxed(),
-            })
-            .boxed()
+        units.flat_map_records(self.ctx.concurrency, move |u| {
+            stats_of(ctx.clone(), u.database, u.table, u.partition, u.columns)
+        })
     }
 }
 

@@ -5,11 +5,12 @@ use crate::glue_client;
 use crate::records::time;
 use async_trait::async_trait;
 use aws_sdk_glue::types as sdk;
+use crate::scanners::GlueError;
+use chicory_aws_core::scan::{paged, Page, PageRetry, Part, ScanStream};
 use chicory_aws_core::{
-    actions, operator_struct, pages, AccessChecked, Action, Connection, Error, ErrorKind, Operator,
-    Result, ScanItem, Scanner, Skipped,
+    actions, operator_struct, AccessChecked, Action, Connection, Error, ErrorKind, Operator,
+    Result, Scanner,
 };
-use futures::stream::{self, BoxStream, StreamExt};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -472,6 +473,7 @@ pub struct DataQualityRulesetScanner {
     account_id: String,
     region: String,
     filter: Option<sdk::DataQualityRulesetFilterCriteria>,
+    retry: PageRetry,
 }
 
 impl DataQualityRulesetScanner {
@@ -482,6 +484,7 @@ impl DataQualityRulesetScanner {
             account_id: conn.account_id().to_owned(),
             region: conn.region().to_owned(),
             filter: ruleset_filter(target_table.as_ref())?,
+            retry: conn.page_retry(),
         })
     }
 }
@@ -494,43 +497,29 @@ impl Scanner for DataQualityRulesetScanner {
     fn actions(&self) -> &'static [Action] {
         &[actions::glue::LIST_DATA_QUALITY_RULESETS]
     }
-    fn scan(&self) -> BoxStream<'static, Result<ScanItem<DataQualityRulesetRecord>>> {
+    fn scan(&self) -> ScanStream<DataQualityRulesetRecord> {
+        let (client, filter) = (self.client.clone(), self.filter.clone());
         let (a, r) = (self.account_id.clone(), self.region.clone());
-        pages(
-            self.client
+        // Data quality is an optional enrichment: the policy crate's ReadOnly Glue policy does
+        // not grant it, so a denial is a skipped part (the engine's rule), any other failure
+        // an incomplete one.
+        let part = Part::new(actions::glue::LIST_DATA_QUALITY_RULESETS, "");
+        paged(part, self.retry, move |token| {
+            let req = client
                 .list_data_quality_rulesets()
-                .set_filter(self.filter.clone())
-                .into_paginator()
-                .send(),
-        )
-        .flat_map(move |page| {
-            let items: Vec<Result<_>> = match page {
-                Ok(p) => p
+                .set_filter(filter.clone())
+                .set_next_token(token);
+            let (a, r) = (a.clone(), r.clone());
+            async move {
+                let p = req.send().await?;
+                let records = p
                     .rulesets()
                     .iter()
-                    .map(|d| {
-                        Ok(ScanItem::Record(DataQualityRulesetRecord::from_list(
-                            &a, &r, d,
-                        )))
-                    })
-                    .collect(),
-                // Data quality is an optional enrichment: the policy crate's ReadOnly Glue
-                // policy does not grant it, so a denial is a skipped part, not a failure.
-                Err(e) => {
-                    let err = Error::from_sdk(e, "glue:ListDataQualityRulesets");
-                    if err.kind() == ErrorKind::AccessDenied {
-                        vec![Ok(ScanItem::Skipped(Skipped::from_error(
-                            "glue:ListDataQualityRulesets",
-                            &err,
-                        )))]
-                    } else {
-                        vec![Err(err)]
-                    }
-                }
-            };
-            stream::iter(items)
+                    .map(|d| DataQualityRulesetRecord::from_list(&a, &r, d))
+                    .collect();
+                Ok::<_, GlueError<_>>(Page::new(records, p.next_token))
+            }
         })
-        .boxed()
     }
 }
 

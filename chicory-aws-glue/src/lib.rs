@@ -112,7 +112,8 @@ pub use query::{
     RunAthenaQuery, RunQueryInput, StopAthenaQuery, StopQueryInput, StopQueryOutput,
 };
 pub use scanners::{
-    glob_match, CatalogOptions, CatalogPartitionScanner, DatabaseScanner, NameFilter,
+    glob_match, CatalogOptions, CatalogPartitionScanner, CatalogRecord, CatalogScanner,
+    DatabaseScanner, NameFilter,
     PartitionScanner, TableScanner, TableVersionScanner, UdfScanner,
 };
 
@@ -126,12 +127,18 @@ use chicory_aws_core::{actions, Action, Connection, Error, Result, ServiceProbe}
 
 /// A Glue client for `conn`, sharing its credential cache.
 pub fn glue_client(conn: &Connection) -> aws_sdk_glue::Client {
-    aws_sdk_glue::Client::new(conn.sdk_config())
+    let config = aws_sdk_glue::config::Builder::from(conn.sdk_config())
+        .interceptor(conn.interceptor())
+        .build();
+    aws_sdk_glue::Client::from_conf(config)
 }
 
 /// An Athena client for `conn`, sharing its credential cache.
 pub fn athena_client(conn: &Connection) -> aws_sdk_athena::Client {
-    aws_sdk_athena::Client::new(conn.sdk_config())
+    let config = aws_sdk_athena::config::Builder::from(conn.sdk_config())
+        .interceptor(conn.interceptor())
+        .build();
+    aws_sdk_athena::Client::from_conf(config)
 }
 
 /// Read check for Glue: `GetDatabases` with one result.

@@ -4,11 +4,13 @@ use crate::athena_client;
 use crate::records::time;
 use async_trait::async_trait;
 use aws_sdk_athena::types::QueryExecutionState;
+use crate::athena::AthenaError;
+use chicory_aws_core::scan::{paged, read, single, Page, PageRetry, Part, ScanStream, ScanStreamExt};
 use chicory_aws_core::{
-    actions, kind_from_code, operator_struct, pages, AccessChecked, Action, Connection, Error,
-    ErrorKind, Operator, Result, ScanItem, Scanner, Skipped,
+    actions, kind_from_code, operator_struct, AccessChecked, Action, Concurrency, Connection,
+    Error, ErrorKind, Operator, Result, ScanItem, Scanner,
 };
-use futures::stream::{self, BoxStream, StreamExt};
+use futures::stream::StreamExt;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::time::{Duration, Instant};
@@ -82,6 +84,7 @@ pub struct QueryExecutionScanner {
     account_id: String,
     region: String,
     workgroup: Option<String>,
+    retry: PageRetry,
 }
 
 impl QueryExecutionScanner {
@@ -92,6 +95,7 @@ impl QueryExecutionScanner {
             account_id: conn.account_id().to_owned(),
             region: conn.region().to_owned(),
             workgroup,
+            retry: conn.page_retry(),
         }
     }
 }
@@ -107,71 +111,79 @@ impl Scanner for QueryExecutionScanner {
             actions::athena::BATCH_GET_QUERY_EXECUTION,
         ]
     }
-    fn scan(&self) -> BoxStream<'static, Result<ScanItem<QueryExecutionRecord>>> {
+    fn scan(&self) -> ScanStream<QueryExecutionRecord> {
         let (client, account, region) = (
             self.client.clone(),
             self.account_id.clone(),
             self.region.clone(),
         );
-        pages(
-            self.client
+        let workgroup = self.workgroup.clone();
+        let list = self.client.clone();
+        let part = Part::new(
+            actions::athena::LIST_QUERY_EXECUTIONS,
+            workgroup
+                .as_ref()
+                .map(|w| format!("workgroup={w}"))
+                .unwrap_or_default(),
+        );
+        // Each page of up to 50 ids is one batch for BatchGetQueryExecution.
+        let batches = paged(part, self.retry, move |token| {
+            let req = list
                 .list_query_executions()
-                .set_work_group(self.workgroup.clone())
+                .set_work_group(workgroup.clone())
                 .max_results(50)
-                .into_paginator()
-                .send(),
-        )
-        .then(move |page| {
+                .set_next_token(token);
+            async move {
+                let p = req.send().await?;
+                let ids = p.query_execution_ids.unwrap_or_default();
+                let batch = if ids.is_empty() { vec![] } else { vec![ids] };
+                Ok::<_, AthenaError<_>>(Page::new(batch, p.next_token))
+            }
+        });
+        let (one, retry) = (
+            Concurrency::new("concurrency", 1).expect("1 is valid"),
+            self.retry,
+        );
+        batches.then_records(one, move |ids: Vec<String>| {
             let (client, account, region) = (client.clone(), account.clone(), region.clone());
             async move {
-                let ids = match page {
-                    Ok(p) => p.query_execution_ids.unwrap_or_default(),
-                    Err(e) => return vec![Err(Error::from_sdk(e, "athena:ListQueryExecutions"))],
-                };
-                let mut out = Vec::with_capacity(ids.len());
-                for chunk in ids.chunks(50) {
-                    match client
+                let part = Part::new(
+                    actions::athena::BATCH_GET_QUERY_EXECUTION,
+                    format!("ids={}..{}", ids[0], ids[ids.len() - 1]),
+                );
+                let got = read(&part, retry, || {
+                    client
                         .batch_get_query_execution()
-                        .set_query_execution_ids(Some(chunk.to_vec()))
+                        .set_query_execution_ids(Some(ids.clone()))
                         .send()
-                        .await
-                    {
-                        Ok(r) => {
-                            out.extend(r.query_executions().iter().map(|q| {
-                                Ok(ScanItem::Record(QueryExecutionRecord::new(
-                                    &account, &region, q,
-                                )))
-                            }));
-                            // Ids Athena could not return (e.g. expired from history) are
-                            // skipped parts with Athena's reason, not silently dropped.
-                            out.extend(r.unprocessed_query_execution_ids().iter().map(|u| {
-                                let id = u.query_execution_id().unwrap_or("?");
-                                let code = u.error_code().unwrap_or("unknown");
-                                let err = Error::new(
-                                    kind_from_code(Some(code), None),
-                                    format!(
-                                        "{code}: {}",
-                                        u.error_message().unwrap_or("no message")
-                                    ),
-                                )
-                                .with_operation("athena:BatchGetQueryExecution")
-                                .with_resource(id.to_owned());
-                                Ok(ScanItem::Skipped(Skipped::from_error(
-                                    format!("athena:BatchGetQueryExecution id={id}"),
-                                    &err,
-                                )))
-                            }));
-                        }
-                        Err(e) => {
-                            out.push(Err(Error::from_sdk(e, "athena:BatchGetQueryExecution")))
-                        }
-                    }
-                }
+                })
+                .await;
+                let r = match got {
+                    Ok(r) => r,
+                    Err(Ok(skipped)) => return vec![Ok(ScanItem::Skipped(skipped))],
+                    Err(Err(e)) => return vec![Err(e)],
+                };
+                let mut out: Vec<Result<ScanItem<_>>> = r
+                    .query_executions()
+                    .iter()
+                    .map(|q| Ok(ScanItem::Record(QueryExecutionRecord::new(&account, &region, q))))
+                    .collect();
+                // Ids Athena could not return: skipped if gone or denied, else incomplete,
+                // with Athena's reason; never dropped silently.
+                out.extend(r.unprocessed_query_execution_ids().iter().map(|u| {
+                    let id = u.query_execution_id().unwrap_or("?");
+                    let code = u.error_code().unwrap_or("unknown");
+                    let err = Error::new(
+                        kind_from_code(Some(code), None),
+                        format!("{code}: {}", u.error_message().unwrap_or("no message")),
+                    )
+                    .with_operation("athena:BatchGetQueryExecution");
+                    Part::new(actions::athena::BATCH_GET_QUERY_EXECUTION, format!("id={id}"))
+                        .outcome(err)
+                }));
                 out
             }
         })
-        .flat_map(stream::iter)
-        .boxed()
     }
 }
 
@@ -286,31 +298,27 @@ fn result_records(
     athena: aws_sdk_athena::Client,
     id: String,
     header_row: bool,
-) -> BoxStream<'static, Result<QueryResultRecord>> {
-    let paginator = athena
-        .get_query_results()
-        .query_execution_id(&id)
-        .max_results(1000)
-        .into_paginator()
-        .send();
+    retry: PageRetry,
+) -> ScanStream<QueryResultRecord> {
     let mut columns: Option<Vec<ResultColumn>> = None;
     let mut labels: Vec<String> = Vec::new();
     let mut next_row = 0u64;
-    pages(paginator)
-        .flat_map(move |page| {
+    let part = Part::new(actions::athena::GET_QUERY_RESULTS, format!("id={id}"));
+    let client = athena.clone();
+    let query = id.clone();
+    paged(part, retry, move |token| {
+        let req = client
+            .get_query_results()
+            .query_execution_id(&query)
+            .max_results(1000)
+            .set_next_token(token);
+        async move {
+            let p = req.send().await?;
+            Ok::<_, AthenaError<_>>(Page::new(p.result_set.into_iter().collect(), p.next_token))
+        }
+    })
+    .expand_records(move |set: aws_sdk_athena::types::ResultSet| {
             let mut out = Vec::new();
-            let set = match page {
-                Ok(p) => p.result_set,
-                Err(e) => {
-                    out.push(Err(
-                        Error::from_sdk(e, "athena:GetQueryResults").with_resource(id.clone())
-                    ));
-                    return stream::iter(out);
-                }
-            };
-            let Some(set) = set else {
-                return stream::iter(out);
-            };
             let first_page = columns.is_none();
             if first_page {
                 let info = set
@@ -329,10 +337,10 @@ fn result_records(
                         data_type: c.r#type.clone(),
                     })
                     .collect();
-                out.push(Ok(QueryResultRecord::Columns {
+                out.push(QueryResultRecord::Columns {
                     query_execution_id: id.clone(),
                     columns: cols.clone(),
-                }));
+                });
                 columns = Some(cols);
             }
             let cols = columns.as_deref().unwrap_or_default();
@@ -357,16 +365,15 @@ fn result_records(
                         typed_value(ty, d.var_char_value.as_deref())
                     })
                     .collect();
-                out.push(Ok(QueryResultRecord::Row {
+                out.push(QueryResultRecord::Row {
                     query_execution_id: id.clone(),
                     row: next_row,
                     values,
-                }));
+                });
                 next_row += 1;
             }
-            stream::iter(out)
+            out
         })
-        .boxed()
 }
 
 /// The execution of `id`, or an error naming its state and Athena's reason unless it
@@ -446,13 +453,23 @@ async fn collect_results(
     execution: aws_sdk_athena::types::QueryExecution,
     id: String,
     max_rows: usize,
+    retry: PageRetry,
 ) -> Result<QueryResults> {
-    let mut records = result_records(athena, id.clone(), is_dml(&execution));
+    let mut records = result_records(athena, id.clone(), is_dml(&execution), retry);
     let mut columns = Vec::new();
     let mut rows = Vec::new();
     let mut truncated = false;
     while let Some(record) = records.next().await {
-        match record? {
+        let record = match record? {
+            ScanItem::Record(r) => r,
+            // The operator answers with every row or an error, never with a part left out.
+            ScanItem::Skipped(s) => {
+                return Err(Error::new(s.kind, s.reason)
+                    .with_operation("athena:GetQueryResults")
+                    .with_resource(id.clone()))
+            }
+        };
+        match record {
             QueryResultRecord::Columns { columns: c, .. } => columns = c,
             QueryResultRecord::Row { values, .. } if rows.len() < max_rows => rows.push(values),
             QueryResultRecord::Row { .. } => {
@@ -477,6 +494,7 @@ async fn collect_results(
 pub struct QueryResultScanner {
     client: aws_sdk_athena::Client,
     id: String,
+    retry: PageRetry,
 }
 
 impl QueryResultScanner {
@@ -488,6 +506,7 @@ impl QueryResultScanner {
         Ok(QueryResultScanner {
             client: athena_client(conn),
             id,
+            retry: conn.page_retry(),
         })
     }
 }
@@ -503,17 +522,17 @@ impl Scanner for QueryResultScanner {
             actions::athena::GET_QUERY_RESULTS,
         ]
     }
-    fn scan(&self) -> BoxStream<'static, Result<ScanItem<QueryResultRecord>>> {
-        let (client, id) = (self.client.clone(), self.id.clone());
-        stream::once(async move {
-            match succeeded_execution(&client, &id).await {
-                Ok(q) => result_records(client, id, is_dml(&q)),
-                Err(e) => stream::once(async move { Err(e) }).boxed(),
-            }
+    fn scan(&self) -> ScanStream<QueryResultRecord> {
+        let (client, id, retry) = (self.client.clone(), self.id.clone(), self.retry);
+        let part = Part::new(actions::athena::GET_QUERY_EXECUTION, format!("id={id}"));
+        let execution = single(part, retry, move || {
+            let (client, id) = (client.clone(), id.clone());
+            async move { succeeded_execution(&client, &id).await.map(|q| (client, id, q)) }
+        });
+        let one = Concurrency::new("concurrency", 1).expect("1 is valid");
+        execution.flat_map_records(one, move |(client, id, q)| {
+            result_records(client, id, is_dml(&q), retry)
         })
-        .flatten()
-        .map(|r| r.map(ScanItem::Record))
-        .boxed()
     }
 }
 
@@ -559,7 +578,8 @@ impl Operator for GetAthenaQueryResults {
         let max_rows = check_max_rows(input.max_rows)?;
         let athena = athena_client(&self.conn);
         let execution = succeeded_execution(&athena, &input.query_execution_id).await?;
-        collect_results(athena, execution, input.query_execution_id, max_rows).await
+        let retry = self.conn.page_retry();
+        collect_results(athena, execution, input.query_execution_id, max_rows, retry).await
     }
 }
 
@@ -774,6 +794,6 @@ impl Operator for RunAthenaQuery {
             delay = (delay * 2).min(Duration::from_secs(2));
         };
         guard.armed = false;
-        collect_results(athena, execution, id, max_rows).await
+        collect_results(athena, execution, id, max_rows, self.conn.page_retry()).await
     }
 }

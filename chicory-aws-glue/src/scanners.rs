@@ -4,10 +4,9 @@ use crate::glue_client;
 use crate::records::{DatabaseRecord, PartitionRecord, TableRecord, TableVersionRecord, UdfRecord};
 use aws_sdk_glue::types::Segment;
 use aws_smithy_types::DateTime;
-use chicory_aws_core::{
-    actions, pages, Action, Connection, Error, ErrorKind, Result, ScanItem, Scanner, Skipped,
-};
-use futures::stream::{self, BoxStream, StreamExt};
+use chicory_aws_core::scan::{paged, walk, Page, PageRetry, Part, ScanStream, ScanStreamExt, Step};
+use chicory_aws_core::{actions, Action, Concurrency, Connection, Error, Result, ScanItem, Scanner};
+use futures::stream::{self, StreamExt};
 use std::sync::Arc;
 use std::time::SystemTime;
 
@@ -127,9 +126,7 @@ impl CatalogOptions {
 
     /// Checks the options; the error names the field.
     pub fn validate(&self) -> Result<()> {
-        if !(1..=64).contains(&self.concurrency) {
-            return Err(Error::invalid("concurrency", "must be between 1 and 64"));
-        }
+        Concurrency::new("concurrency", self.concurrency)?;
         if let Some(id) = &self.catalog_id {
             if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(Error::invalid(
@@ -141,48 +138,6 @@ impl CatalogOptions {
         self.databases.validate("databases")?;
         self.tables.validate("tables")
     }
-}
-
-/// Flattens a lazy stream of pages into its items: `ok` turns one page into its items, `err`
-/// turns a failed page into an error of the scan or a skipped part.
-pub(crate) fn page_items<P, E, T>(
-    pages: BoxStream<'static, std::result::Result<P, E>>,
-    mut ok: impl FnMut(P) -> Vec<T> + Send + 'static,
-    mut err: impl FnMut(E) -> Result<T> + Send + 'static,
-) -> BoxStream<'static, Result<T>>
-where
-    P: Send + 'static,
-    E: Send + 'static,
-    T: Send + 'static,
-{
-    pages
-        .flat_map(move |page| {
-            let items: Vec<Result<T>> = match page {
-                Ok(p) => ok(p).into_iter().map(Ok).collect(),
-                Err(e) => vec![err(e)],
-            };
-            stream::iter(items)
-        })
-        .boxed()
-}
-
-/// A part of the scan left out because of `err` (denied, vanished): recorded, the scan goes on.
-pub(crate) fn skipped<R>(part: String, err: &Error) -> Result<ScanItem<R>> {
-    Ok(ScanItem::Skipped(Skipped::from_error(part, err)))
-}
-
-/// A part that is denied or vanished (a table dropped mid-scan) is skipped; any other failure
-/// (throttling past the SDK's retries, service errors) is an error of the scan.
-pub(crate) fn skip_or_fail<R>(part: String, err: Error) -> Result<ScanItem<R>> {
-    match err.kind() {
-        ErrorKind::AccessDenied | ErrorKind::NotFound => skipped(part, &err),
-        _ => Err(err),
-    }
-}
-
-/// A stream holding just `err`.
-pub(crate) fn failed<T: Send + 'static>(err: Error) -> BoxStream<'static, Result<T>> {
-    stream::once(async move { Err(err) }).boxed()
 }
 
 fn check_segments(segments: i32) -> Result<()> {
@@ -198,6 +153,8 @@ pub(crate) struct Ctx {
     pub(crate) account_id: String,
     pub(crate) region: String,
     pub(crate) options: CatalogOptions,
+    pub(crate) concurrency: Concurrency,
+    pub(crate) retry: PageRetry,
 }
 
 impl Ctx {
@@ -207,66 +164,74 @@ impl Ctx {
             client: glue_client(conn),
             account_id: conn.account_id().to_owned(),
             region: conn.region().to_owned(),
+            concurrency: Concurrency::new("concurrency", options.concurrency)?,
+            retry: conn.page_retry(),
             options,
         }))
     }
 
     /// Databases passing the filter, lazily.
-    pub(crate) fn databases(
-        self: &Arc<Self>,
-    ) -> BoxStream<'static, Result<aws_sdk_glue::types::Database>> {
+    pub(crate) fn databases(self: &Arc<Self>) -> ScanStream<aws_sdk_glue::types::Database> {
         let ctx = self.clone();
-        page_items(
-            pages(
-                self.client
-                    .get_databases()
-                    .set_catalog_id(self.options.catalog_id.clone())
-                    .into_paginator()
-                    .send(),
-            ),
-            move |p| {
-                p.database_list
+        let part = Part::new(actions::glue::GET_DATABASES, self.catalog_resource());
+        paged(part, self.retry, move |token| {
+            let req = ctx
+                .client
+                .get_databases()
+                .set_catalog_id(ctx.options.catalog_id.clone())
+                .set_next_token(token);
+            let ctx = ctx.clone();
+            async move {
+                let p = req.send().await?;
+                let dbs = p
+                    .database_list
                     .into_iter()
                     .filter(|d| ctx.options.databases.matches(&d.name))
-                    .collect()
-            },
-            |e| Err(Error::from_sdk(e, "glue:GetDatabases")),
-        )
+                    .collect();
+                Ok::<_, GlueError<_>>(Page::new(dbs, p.next_token))
+            }
+        })
+    }
+
+    fn catalog_resource(&self) -> String {
+        self.options
+            .catalog_id
+            .as_ref()
+            .map(|c| format!("catalog={c}"))
+            .unwrap_or_default()
     }
 
     /// `per_db(ctx, database)` for every database passing the filter, `concurrency` databases
-    /// at a time; a failed database listing is an error of the scan.
+    /// at a time.
     pub(crate) fn per_database<R: Send + 'static>(
         self: &Arc<Self>,
-        per_db: impl Fn(Arc<Ctx>, aws_sdk_glue::types::Database) -> BoxStream<'static, Result<R>>
-            + Send
-            + 'static,
-    ) -> BoxStream<'static, Result<R>> {
+        per_db: impl Fn(Arc<Ctx>, aws_sdk_glue::types::Database) -> ScanStream<R> + Send + 'static,
+    ) -> ScanStream<R> {
         let ctx = self.clone();
         self.databases()
-            .flat_map_unordered(Some(self.options.concurrency), move |db| match db {
-                Ok(db) => per_db(ctx.clone(), db),
-                Err(e) => failed(e),
-            })
-            .boxed()
+            .flat_map_records(self.concurrency, move |db| per_db(ctx.clone(), db))
     }
 
     /// Tables of `database` passing the filter and the incremental cut-off, lazily.
     pub(crate) fn tables(
         self: &Arc<Self>,
         database: String,
-    ) -> BoxStream<'static, Result<ScanItem<aws_sdk_glue::types::Table>>> {
+    ) -> ScanStream<aws_sdk_glue::types::Table> {
         let ctx = self.clone();
         let since = self.options.updated_since.map(DateTime::from);
-        let req = self
-            .client
-            .get_tables()
-            .set_catalog_id(self.options.catalog_id.clone())
-            .database_name(&database);
-        page_items(
-            pages(req.into_paginator().send()),
-            move |p| {
-                p.table_list
+        let part = Part::new(actions::glue::GET_TABLES, format!("database={database}"));
+        paged(part, self.retry, move |token| {
+            let req = ctx
+                .client
+                .get_tables()
+                .set_catalog_id(ctx.options.catalog_id.clone())
+                .database_name(&database)
+                .set_next_token(token);
+            let ctx = ctx.clone();
+            async move {
+                let p = req.send().await?;
+                let tables = p
+                    .table_list
                     .unwrap_or_default()
                     .into_iter()
                     .filter(|t| ctx.options.tables.matches(&t.name))
@@ -276,17 +241,16 @@ impl Ctx {
                             _ => true,
                         },
                     )
-                    .map(ScanItem::Record)
-                    .collect()
-            },
-            // A database that vanished or is denied is skipped; the scan goes on.
-            move |e| {
-                let err = Error::from_sdk(e, "glue:GetTables").with_resource(database.clone());
-                skipped(format!("glue:GetTables database={database}"), &err)
-            },
-        )
+                    .collect();
+                Ok::<_, GlueError<_>>(Page::new(tables, p.next_token))
+            }
+        })
     }
 }
+
+/// An SDK error of a Glue call.
+pub(crate) type GlueError<E> =
+    aws_sdk_glue::error::SdkError<E, aws_sdk_glue::config::http::HttpResponse>;
 
 /// A scanner struct holding the shared context, with a `new(conn, options)` constructor.
 macro_rules! catalog_scanner {
@@ -322,14 +286,11 @@ impl Scanner for DatabaseScanner {
     fn actions(&self) -> &'static [Action] {
         &[actions::glue::GET_DATABASES]
     }
-    fn scan(&self) -> BoxStream<'static, Result<ScanItem<DatabaseRecord>>> {
+    fn scan(&self) -> ScanStream<DatabaseRecord> {
         let ctx = self.ctx.clone();
         self.ctx
             .databases()
-            .map(move |d| {
-                d.map(|d| ScanItem::Record(DatabaseRecord::new(&ctx.account_id, &ctx.region, &d)))
-            })
-            .boxed()
+            .map_records(move |d| DatabaseRecord::new(&ctx.account_id, &ctx.region, &d))
     }
 }
 
@@ -346,22 +307,12 @@ impl Scanner for TableScanner {
     fn actions(&self) -> &'static [Action] {
         &[actions::glue::GET_DATABASES, actions::glue::GET_TABLES]
     }
-    fn scan(&self) -> BoxStream<'static, Result<ScanItem<TableRecord>>> {
+    fn scan(&self) -> ScanStream<TableRecord> {
         self.ctx.per_database(|ctx, db| {
-            let c2 = ctx.clone();
-            ctx.tables(db.name.clone())
-                .map(move |t| {
-                    t.map(|item| match item {
-                        ScanItem::Record(t) => ScanItem::Record(TableRecord::new(
-                            &c2.account_id,
-                            &c2.region,
-                            &db.name,
-                            &t,
-                        )),
-                        ScanItem::Skipped(s) => ScanItem::Skipped(s),
-                    })
-                })
-                .boxed()
+            let records = ctx.clone();
+            ctx.tables(db.name.clone()).map_records(move |t| {
+                TableRecord::new(&records.account_id, &records.region, &db.name, &t)
+            })
         })
     }
 }
@@ -411,7 +362,7 @@ impl Scanner for PartitionScanner {
     fn actions(&self) -> &'static [Action] {
         &[actions::glue::GET_PARTITIONS]
     }
-    fn scan(&self) -> BoxStream<'static, Result<ScanItem<PartitionRecord>>> {
+    fn scan(&self) -> ScanStream<PartitionRecord> {
         partitions(
             self.ctx.clone(),
             self.database.clone(),
@@ -422,60 +373,51 @@ impl Scanner for PartitionScanner {
 }
 
 /// The partitions of `db.table`, read in `total` parallel segments; a denied or vanished table
-/// is a skipped part (one per segment), as everywhere in a scan, not an error.
+/// is a skipped part (one per segment), anything else that fails an incomplete one.
 pub(crate) fn partitions(
     ctx: Arc<Ctx>,
     db: String,
     table: String,
     total: i32,
-) -> BoxStream<'static, Result<ScanItem<PartitionRecord>>> {
+) -> ScanStream<PartitionRecord> {
     stream::iter(0..total)
         .flat_map_unordered(Some(total as usize), move |n| {
-            let mut req = ctx
-                .client
-                .get_partitions()
-                .set_catalog_id(ctx.options.catalog_id.clone())
-                .database_name(&db)
-                .table_name(&table)
-                .exclude_column_schema(true);
-            if total > 1 {
-                let segment = Segment::builder()
-                    .segment_number(n)
-                    .total_segments(total)
-                    .build()
-                    .expect("both fields set");
-                req = req.segment(segment);
-            }
+            let resource = if total > 1 {
+                format!("table={db}.{table} segment={n}/{total}")
+            } else {
+                format!("table={db}.{table}")
+            };
+            let part = Part::new(actions::glue::GET_PARTITIONS, resource);
             let (ctx, db, table) = (ctx.clone(), db.clone(), table.clone());
-            let resource = format!("{db}.{table}");
-            page_items(
-                pages(req.into_paginator().send()),
-                move |p| {
-                    p.partitions
+            paged(part, ctx.retry, move |token| {
+                let mut req = ctx
+                    .client
+                    .get_partitions()
+                    .set_catalog_id(ctx.options.catalog_id.clone())
+                    .database_name(&db)
+                    .table_name(&table)
+                    .exclude_column_schema(true)
+                    .set_next_token(token);
+                if total > 1 {
+                    let segment = Segment::builder()
+                        .segment_number(n)
+                        .total_segments(total)
+                        .build()
+                        .expect("both fields set");
+                    req = req.segment(segment);
+                }
+                let (ctx, db, table) = (ctx.clone(), db.clone(), table.clone());
+                async move {
+                    let p = req.send().await?;
+                    let records = p
+                        .partitions
                         .unwrap_or_default()
                         .iter()
-                        .map(|p| {
-                            ScanItem::Record(PartitionRecord::new(
-                                &ctx.account_id,
-                                &ctx.region,
-                                &db,
-                                &table,
-                                p,
-                            ))
-                        })
-                        .collect()
-                },
-                move |e| {
-                    let err =
-                        Error::from_sdk(e, "glue:GetPartitions").with_resource(resource.clone());
-                    let part = if total > 1 {
-                        format!("glue:GetPartitions table={resource} segment={n}/{total}")
-                    } else {
-                        format!("glue:GetPartitions table={resource}")
-                    };
-                    skip_or_fail(part, err)
-                },
-            )
+                        .map(|p| PartitionRecord::new(&ctx.account_id, &ctx.region, &db, &table, p))
+                        .collect();
+                    Ok::<_, GlueError<_>>(Page::new(records, p.next_token))
+                }
+            })
         })
         .boxed()
 }
@@ -512,36 +454,21 @@ impl Scanner for CatalogPartitionScanner {
             actions::glue::GET_PARTITIONS,
         ]
     }
-    fn scan(&self) -> BoxStream<'static, Result<ScanItem<PartitionRecord>>> {
+    fn scan(&self) -> ScanStream<PartitionRecord> {
         // The partitioned tables of `concurrency` databases at a time, flattened into one
         // stream, then `concurrency` tables read at a time: at most `concurrency` GetTables and
         // `concurrency * segments` GetPartitions in flight, not their product.
         let (segments, ctx) = (self.segments, self.ctx.clone());
-        let tables = self.ctx.per_database(move |ctx, db| {
-            let name = db.name;
-            ctx.tables(name.clone())
-                .filter_map(move |t| {
-                    let name = name.clone();
-                    async move {
-                        match t {
-                            Ok(ScanItem::Record(t)) if !t.partition_keys().is_empty() => {
-                                Some(Ok(ScanItem::Record((name, t.name))))
-                            }
-                            Ok(ScanItem::Record(_)) => None,
-                            Ok(ScanItem::Skipped(s)) => Some(Ok(ScanItem::Skipped(s))),
-                            Err(e) => Some(Err(e)),
-                        }
-                    }
+        self.ctx
+            .per_database(move |ctx, db| {
+                let name = db.name;
+                ctx.tables(name.clone()).filter_map_records(move |t| {
+                    (!t.partition_keys().is_empty()).then(|| (name.clone(), t.name))
                 })
-                .boxed()
-        });
-        tables
-            .flat_map_unordered(Some(ctx.options.concurrency), move |t| match t {
-                Ok(ScanItem::Record((db, table))) => partitions(ctx.clone(), db, table, segments),
-                Ok(ScanItem::Skipped(s)) => stream::iter([Ok(ScanItem::Skipped(s))]).boxed(),
-                Err(e) => failed(e),
             })
-            .boxed()
+            .flat_map_records(self.ctx.concurrency, move |(db, table)| {
+                partitions(ctx.clone(), db, table, segments)
+            })
     }
 }
 
@@ -585,38 +512,38 @@ impl Scanner for TableVersionScanner {
     fn actions(&self) -> &'static [Action] {
         &[actions::glue::GET_TABLE_VERSIONS]
     }
-    fn scan(&self) -> BoxStream<'static, Result<ScanItem<TableVersionRecord>>> {
-        let (ctx, db) = (self.ctx.clone(), self.database.clone());
-        let resource = format!("{db}.{}", self.table);
-        let req = ctx
-            .client
-            .get_table_versions()
-            .set_catalog_id(ctx.options.catalog_id.clone())
-            .database_name(&db)
-            .table_name(&self.table);
-        page_items(
-            pages(req.into_paginator().send()),
-            move |p| {
-                p.table_versions
+    fn scan(&self) -> ScanStream<TableVersionRecord> {
+        let (ctx, db, table) = (self.ctx.clone(), self.database.clone(), self.table.clone());
+        let part = Part::new(
+            actions::glue::GET_TABLE_VERSIONS,
+            format!("table={db}.{table}"),
+        );
+        paged(part, ctx.retry, move |token| {
+            let req = ctx
+                .client
+                .get_table_versions()
+                .set_catalog_id(ctx.options.catalog_id.clone())
+                .database_name(&db)
+                .table_name(&table)
+                .set_next_token(token);
+            let (ctx, db) = (ctx.clone(), db.clone());
+            async move {
+                let p = req.send().await?;
+                let versions = p
+                    .table_versions
                     .unwrap_or_default()
                     .iter()
-                    .map(|v| {
-                        ScanItem::Record(TableVersionRecord {
-                            version_id: v.version_id.clone(),
-                            table: v
-                                .table
-                                .as_ref()
-                                .map(|t| TableRecord::new(&ctx.account_id, &ctx.region, &db, t)),
-                        })
+                    .map(|v| TableVersionRecord {
+                        version_id: v.version_id.clone(),
+                        table: v
+                            .table
+                            .as_ref()
+                            .map(|t| TableRecord::new(&ctx.account_id, &ctx.region, &db, t)),
                     })
-                    .collect()
-            },
-            move |e| {
-                let err =
-                    Error::from_sdk(e, "glue:GetTableVersions").with_resource(resource.clone());
-                skip_or_fail(format!("glue:GetTableVersions table={resource}"), err)
-            },
-        )
+                    .collect();
+                Ok::<_, GlueError<_>>(Page::new(versions, p.next_token))
+            }
+        })
     }
 }
 
@@ -636,50 +563,145 @@ impl Scanner for UdfScanner {
             actions::glue::GET_USER_DEFINED_FUNCTIONS,
         ]
     }
-    fn scan(&self) -> BoxStream<'static, Result<ScanItem<UdfRecord>>> {
+    fn scan(&self) -> ScanStream<UdfRecord> {
         self.ctx.per_database(|ctx, db| {
             let name = db.name;
-            let req = ctx
-                .client
-                .get_user_defined_functions()
-                .set_catalog_id(ctx.options.catalog_id.clone())
-                .database_name(&name)
-                .pattern("*");
-            let n2 = name.clone();
-            page_items(
-                pages(req.into_paginator().send()),
-                move |p| {
-                    p.user_defined_functions
+            let part = Part::new(
+                actions::glue::GET_USER_DEFINED_FUNCTIONS,
+                format!("database={name}"),
+            );
+            paged(part, ctx.retry, move |token| {
+                let req = ctx
+                    .client
+                    .get_user_defined_functions()
+                    .set_catalog_id(ctx.options.catalog_id.clone())
+                    .database_name(&name)
+                    .pattern("*")
+                    .set_next_token(token);
+                let (ctx, name) = (ctx.clone(), name.clone());
+                async move {
+                    let p = req.send().await?;
+                    let udfs = p
+                        .user_defined_functions
                         .unwrap_or_default()
                         .iter()
-                        .map(|f| {
-                            ScanItem::Record(UdfRecord {
-                                account_id: ctx.account_id.clone(),
-                                region: ctx.region.clone(),
-                                database: f.database_name.clone().unwrap_or_else(|| n2.clone()),
-                                name: f.function_name.clone(),
-                                class_name: f.class_name.clone(),
-                                owner: f.owner_name.clone(),
-                                resource_uris: f
-                                    .resource_uris()
-                                    .iter()
-                                    .filter_map(|r| r.uri.clone())
-                                    .collect(),
-                                create_time: crate::records::time(f.create_time.as_ref()),
-                            })
+                        .map(|f| UdfRecord {
+                            account_id: ctx.account_id.clone(),
+                            region: ctx.region.clone(),
+                            database: f.database_name.clone().unwrap_or_else(|| name.clone()),
+                            name: f.function_name.clone(),
+                            class_name: f.class_name.clone(),
+                            owner: f.owner_name.clone(),
+                            resource_uris: f
+                                .resource_uris()
+                                .iter()
+                                .filter_map(|r| r.uri.clone())
+                                .collect(),
+                            create_time: crate::records::time(f.create_time.as_ref()),
                         })
-                        .collect()
-                },
-                // A database that vanished or is denied is skipped; the scan goes on.
-                move |e| {
-                    let err = Error::from_sdk(e, "glue:GetUserDefinedFunctions")
-                        .with_resource(name.clone());
-                    skipped(
-                        format!("glue:GetUserDefinedFunctions database={name}"),
-                        &err,
-                    )
-                },
-            )
+                        .collect();
+                    Ok::<_, GlueError<_>>(Page::new(udfs, p.next_token))
+                }
+            })
+        })
+    }
+}
+
+/// One record of a [`CatalogScanner`]: a database, a table or a partition (each serializes
+/// with its own `kind`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum CatalogRecord {
+    /// A database.
+    Database(DatabaseRecord),
+    /// A table (boxed: much larger than the other kinds).
+    Table(Box<TableRecord>),
+    /// A partition.
+    Partition(PartitionRecord),
+}
+
+/// Scans databases, their tables and the tables' partitions in one pass, listing each database
+/// and table once: a table is emitted before its partitions, and a partition only with its
+/// table, so the output never holds partitions of a table it does not hold.
+///
+/// At most `concurrency` listings (GetDatabases, one database's GetTables, or one table's
+/// partitions in `segments` parallel segments) are open at once, at any depth.
+#[derive(Debug, Clone)]
+pub struct CatalogScanner {
+    ctx: Arc<Ctx>,
+    segments: Option<i32>,
+}
+
+impl CatalogScanner {
+    /// A scanner over `conn` with `options`; `segments` (1..=10) per table, or `None` to leave
+    /// partitions out.
+    pub fn new(conn: &Connection, options: CatalogOptions, segments: Option<i32>) -> Result<Self> {
+        if let Some(s) = segments {
+            check_segments(s)?;
+        }
+        Ok(CatalogScanner {
+            ctx: Ctx::new(conn, options)?,
+            segments,
+        })
+    }
+}
+
+enum CatalogNode {
+    Root,
+    Database(String),
+    Table(String, String),
+}
+
+impl Scanner for CatalogScanner {
+    type Record = CatalogRecord;
+    fn name(&self) -> &'static str {
+        "glue_catalog"
+    }
+    fn actions(&self) -> &'static [Action] {
+        match self.segments {
+            Some(_) => &[
+                actions::glue::GET_DATABASES,
+                actions::glue::GET_TABLES,
+                actions::glue::GET_PARTITIONS,
+            ],
+            None => &[actions::glue::GET_DATABASES, actions::glue::GET_TABLES],
+        }
+    }
+    fn scan(&self) -> ScanStream<CatalogRecord> {
+        let (ctx, segments) = (self.ctx.clone(), self.segments);
+        let one = Concurrency::new("concurrency", 1).expect("1 is valid");
+        walk(vec![CatalogNode::Root], self.ctx.concurrency, move |node| {
+            let ctx = ctx.clone();
+            match node {
+                CatalogNode::Root => ctx.databases().flat_map_records(one, move |d| {
+                    let rec = DatabaseRecord::new(&ctx.account_id, &ctx.region, &d);
+                    stream::iter([
+                        Ok(ScanItem::Record(Step::Record(CatalogRecord::Database(rec)))),
+                        Ok(ScanItem::Record(Step::Visit(CatalogNode::Database(d.name)))),
+                    ])
+                    .boxed()
+                }),
+                CatalogNode::Database(db) => {
+                    let name = db.clone();
+                    ctx.tables(db).flat_map_records(one, move |t| {
+                        let rec = TableRecord::new(&ctx.account_id, &ctx.region, &name, &t);
+                        let mut items = vec![Ok(ScanItem::Record(Step::Record(
+                            CatalogRecord::Table(Box::new(rec)),
+                        )))];
+                        if segments.is_some() && !t.partition_keys().is_empty() {
+                            items.push(Ok(ScanItem::Record(Step::Visit(CatalogNode::Table(
+                                name.clone(),
+                                t.name,
+                            )))));
+                        }
+                        stream::iter(items).boxed()
+                    })
+                }
+                CatalogNode::Table(db, table) => {
+                    partitions(ctx, db, table, segments.unwrap_or(1))
+                        .map_records(|p| Step::Record(CatalogRecord::Partition(p)))
+                }
+            }
         })
     }
 }
