@@ -19,20 +19,18 @@ fn element<'a>(xml: &'a str, name: &str) -> Option<&'a str> {
 }
 
 /// Versioning status and MFA delete of a GetBucketVersioning answer, read from the raw body
-/// when the SDK could not parse a 200 answer; other errors are mapped.
+/// when the SDK could not parse a 200 answer; other errors are mapped (the caller names the
+/// bucket).
 pub(crate) fn versioning(
     res: Result<
         aws_sdk_s3::operation::get_bucket_versioning::GetBucketVersioningOutput,
         SdkError<GetBucketVersioningError, HttpResponse>,
     >,
-    bucket: &str,
 ) -> chicory_aws_core::Result<(Option<BucketVersioningStatus>, Option<MfaDeleteStatus>)> {
     match res {
         Ok(v) => Ok((v.status, v.mfa_delete)),
-        Err(e) => versioning_from_unparsed(&e).ok_or_else(|| {
-            chicory_aws_core::Error::from_sdk(e, "s3:GetBucketVersioning")
-                .with_resource(bucket.to_owned())
-        }),
+        Err(e) => versioning_from_unparsed(&e)
+            .ok_or_else(|| chicory_aws_core::Error::from_sdk(e, "s3:GetBucketVersioning")),
     }
 }
 

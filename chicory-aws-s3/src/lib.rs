@@ -51,21 +51,25 @@ pub use aws_sdk_s3;
 use async_trait::async_trait;
 use chicory_aws_core::{actions, Action, Connection, Error, Result, ServiceProbe};
 
-/// An S3 client for `conn`, sharing its credential cache. With an endpoint override for S3 (a
-/// local emulator or a custom endpoint) it uses path-style addressing.
+/// An S3 client for `conn`, sharing its credential cache and request budget (the connection's
+/// [interceptor](Connection::interceptor) names each request's API and reports throttling).
+/// With an endpoint override for S3 (a local emulator or a custom endpoint) it uses path-style
+/// addressing.
 pub fn s3_client(conn: &Connection) -> aws_sdk_s3::Client {
     let config = aws_sdk_s3::config::Builder::from(conn.sdk_config())
         .force_path_style(conn.endpoint_url_for("s3").is_some())
+        .interceptor(conn.interceptor())
         .build();
     aws_sdk_s3::Client::from_conf(config)
 }
 
 /// An S3 client for `conn` in `region` (for a bucket that lives there), sharing the
-/// connection's credential cache.
+/// connection's credential cache and request budget, as [`s3_client`].
 pub fn s3_client_in(conn: &Connection, region: &str) -> aws_sdk_s3::Client {
     let config = aws_sdk_s3::config::Builder::from(conn.sdk_config())
         .region(aws_sdk_s3::config::Region::new(region.to_owned()))
         .force_path_style(conn.endpoint_url_for("s3").is_some())
+        .interceptor(conn.interceptor())
         .build();
     aws_sdk_s3::Client::from_conf(config)
 }

@@ -679,7 +679,8 @@ impl Operator for GetBucketVersioning {
             .bucket(&input.bucket)
             .send()
             .await;
-        let (status, mfa_delete) = crate::compat::versioning(res, &input.bucket)?;
+        let (status, mfa_delete) =
+            crate::compat::versioning(res).map_err(|e| e.with_resource(input.bucket.clone()))?;
         Ok(BucketVersioningOutput {
             status: status
                 .map(|s| s.as_str().to_owned())

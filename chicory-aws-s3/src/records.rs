@@ -12,9 +12,11 @@ pub(crate) fn time(t: Option<&DateTime>) -> Option<String> {
 
 /// An S3 bucket and its configuration.
 ///
-/// A part that could not be read (denied) is `None` here and reported as a skipped part of the
-/// scan; a bucket without tags has `tags: Some({})`, one without a policy `policy: None` and
-/// `has_policy: Some(false)`.
+/// A field that could not be read is `None` here and named in [`unread`](Self::unread); the
+/// scan yields the read's outcome beside the record (skipped when denied or vanished, an
+/// incomplete part otherwise). A bucket without tags has `tags: Some({})` (`NoSuchTagSet`), one
+/// without a policy `policy: None` and `has_policy: Some(false)` (`NoSuchBucketPolicy`): those
+/// are answers, not unread fields.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename = "s3_bucket")]
 pub struct BucketRecord {
@@ -39,9 +41,18 @@ pub struct BucketRecord {
     pub has_policy: Option<bool>,
     /// The bucket policy document (JSON text).
     pub policy: Option<String>,
+    /// The fields that could not be read (left out of the JSON when empty): `region`
+    /// (GetBucketLocation, and ListBuckets gave no region either), `versioning` (with
+    /// `mfa_delete`), `tags`, `policy` (with `has_policy`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unread: Vec<String>,
 }
 
 /// An S3 object (the latest version).
+///
+/// An enrichment that could not be read (HeadObject, GetObjectTagging) leaves its fields
+/// `None` and names them in [`unread`](Self::unread); the scan yields the read's outcome beside
+/// the record.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename = "s3_object")]
 pub struct ObjectRecord {
@@ -71,6 +82,10 @@ pub struct ObjectRecord {
     pub content_encoding: Option<String>,
     /// Tags (GetObjectTagging; only with the `tags` option).
     pub tags: Option<BTreeMap<String, String>>,
+    /// The fields asked for that could not be read (left out of the JSON when empty):
+    /// `content_type` and `content_encoding` (HeadObject), `tags` (GetObjectTagging).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unread: Vec<String>,
 }
 
 impl ObjectRecord {
@@ -94,6 +109,7 @@ impl ObjectRecord {
             content_type: None,
             content_encoding: None,
             tags: None,
+            unread: Vec::new(),
         }
     }
 }

@@ -1,26 +1,34 @@
-//! S3 scanners: buckets, objects (fan-out over common prefixes, or plain), object versions.
+//! S3 scanners: buckets, objects (fan-out over common prefixes, plain, or one level), object
+//! versions, on the scan engine of `chicory_aws_core::scan` and its completeness contract: a
+//! denied or vanished part is skipped, any other failure after the retries is an incomplete
+//! part (an `Err` item), and a record names the fields it could not read (`unread`).
 
 use crate::records::{tag_map, time, BucketRecord, ObjectRecord, ObjectVersionRecord};
 use crate::validate::{check_bucket_name, check_prefix, check_region};
 use crate::{normalise_location, s3_client, s3_client_in};
+use aws_sdk_s3::operation::list_object_versions::ListObjectVersionsOutput;
 use aws_sdk_s3::operation::list_objects_v2::ListObjectsV2Output;
 use aws_sdk_s3::types::BucketVersioningStatus;
-use chicory_aws_core::{
-    actions, pages, Action, Connection, Error, Result, ScanItem, Scanner, Skipped,
+use chicory_aws_core::scan::{
+    paged, read, walk, Concurrency, Page, PageRetry, Part, ScanStream, ScanStreamExt, Step,
 };
-use futures::stream::{self, BoxStream, StreamExt};
-use std::collections::HashMap;
+use chicory_aws_core::{
+    actions, Action, Connection, Error, ErrorKind, Result, ScanItem, Scanner, Skipped,
+};
+use futures::stream::{self, StreamExt};
+use std::collections::{BTreeMap, HashMap};
+use std::future::Future;
 use std::sync::{Arc, Mutex};
-use tokio::sync::Semaphore;
 
-fn check_concurrency(n: usize) -> Result<()> {
-    if !(1..=64).contains(&n) {
-        return Err(Error::invalid("concurrency", "must be between 1 and 64"));
-    }
-    Ok(())
+/// The concurrency the scanners start with.
+const DEFAULT_CONCURRENCY: usize = 16;
+
+fn default_concurrency() -> Concurrency {
+    Concurrency::new("concurrency", DEFAULT_CONCURRENCY).expect("16 is within 1..=64")
 }
 
-/// S3 clients per region, all sharing the connection's credential cache.
+/// S3 clients per region, built once each, all sharing the connection's credential cache and
+/// request budget.
 #[derive(Debug)]
 struct Clients {
     conn: Connection,
@@ -28,48 +36,170 @@ struct Clients {
 }
 
 impl Clients {
-    fn new(conn: &Connection) -> Self {
-        Clients {
+    fn new(conn: &Connection) -> Arc<Self> {
+        Arc::new(Clients {
             conn: conn.clone(),
             by_region: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The client for `region`.
+    fn get(&self, region: &str) -> aws_sdk_s3::Client {
+        let mut map = self.by_region.lock().expect("not poisoned");
+        map.entry(region.to_owned())
+            .or_insert_with(|| {
+                if region == self.conn.region() {
+                    s3_client(&self.conn)
+                } else {
+                    s3_client_in(&self.conn, region)
+                }
+            })
+            .clone()
+    }
+
+    /// The client for the connection's own region.
+    fn home(&self) -> aws_sdk_s3::Client {
+        self.get(self.conn.region())
+    }
+
+    fn retry(&self) -> PageRetry {
+        self.conn.page_retry()
+    }
+}
+
+/// The reads of one record that failed: their outcomes (skipped or incomplete), to yield
+/// beside the record, and the record's fields they leave unread.
+struct Failed<R> {
+    items: Vec<Result<ScanItem<R>>>,
+    fields: Vec<String>,
+}
+
+impl<R> Failed<R> {
+    fn new() -> Self {
+        Failed {
+            items: Vec::new(),
+            fields: Vec::new(),
         }
     }
 
-    fn get(&self, region: &str) -> aws_sdk_s3::Client {
-        if region == self.conn.region() {
-            return s3_client(&self.conn);
+    /// The value `read` got, or `None` with its outcome kept and `fields` noted as unread.
+    fn value<T>(
+        &mut self,
+        read: std::result::Result<T, Result<Skipped>>,
+        fields: &[&str],
+    ) -> Option<T> {
+        match read {
+            Ok(v) => Some(v),
+            Err(outcome) => {
+                self.items.push(outcome.map(ScanItem::Skipped));
+                self.fields.extend(fields.iter().map(|f| (*f).to_owned()));
+                None
+            }
         }
-        let mut map = self.by_region.lock().expect("not poisoned");
-        map.entry(region.to_owned())
-            .or_insert_with(|| s3_client_in(&self.conn, region))
-            .clone()
     }
+
+    /// The outcomes followed by `record`.
+    fn with(mut self, record: R) -> Vec<Result<ScanItem<R>>> {
+        self.items.push(Ok(ScanItem::Record(record)));
+        self.items
+    }
+}
+
+/// Reads `bucket`'s region with GetBucketLocation (any region's endpoint answers it).
+async fn location(
+    clients: &Clients,
+    bucket: &str,
+) -> std::result::Result<String, Result<Skipped>> {
+    let client = clients.home();
+    let part = Part::new(actions::s3::GET_BUCKET_LOCATION, format!("bucket={bucket}"));
+    read(&part, clients.retry(), || {
+        let req = client.get_bucket_location().bucket(bucket);
+        async move {
+            req.send()
+                .await
+                .map(|o| normalise_location(o.location_constraint().map(|c| c.as_str())))
+        }
+    })
+    .await
+}
+
+/// Where `bucket` lives: `given`, else GetBucketLocation. When that cannot be read the
+/// connection's region is used, and the read's outcome comes first in the scan: skipped when
+/// denied (or the bucket is gone), incomplete otherwise.
+async fn bucket_region<R>(
+    clients: &Clients,
+    bucket: &str,
+    given: Option<String>,
+) -> (String, Option<Result<ScanItem<R>>>) {
+    if let Some(r) = given {
+        return (r, None);
+    }
+    let mut failed = Failed::new();
+    let region = failed
+        .value(location(clients, bucket).await, &[])
+        .unwrap_or_else(|| clients.conn.region().to_owned());
+    (region, failed.items.pop())
+}
+
+/// `fut`'s output when `on`.
+async fn when<T>(on: bool, fut: impl Future<Output = T>) -> Option<T> {
+    if on {
+        Some(fut.await)
+    } else {
+        None
+    }
+}
+
+/// Whether an S3 error is one of `codes` (an answer such as `NoSuchTagSet`, not a failure).
+fn is_code(e: &Error, codes: &[&str]) -> bool {
+    e.code().is_some_and(|c| codes.contains(&c))
+}
+
+/// An answer the listing cannot go on from (it would loop or stop early): the part is
+/// incomplete.
+fn bad_answer(part: &Part, what: &str) -> Error {
+    part.error(Error::new(
+        ErrorKind::Service,
+        format!("{} failed: {what}", part.action()),
+    ))
 }
 
 /// Scans every bucket of the account: region, versioning, tags and policy, `concurrency`
 /// buckets at a time. Each bucket's configuration is read through a client for its own region.
 ///
-/// A bucket without tags or policy (`NoSuchTagSet`, `NoSuchBucketPolicy`) is a normal answer;
-/// a part that fails (e.g. denied) is yielded as [`ScanItem::Skipped`] and the scan goes on.
+/// ListBuckets is paged (`page_size` buckets a page). A bucket without tags or policy
+/// (`NoSuchTagSet`, `NoSuchBucketPolicy`) is a normal answer. A configuration read that fails
+/// leaves its fields `None`, names them in the record's `unread`, and is yielded beside the
+/// record: [`ScanItem::Skipped`] when denied, an incomplete part (`Err`) otherwise.
 #[derive(Debug, Clone)]
 pub struct BucketScanner {
     clients: Arc<Clients>,
-    concurrency: usize,
+    concurrency: Concurrency,
+    page_size: i32,
 }
 
 impl BucketScanner {
-    /// A scanner over `conn`, reading 16 buckets at a time.
+    /// A scanner over `conn`, reading 16 buckets at a time, listing 10,000 buckets a page.
     pub fn new(conn: &Connection) -> Self {
         BucketScanner {
-            clients: Arc::new(Clients::new(conn)),
-            concurrency: 16,
+            clients: Clients::new(conn),
+            concurrency: default_concurrency(),
+            page_size: 10_000,
         }
     }
 
     /// How many buckets are read at once (1..=64).
     pub fn concurrency(mut self, n: usize) -> Result<Self> {
-        check_concurrency(n)?;
-        self.concurrency = n;
+        self.concurrency = Concurrency::new("concurrency", n)?;
+        Ok(self)
+    }
+
+    /// Buckets per ListBuckets page (`MaxBuckets`, 1..=10,000; default 10,000).
+    pub fn page_size(mut self, n: i32) -> Result<Self> {
+        if !(1..=10_000).contains(&n) {
+            return Err(Error::invalid("page_size", "must be between 1 and 10000"));
+        }
+        self.page_size = n;
         Ok(self)
     }
 }
@@ -88,75 +218,86 @@ impl Scanner for BucketScanner {
             actions::s3::GET_BUCKET_POLICY,
         ]
     }
-    fn scan(&self) -> BoxStream<'static, Result<ScanItem<BucketRecord>>> {
+    fn scan(&self) -> ScanStream<BucketRecord> {
         let clients = self.clients.clone();
-        let home = s3_client(&clients.conn);
-        pages(home.list_buckets().into_paginator().send())
-            .flat_map(|page| match page {
-                Ok(p) => stream::iter(p.buckets.unwrap_or_default().into_iter().map(Ok)).boxed(),
-                Err(e) => {
-                    stream::once(async move { Err(Error::from_sdk(e, "s3:ListAllMyBuckets")) })
-                        .boxed()
-                }
-            })
-            .map(move |b| {
-                let clients = clients.clone();
-                async move {
-                    match b {
-                        Ok(b) => describe_bucket(&clients, b).await,
-                        Err(e) => vec![Err(e)],
-                    }
-                }
-            })
-            .buffer_unordered(self.concurrency)
-            .flat_map(stream::iter)
-            .boxed()
+        let req = clients.home().list_buckets().max_buckets(self.page_size);
+        let part = Part::new(actions::s3::LIST_ALL_MY_BUCKETS, "");
+        paged(part, clients.retry(), move |token: Option<String>| {
+            let req = req.clone().set_continuation_token(token);
+            async move {
+                req.send().await.map(|out| {
+                    let next = out.continuation_token.filter(|t| !t.is_empty());
+                    Page::new(out.buckets.unwrap_or_default(), next)
+                })
+            }
+        })
+        .then_records(self.concurrency, move |b| {
+            describe_bucket(clients.clone(), b)
+        })
     }
 }
 
-/// `true` for the error codes that mean "there is none" for an optional part.
-fn is_absent(e: &Error, code: &str) -> bool {
-    e.code() == Some(code)
-}
-
 async fn describe_bucket(
-    clients: &Clients,
+    clients: Arc<Clients>,
     b: aws_sdk_s3::types::Bucket,
 ) -> Vec<Result<ScanItem<BucketRecord>>> {
     let name = b.name.clone().unwrap_or_default();
-    let conn = &clients.conn;
-    let mut items = Vec::new();
-    let skip = |items: &mut Vec<_>, op: &str, e: &Error| {
-        items.push(Ok(ScanItem::Skipped(Skipped::from_error(
-            format!("{op} bucket={name}"),
-            e,
-        ))))
-    };
-    // Where the bucket lives; any region's endpoint answers GetBucketLocation.
-    let region = match s3_client(conn)
-        .get_bucket_location()
-        .bucket(&name)
-        .send()
-        .await
-    {
-        Ok(out) => Some(normalise_location(
-            out.location_constraint.as_ref().map(|c| c.as_str()),
-        )),
-        Err(e) => {
-            let e = Error::from_sdk(e, "s3:GetBucketLocation").with_resource(name.clone());
-            skip(&mut items, "s3:GetBucketLocation", &e);
-            b.bucket_region.clone()
-        }
-    };
-    let client = clients.get(region.as_deref().unwrap_or(conn.region()));
-    let (versioning, tagging, policy) = tokio::join!(
-        client.get_bucket_versioning().bucket(&name).send(),
-        client.get_bucket_tagging().bucket(&name).send(),
-        client.get_bucket_policy().bucket(&name).send(),
+    let part = |action: Action| Part::new(action, format!("bucket={name}"));
+    let retry = clients.retry();
+    let mut failed = Failed::new();
+    // Where the bucket lives; ListBuckets' own BucketRegion (when the server sends it) stands
+    // in when GetBucketLocation cannot be read.
+    let region = failed
+        .value(location(&clients, &name).await, &[])
+        .or_else(|| b.bucket_region.clone());
+    if region.is_none() {
+        failed.fields.push("region".to_owned());
+    }
+    let client = clients.get(region.as_deref().unwrap_or(clients.conn.region()));
+    let parts = [
+        part(actions::s3::GET_BUCKET_VERSIONING),
+        part(actions::s3::GET_BUCKET_TAGGING),
+        part(actions::s3::GET_BUCKET_POLICY),
+    ];
+    let (versioning, tags, policy) = tokio::join!(
+        read(&parts[0], retry, || {
+            let req = client.get_bucket_versioning().bucket(&name);
+            async move { crate::compat::versioning(req.send().await) }
+        }),
+        read(&parts[1], retry, || {
+            let (req, part) = (client.get_bucket_tagging().bucket(&name), &parts[1]);
+            async move {
+                // No tag set is an answer: no tags.
+                let res = req.send().await.map_err(|e| part.error(e));
+                res.map(|t| tag_map(t.tag_set())).or_else(|e| {
+                    if is_code(&e, &["NoSuchTagSet", "NoSuchTagSetError"]) {
+                        Ok(BTreeMap::new())
+                    } else {
+                        Err(e)
+                    }
+                })
+            }
+        }),
+        read(&parts[2], retry, || {
+            let (req, part) = (client.get_bucket_policy().bucket(&name), &parts[2]);
+            async move {
+                // No policy is an answer.
+                let res = req.send().await.map_err(|e| part.error(e));
+                res.map(|p| p.policy).or_else(|e| {
+                    if is_code(&e, &["NoSuchBucketPolicy"]) {
+                        Ok(None)
+                    } else {
+                        Err(e)
+                    }
+                })
+            }
+        }),
     );
-    let versioning = crate::compat::versioning(versioning, &name);
+    let versioning = failed.value(versioning, &["versioning", "mfa_delete"]);
+    let tags = failed.value(tags, &["tags"]);
+    let policy = failed.value(policy, &["has_policy", "policy"]);
     let (versioning, mfa_delete) = match versioning {
-        Ok((status, mfa_delete)) => (
+        Some((status, mfa_delete)) => (
             Some(match status {
                 Some(BucketVersioningStatus::Enabled) => "Enabled".to_owned(),
                 Some(BucketVersioningStatus::Suspended) => "Suspended".to_owned(),
@@ -165,56 +306,32 @@ async fn describe_bucket(
             }),
             mfa_delete.map(|m| m.as_str().to_owned()),
         ),
-        Err(e) => {
-            skip(&mut items, "s3:GetBucketVersioning", &e);
-            (None, None)
-        }
+        None => (None, None),
     };
-    let tags = match tagging {
-        Ok(t) => Some(tag_map(t.tag_set())),
-        Err(e) => {
-            let e = Error::from_sdk(e, "s3:GetBucketTagging").with_resource(name.clone());
-            if is_absent(&e, "NoSuchTagSet") {
-                Some(Default::default())
-            } else {
-                skip(&mut items, "s3:GetBucketTagging", &e);
-                None
-            }
-        }
-    };
-    let (has_policy, policy) = match policy {
-        Ok(p) => (Some(p.policy.is_some()), p.policy),
-        Err(e) => {
-            let e = Error::from_sdk(e, "s3:GetBucketPolicy").with_resource(name.clone());
-            if is_absent(&e, "NoSuchBucketPolicy") {
-                (Some(false), None)
-            } else {
-                skip(&mut items, "s3:GetBucketPolicy", &e);
-                (None, None)
-            }
-        }
-    };
-    items.push(Ok(ScanItem::Record(BucketRecord {
-        account_id: conn.account_id().to_owned(),
+    let record = BucketRecord {
+        account_id: clients.conn.account_id().to_owned(),
         region,
         arn: format!("arn:aws:s3:::{name}"),
-        name,
         creation_date: time(b.creation_date.as_ref()),
         versioning,
         mfa_delete,
         tags,
-        has_policy,
-        policy,
-    })));
-    items
+        has_policy: policy.as_ref().map(Option::is_some),
+        policy: policy.flatten(),
+        unread: std::mem::take(&mut failed.fields),
+        name,
+    };
+    failed.with(record)
 }
 
 /// How an [`ObjectScanner`] lists.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ListingMode {
-    /// Lists each level with delimiter `/` and descends into the common prefixes, with bounded
-    /// concurrency: large buckets list in parallel (one prefix lists sequentially in S3).
+    /// Lists each level with delimiter `/` and descends into the common prefixes, at most
+    /// `concurrency` listings open at once at any depth: large buckets list in parallel (one
+    /// prefix lists sequentially in S3), and requests and memory stay bounded however deep the
+    /// prefixes go.
     FanOut,
     /// One sequential ListObjectsV2 over the prefix, without delimiter.
     Plain,
@@ -230,7 +347,7 @@ pub struct ObjectOptions {
     pub prefix: Option<String>,
     /// How to list (default: fan-out).
     pub mode: ListingMode,
-    /// Requests at once, listing and enrichment alike (1..=64, default 16).
+    /// Listings open at once (fan-out), and objects enriched at once (1..=64, default 16).
     pub concurrency: usize,
     /// Keys per ListObjectsV2 page (1..=1000; default: S3's 1000).
     pub page_size: Option<i32>,
@@ -247,7 +364,7 @@ impl Default for ObjectOptions {
         ObjectOptions {
             prefix: None,
             mode: ListingMode::FanOut,
-            concurrency: 16,
+            concurrency: DEFAULT_CONCURRENCY,
             page_size: None,
             head: false,
             tags: false,
@@ -272,7 +389,7 @@ impl ObjectOptions {
         self.mode = ListingMode::Level(delimiter.into());
         self
     }
-    /// Requests at once.
+    /// Listings and enrichments at once (checked by [`ObjectScanner::new`]).
     pub fn concurrency(mut self, n: usize) -> Self {
         self.concurrency = n;
         self
@@ -298,8 +415,9 @@ impl ObjectOptions {
         self
     }
 
-    fn validate(&self) -> Result<()> {
-        check_concurrency(self.concurrency)?;
+    /// Checks the options; the concurrency as a [`Concurrency`].
+    fn validate(&self) -> Result<Concurrency> {
+        let concurrency = Concurrency::new("concurrency", self.concurrency)?;
         if let Some(p) = &self.prefix {
             check_prefix("prefix", p)?;
         }
@@ -316,172 +434,158 @@ impl ObjectOptions {
         if let Some(r) = &self.region {
             check_region("region", r)?;
         }
-        Ok(())
+        Ok(concurrency)
     }
 }
 
-/// What one listing of a bucket works with.
+/// What the listings of one bucket work with.
 struct Listing {
     client: aws_sdk_s3::Client,
     account_id: String,
     region: String,
     bucket: String,
     page_size: Option<i32>,
-    /// Bounds the ListObjectsV2 requests in flight over the whole fan-out.
-    permits: Arc<Semaphore>,
-    fan_out_limit: usize,
+    retry: PageRetry,
 }
 
-/// Resolves the bucket's region (GetBucketLocation unless given); a failure falls back to the
-/// connection's region and is reported as skipped.
-async fn bucket_region(
-    conn: &Connection,
-    bucket: &str,
-    given: Option<String>,
-) -> (String, Option<Skipped>) {
-    if let Some(r) = given {
-        return (r, None);
-    }
-    match s3_client(conn)
-        .get_bucket_location()
-        .bucket(bucket)
-        .send()
-        .await
-    {
-        Ok(out) => (
-            normalise_location(out.location_constraint.as_ref().map(|c| c.as_str())),
-            None,
-        ),
-        Err(e) => {
-            let e = Error::from_sdk(e, "s3:GetBucketLocation").with_resource(bucket.to_owned());
-            (
-                conn.region().to_owned(),
-                Some(Skipped::from_error(
-                    format!("s3:GetBucketLocation bucket={bucket}"),
-                    &e,
-                )),
-            )
-        }
-    }
-}
+/// A page's items for a fan-out: its objects, and its common prefixes to visit.
+type FanOutItem = Step<String, ObjectRecord>;
 
 impl Listing {
-    /// The pages of one ListObjectsV2 listing, lazily, each request holding a permit.
-    fn pages(
+    /// One ListObjectsV2 listing of `prefix` (up to `delimiter`) on the engine, a page at a
+    /// time; `items` makes a page's items.
+    fn list<T: Send + 'static>(
         self: &Arc<Self>,
-        prefix: Option<String>,
-        delimiter: Option<String>,
-    ) -> BoxStream<'static, Result<ListObjectsV2Output>> {
+        prefix: String,
+        delimiter: Option<&str>,
+        items: fn(&Listing, &str, ListObjectsV2Output) -> std::result::Result<Vec<T>, String>,
+    ) -> ScanStream<T> {
+        let part = Part::new(
+            actions::s3::LIST_BUCKET,
+            format!("s3://{}/{prefix}", self.bucket),
+        );
         let req = self
             .client
             .list_objects_v2()
             .bucket(&self.bucket)
-            .set_prefix(prefix.clone())
-            .set_delimiter(delimiter)
+            .set_prefix(Some(prefix.clone()).filter(|p| !p.is_empty()))
+            .set_delimiter(delimiter.map(str::to_owned))
             .set_max_keys(self.page_size)
             // ListObjectsV2 leaves the owner out unless asked; it costs no extra request.
             .fetch_owner(true);
-        let inner = pages(req.into_paginator().send());
-        let resource = format!("s3://{}/{}", self.bucket, prefix.unwrap_or_default());
-        stream::unfold(
-            (inner, self.permits.clone(), resource, false),
-            |(mut inner, permits, resource, failed)| async move {
-                if failed {
-                    return None;
+        let me = self.clone();
+        paged(part.clone(), self.retry, move |token: Option<String>| {
+            let req = req.clone().set_continuation_token(token);
+            let (me, part, prefix) = (me.clone(), part.clone(), prefix.clone());
+            async move {
+                let out = req.send().await.map_err(|e| part.error(e))?;
+                let next = out
+                    .next_continuation_token
+                    .clone()
+                    .filter(|t| !t.is_empty());
+                if out.is_truncated == Some(true) && next.is_none() {
+                    return Err(bad_answer(&part, "a truncated page without a next token"));
                 }
-                let permit = permits.acquire().await.ok()?;
-                let item = inner.next().await;
-                drop(permit);
-                let item = item?.map_err(|e| {
-                    Error::from_sdk(e, "s3:ListBucket").with_resource(resource.clone())
-                });
-                let failed = item.is_err();
-                Some((item, (inner, permits, resource, failed)))
-            },
-        )
-        .boxed()
+                let items = items(&me, &prefix, out).map_err(|what| bad_answer(&part, &what))?;
+                Ok(Page::new(items, next))
+            }
+        })
+    }
+
+    /// A page's objects.
+    fn objects(
+        &self,
+        _prefix: &str,
+        out: ListObjectsV2Output,
+    ) -> std::result::Result<Vec<ObjectRecord>, String> {
+        Ok(out.contents().iter().map(|o| self.record(o)).collect())
+    }
+
+    /// A page's objects and common prefixes. A common prefix that does not extend the listed
+    /// one would make the walk loop: the page is refused.
+    fn objects_and_prefixes(
+        &self,
+        prefix: &str,
+        out: ListObjectsV2Output,
+    ) -> std::result::Result<Vec<FanOutItem>, String> {
+        let mut items: Vec<FanOutItem> = out
+            .contents()
+            .iter()
+            .map(|o| Step::Record(self.record(o)))
+            .collect();
+        for p in out.common_prefixes().iter().filter_map(|c| c.prefix.clone()) {
+            if p.len() <= prefix.len() || !p.starts_with(prefix) {
+                return Err(format!(
+                    "common prefix {p:?} does not extend the listed prefix {prefix:?}"
+                ));
+            }
+            items.push(Step::Visit(p));
+        }
+        Ok(items)
     }
 
     fn record(&self, o: &aws_sdk_s3::types::Object) -> ObjectRecord {
         ObjectRecord::new(&self.account_id, &self.region, &self.bucket, o)
     }
 
-    /// Every object under `prefix`, descending into common prefixes concurrently. Each page
-    /// becomes one batch of its objects plus one entry per common prefix, and one
-    /// `flat_map_unordered` over those entries lists at most `fan_out_limit` prefixes of this
-    /// level at a time (requests stay bounded by `permits`). Objects travel a page at a time,
-    /// never one by one, so what a scan holds does not grow with the objects it has seen.
-    fn tree(
-        self: &Arc<Self>,
-        prefix: Option<String>,
-    ) -> BoxStream<'static, Result<ScanItem<ObjectRecord>>> {
-        enum Entry {
-            Items(Vec<Result<ScanItem<ObjectRecord>>>),
-            Prefix(String),
+    /// `r` with its HeadObject and GetObjectTagging answers (as asked), after the outcomes of
+    /// the reads that failed.
+    async fn enrich(
+        self: Arc<Self>,
+        mut r: ObjectRecord,
+        head: bool,
+        tags: bool,
+    ) -> Vec<Result<ScanItem<ObjectRecord>>> {
+        let resource = format!("s3://{}/{}", r.bucket, r.key);
+        let head_part = Part::new(actions::s3::GET_OBJECT, resource.clone());
+        let tags_part = Part::new(actions::s3::GET_OBJECT_TAGGING, resource);
+        let (h, t) = {
+            let (bucket, key) = (r.bucket.as_str(), r.key.as_str());
+            tokio::join!(
+                when(
+                    head,
+                    read(&head_part, self.retry, || {
+                        self.client.head_object().bucket(bucket).key(key).send()
+                    })
+                ),
+                when(
+                    tags,
+                    read(&tags_part, self.retry, || {
+                        self.client
+                            .get_object_tagging()
+                            .bucket(bucket)
+                            .key(key)
+                            .send()
+                    })
+                ),
+            )
+        };
+        let mut failed = Failed::new();
+        if let Some(h) = h.and_then(|h| failed.value(h, &["content_type", "content_encoding"])) {
+            r.content_type = h.content_type;
+            r.content_encoding = h.content_encoding;
         }
-        let (me, me2) = (self.clone(), self.clone());
-        self.pages(prefix, Some("/".to_owned()))
-            .flat_map(move |page| {
-                let entries: Vec<Entry> = match page {
-                    Ok(p) => {
-                        let objects = p
-                            .contents()
-                            .iter()
-                            .map(|o| Ok(ScanItem::Record(me.record(o))))
-                            .collect();
-                        std::iter::once(Entry::Items(objects))
-                            .chain(
-                                p.common_prefixes()
-                                    .iter()
-                                    .filter_map(|c| c.prefix.clone())
-                                    .map(Entry::Prefix),
-                            )
-                            .collect()
-                    }
-                    Err(e) => vec![Entry::Items(vec![Err(e)])],
-                };
-                stream::iter(entries)
-            })
-            .flat_map_unordered(Some(self.fan_out_limit), move |entry| match entry {
-                Entry::Items(items) => stream::iter(items).boxed(),
-                Entry::Prefix(p) => me2.tree(Some(p)),
-            })
-            .boxed()
-    }
-
-    /// The objects of one listing (plain, or one level with a delimiter).
-    fn flat(
-        self: &Arc<Self>,
-        prefix: Option<String>,
-        delimiter: Option<String>,
-    ) -> BoxStream<'static, Result<ScanItem<ObjectRecord>>> {
-        let me = self.clone();
-        self.pages(prefix, delimiter)
-            .flat_map(move |page| {
-                let items: Vec<_> = match page {
-                    Ok(p) => p
-                        .contents()
-                        .iter()
-                        .map(|o| Ok(ScanItem::Record(me.record(o))))
-                        .collect(),
-                    Err(e) => vec![Err(e)],
-                };
-                stream::iter(items)
-            })
-            .boxed()
+        if let Some(t) = t.and_then(|t| failed.value(t, &["tags"])) {
+            r.tags = Some(tag_map(t.tag_set()));
+        }
+        r.unread.append(&mut failed.fields);
+        failed.with(r)
     }
 }
 
 /// Scans the objects of one bucket (latest versions): key, size, ETag, last modified, storage
 /// class, owner; optionally content type/encoding (HeadObject) and tags (GetObjectTagging).
 ///
-/// Records stream as pages arrive and are never collected; at most `concurrency` requests are
-/// in flight.
+/// Records stream as pages arrive and are never collected; at most `concurrency` listings are
+/// open at once (each with one request in flight and one page held), and at most
+/// `concurrency` objects are enriched at once. An enrichment that fails leaves its fields
+/// `None`, names them in the record's `unread`, and is yielded beside the record.
 #[derive(Debug, Clone)]
 pub struct ObjectScanner {
-    conn: Connection,
+    clients: Arc<Clients>,
     bucket: String,
     options: ObjectOptions,
+    concurrency: Concurrency,
 }
 
 impl ObjectScanner {
@@ -493,11 +597,12 @@ impl ObjectScanner {
     ) -> Result<Self> {
         let bucket = bucket.into();
         check_bucket_name("bucket", &bucket)?;
-        options.validate()?;
+        let concurrency = options.validate()?;
         Ok(ObjectScanner {
-            conn: conn.clone(),
+            clients: Clients::new(conn),
             bucket,
             options,
+            concurrency,
         })
     }
 }
@@ -528,36 +633,41 @@ impl Scanner for ObjectScanner {
             ],
         }
     }
-    fn scan(&self) -> BoxStream<'static, Result<ScanItem<ObjectRecord>>> {
-        let (conn, bucket, opts) = (self.conn.clone(), self.bucket.clone(), self.options.clone());
+    fn scan(&self) -> ScanStream<ObjectRecord> {
+        let (clients, bucket, opts, limit) = (
+            self.clients.clone(),
+            self.bucket.clone(),
+            self.options.clone(),
+            self.concurrency,
+        );
         stream::once(async move {
-            let (region, skipped) = bucket_region(&conn, &bucket, opts.region.clone()).await;
+            let (region, first) = bucket_region(&clients, &bucket, opts.region.clone()).await;
             let listing = Arc::new(Listing {
-                client: s3_client_in(&conn, &region),
-                account_id: conn.account_id().to_owned(),
+                client: clients.get(&region),
+                account_id: clients.conn.account_id().to_owned(),
                 region,
                 bucket,
                 page_size: opts.page_size,
-                permits: Arc::new(Semaphore::new(opts.concurrency)),
-                fan_out_limit: opts.concurrency.max(2) * 2,
+                retry: clients.retry(),
             });
-            let prefix = opts.prefix.clone().filter(|p| !p.is_empty());
+            let prefix = opts.prefix.clone().unwrap_or_default();
             let records = match &opts.mode {
-                ListingMode::FanOut => listing.tree(prefix),
-                ListingMode::Plain => listing.flat(prefix, None),
-                ListingMode::Level(d) => listing.flat(prefix, Some(d.clone())),
+                ListingMode::FanOut => {
+                    let l = listing.clone();
+                    walk(vec![prefix], limit, move |p| {
+                        l.list(p, Some("/"), Listing::objects_and_prefixes)
+                    })
+                }
+                ListingMode::Plain => listing.list(prefix, None, Listing::objects),
+                ListingMode::Level(d) => listing.list(prefix, Some(d), Listing::objects),
             };
             let records = if opts.head || opts.tags {
-                let client = listing.client.clone();
-                records
-                    .map(move |item| enrich(client.clone(), item, opts.head, opts.tags))
-                    .buffer_unordered(opts.concurrency)
-                    .flat_map(stream::iter)
-                    .boxed()
+                records.then_records(limit, move |r| {
+                    listing.clone().enrich(r, opts.head, opts.tags)
+                })
             } else {
                 records
             };
-            let first = skipped.map(|s| Ok(ScanItem::Skipped(s)));
             stream::iter(first).chain(records)
         })
         .flatten()
@@ -565,86 +675,17 @@ impl Scanner for ObjectScanner {
     }
 }
 
-/// Adds HeadObject and GetObjectTagging answers to a record; a failed part is skipped.
-async fn enrich(
-    client: aws_sdk_s3::Client,
-    item: Result<ScanItem<ObjectRecord>>,
-    head: bool,
-    tags: bool,
-) -> Vec<Result<ScanItem<ObjectRecord>>> {
-    let mut r = match item {
-        Ok(ScanItem::Record(r)) => r,
-        other => return vec![other],
-    };
-    let mut out = Vec::new();
-    let part = |op: &str, r: &ObjectRecord| format!("{op} s3://{}/{}", r.bucket, r.key);
-    let head_fut = async {
-        if head {
-            Some(
-                client
-                    .head_object()
-                    .bucket(&r.bucket)
-                    .key(&r.key)
-                    .send()
-                    .await,
-            )
-        } else {
-            None
-        }
-    };
-    let tags_fut = async {
-        if tags {
-            Some(
-                client
-                    .get_object_tagging()
-                    .bucket(&r.bucket)
-                    .key(&r.key)
-                    .send()
-                    .await,
-            )
-        } else {
-            None
-        }
-    };
-    let (h, t) = tokio::join!(head_fut, tags_fut);
-    match h {
-        Some(Ok(h)) => {
-            r.content_type = h.content_type;
-            r.content_encoding = h.content_encoding;
-        }
-        Some(Err(e)) => {
-            let e = Error::from_sdk(e, "s3:HeadObject");
-            out.push(Ok(ScanItem::Skipped(Skipped::from_error(
-                part("s3:HeadObject", &r),
-                &e,
-            ))));
-        }
-        None => {}
-    }
-    match t {
-        Some(Ok(t)) => r.tags = Some(tag_map(t.tag_set())),
-        Some(Err(e)) => {
-            let e = Error::from_sdk(e, "s3:GetObjectTagging");
-            out.push(Ok(ScanItem::Skipped(Skipped::from_error(
-                part("s3:GetObjectTagging", &r),
-                &e,
-            ))));
-        }
-        None => {}
-    }
-    out.push(Ok(ScanItem::Record(r)));
-    out
-}
-
-/// Scans the object versions and delete markers of one bucket (ListObjectVersions), in pages
-/// of up to 1000, lazily. ListObjectVersions has no SDK paginator; the markers are followed
-/// here.
+/// Scans the object versions and delete markers of one bucket (ListObjectVersions), a page at
+/// a time (up to 1000 a page, or `page_size`), lazily. The (key marker, version-id marker)
+/// pair is the page token, so a server repeating its markers ends the listing as an
+/// incomplete part instead of looping.
 #[derive(Debug, Clone)]
 pub struct ObjectVersionScanner {
-    conn: Connection,
+    clients: Arc<Clients>,
     bucket: String,
     prefix: Option<String>,
     region: Option<String>,
+    page_size: Option<i32>,
 }
 
 impl ObjectVersionScanner {
@@ -660,10 +701,11 @@ impl ObjectVersionScanner {
             check_prefix("prefix", p)?;
         }
         Ok(ObjectVersionScanner {
-            conn: conn.clone(),
+            clients: Clients::new(conn),
             bucket,
             prefix,
             region: None,
+            page_size: None,
         })
     }
 
@@ -674,12 +716,77 @@ impl ObjectVersionScanner {
         self.region = Some(region);
         Ok(self)
     }
+
+    /// Versions and delete markers per ListObjectVersions page (`MaxKeys`, 1..=1000; default:
+    /// S3's 1000).
+    pub fn page_size(mut self, n: i32) -> Result<Self> {
+        if !(1..=1000).contains(&n) {
+            return Err(Error::invalid("page_size", "must be between 1 and 1000"));
+        }
+        self.page_size = Some(n);
+        Ok(self)
+    }
 }
 
-struct VersionPage {
-    key_marker: Option<String>,
-    version_marker: Option<String>,
-    done: bool,
+/// The next page's (key marker, version-id marker).
+type VersionToken = (Option<String>, Option<String>);
+
+/// What the version records of one bucket carry.
+struct VersionListing {
+    account_id: String,
+    region: String,
+    bucket: String,
+}
+
+impl VersionListing {
+    /// A page's versions and delete markers, and the markers of the next page.
+    fn page(
+        &self,
+        part: &Part,
+        out: ListObjectVersionsOutput,
+    ) -> Result<Page<ObjectVersionRecord, VersionToken>> {
+        let next = (out.next_key_marker.clone(), out.next_version_id_marker.clone());
+        let next = match (out.is_truncated == Some(true), next) {
+            (false, _) => None,
+            (true, (None, None)) => {
+                return Err(bad_answer(part, "a truncated page without next markers"))
+            }
+            (true, markers) => Some(markers),
+        };
+        let mut items: Vec<ObjectVersionRecord> = out
+            .versions()
+            .iter()
+            .map(|v| ObjectVersionRecord {
+                account_id: self.account_id.clone(),
+                region: self.region.clone(),
+                bucket: self.bucket.clone(),
+                key: v.key.clone().unwrap_or_default(),
+                version_id: v.version_id.clone(),
+                is_latest: v.is_latest.unwrap_or(false),
+                delete_marker: false,
+                size: v.size,
+                etag: v.e_tag.clone(),
+                last_modified: time(v.last_modified.as_ref()),
+                storage_class: v.storage_class.as_ref().map(|s| s.as_str().to_owned()),
+                owner_id: v.owner.as_ref().and_then(|o| o.id.clone()),
+            })
+            .collect();
+        items.extend(out.delete_markers().iter().map(|d| ObjectVersionRecord {
+            account_id: self.account_id.clone(),
+            region: self.region.clone(),
+            bucket: self.bucket.clone(),
+            key: d.key.clone().unwrap_or_default(),
+            version_id: d.version_id.clone(),
+            is_latest: d.is_latest.unwrap_or(false),
+            delete_marker: true,
+            size: None,
+            etag: None,
+            last_modified: time(d.last_modified.as_ref()),
+            storage_class: None,
+            owner_id: d.owner.as_ref().and_then(|o| o.id.clone()),
+        }));
+        Ok(Page::new(items, next))
+    }
 }
 
 impl Scanner for ObjectVersionScanner {
@@ -693,113 +800,44 @@ impl Scanner for ObjectVersionScanner {
             actions::s3::LIST_BUCKET_VERSIONS,
         ]
     }
-    fn scan(&self) -> BoxStream<'static, Result<ScanItem<ObjectVersionRecord>>> {
-        let (conn, bucket, prefix, region) = (
-            self.conn.clone(),
+    fn scan(&self) -> ScanStream<ObjectVersionRecord> {
+        let (clients, bucket, prefix, region, page_size) = (
+            self.clients.clone(),
             self.bucket.clone(),
             self.prefix.clone(),
             self.region.clone(),
+            self.page_size,
         );
         stream::once(async move {
-            let (region, skipped) = bucket_region(&conn, &bucket, region).await;
-            let client = s3_client_in(&conn, &region);
-            let account = conn.account_id().to_owned();
-            let start = VersionPage {
-                key_marker: None,
-                version_marker: None,
-                done: false,
-            };
-            let pages = stream::unfold(start, move |st| {
-                let (client, bucket, prefix, account, region) = (
-                    client.clone(),
-                    bucket.clone(),
-                    prefix.clone(),
-                    account.clone(),
-                    region.clone(),
-                );
+            let (region, first) = bucket_region(&clients, &bucket, region).await;
+            let req = clients
+                .get(&region)
+                .list_object_versions()
+                .bucket(&bucket)
+                .set_prefix(prefix.clone())
+                .set_max_keys(page_size);
+            let part = Part::new(
+                actions::s3::LIST_BUCKET_VERSIONS,
+                format!("s3://{bucket}/{}", prefix.unwrap_or_default()),
+            );
+            let listing = Arc::new(VersionListing {
+                account_id: clients.conn.account_id().to_owned(),
+                region,
+                bucket,
+            });
+            let versions = paged(part.clone(), clients.retry(), move |token| {
+                let (key_marker, version_marker) = token.unwrap_or_default();
+                let req = req
+                    .clone()
+                    .set_key_marker(key_marker)
+                    .set_version_id_marker(version_marker);
+                let (listing, part) = (listing.clone(), part.clone());
                 async move {
-                    if st.done {
-                        return None;
-                    }
-                    let res = client
-                        .list_object_versions()
-                        .bucket(&bucket)
-                        .set_prefix(prefix)
-                        .set_key_marker(st.key_marker)
-                        .set_version_id_marker(st.version_marker)
-                        .send()
-                        .await;
-                    match res {
-                        Err(e) => {
-                            let e = Error::from_sdk(e, "s3:ListBucketVersions")
-                                .with_resource(bucket.clone());
-                            Some((
-                                vec![Err(e)],
-                                VersionPage {
-                                    key_marker: None,
-                                    version_marker: None,
-                                    done: true,
-                                },
-                            ))
-                        }
-                        Ok(p) => {
-                            let mut items: Vec<Result<ScanItem<ObjectVersionRecord>>> = p
-                                .versions()
-                                .iter()
-                                .map(|v| {
-                                    Ok(ScanItem::Record(ObjectVersionRecord {
-                                        account_id: account.clone(),
-                                        region: region.clone(),
-                                        bucket: bucket.clone(),
-                                        key: v.key.clone().unwrap_or_default(),
-                                        version_id: v.version_id.clone(),
-                                        is_latest: v.is_latest.unwrap_or(false),
-                                        delete_marker: false,
-                                        size: v.size,
-                                        etag: v.e_tag.clone(),
-                                        last_modified: time(v.last_modified.as_ref()),
-                                        storage_class: v
-                                            .storage_class
-                                            .as_ref()
-                                            .map(|s| s.as_str().to_owned()),
-                                        owner_id: v.owner.as_ref().and_then(|o| o.id.clone()),
-                                    }))
-                                })
-                                .collect();
-                            items.extend(p.delete_markers().iter().map(|d| {
-                                Ok(ScanItem::Record(ObjectVersionRecord {
-                                    account_id: account.clone(),
-                                    region: region.clone(),
-                                    bucket: bucket.clone(),
-                                    key: d.key.clone().unwrap_or_default(),
-                                    version_id: d.version_id.clone(),
-                                    is_latest: d.is_latest.unwrap_or(false),
-                                    delete_marker: true,
-                                    size: None,
-                                    etag: None,
-                                    last_modified: time(d.last_modified.as_ref()),
-                                    storage_class: None,
-                                    owner_id: d.owner.as_ref().and_then(|o| o.id.clone()),
-                                }))
-                            }));
-                            let truncated = p.is_truncated.unwrap_or(false)
-                                && (p.next_key_marker.is_some()
-                                    || p.next_version_id_marker.is_some());
-                            Some((
-                                items,
-                                VersionPage {
-                                    key_marker: p.next_key_marker,
-                                    version_marker: p.next_version_id_marker,
-                                    done: !truncated,
-                                },
-                            ))
-                        }
-                    }
+                    let out = req.send().await.map_err(|e| part.error(e))?;
+                    listing.page(&part, out)
                 }
-            })
-            .flat_map(stream::iter);
-            let first = skipped.map(|s| Ok(ScanItem::Skipped(s)));
-            stream::iter(first).chain(pages)
+            });
+            stream::iter(first).chain(versions)
         })
         .flatten()
         .boxed()
