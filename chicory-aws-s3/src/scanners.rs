@@ -106,10 +106,7 @@ impl<R> Failed<R> {
 }
 
 /// Reads `bucket`'s region with GetBucketLocation (any region's endpoint answers it).
-async fn location(
-    clients: &Clients,
-    bucket: &str,
-) -> std::result::Result<String, Result<Skipped>> {
+async fn location(clients: &Clients, bucket: &str) -> std::result::Result<String, Result<Skipped>> {
     let client = clients.home();
     let part = Part::new(actions::s3::GET_BUCKET_LOCATION, format!("bucket={bucket}"));
     read(&part, clients.retry(), || {
@@ -513,7 +510,11 @@ impl Listing {
             .iter()
             .map(|o| Step::Record(self.record(o)))
             .collect();
-        for p in out.common_prefixes().iter().filter_map(|c| c.prefix.clone()) {
+        for p in out
+            .common_prefixes()
+            .iter()
+            .filter_map(|c| c.prefix.clone())
+        {
             if p.len() <= prefix.len() || !p.starts_with(prefix) {
                 return Err(format!(
                     "common prefix {p:?} does not extend the listed prefix {prefix:?}"
@@ -745,7 +746,10 @@ impl VersionListing {
         part: &Part,
         out: ListObjectVersionsOutput,
     ) -> Result<Page<ObjectVersionRecord, VersionToken>> {
-        let next = (out.next_key_marker.clone(), out.next_version_id_marker.clone());
+        let next = (
+            out.next_key_marker.clone(),
+            out.next_version_id_marker.clone(),
+        );
         let next = match (out.is_truncated == Some(true), next) {
             (false, _) => None,
             (true, (None, None)) => {

@@ -3,9 +3,9 @@
 
 use chicory_aws_core::{AccessLevel, Connection, ErrorKind, Operator, Tool};
 use chicory_aws_s3::{
-    get_object_stream, put_object_stream, BucketInput, ByteRange, CreateBucket, GetObject,
-    ListObjects, ObjectOptions, ObjectScanner, ObjectVersionScanner, PutObject, PutObjectTagging,
-    UploadOptions,
+    get_object_stream, put_object_stream, BucketInput, BucketScanner, ByteRange, CreateBucket,
+    GetObject, ListObjects, ObjectOptions, ObjectScanner, ObjectVersionScanner, PutObject,
+    PutObjectTagging, UploadOptions,
 };
 use chicory_aws_testkit::{FakeSts, TestClock};
 use serde_json::json;
@@ -124,6 +124,18 @@ async fn bad_input_fails_before_any_request() {
     assert_eq!(field(e), "bucket");
     let e = ObjectVersionScanner::new(&conn, "ok-bucket", Some("p".repeat(1025))).unwrap_err();
     assert_eq!(field(e), "prefix");
+    let e = ObjectVersionScanner::new(&conn, "ok-bucket", None)
+        .unwrap()
+        .page_size(0)
+        .unwrap_err();
+    assert_eq!(field(e), "page_size");
+    let e = ObjectScanner::new(&conn, "ok-bucket", ObjectOptions::default().concurrency(65))
+        .unwrap_err();
+    assert_eq!(field(e), "concurrency");
+    let e = BucketScanner::new(&conn).concurrency(0).unwrap_err();
+    assert_eq!(field(e), "concurrency");
+    let e = BucketScanner::new(&conn).page_size(10_001).unwrap_err();
+    assert_eq!(field(e), "page_size");
     // JSON input that does not match the schema.
     let e = GetObject::new(&conn)
         .call_json(json!({"bucket": "ok-bucket"}))

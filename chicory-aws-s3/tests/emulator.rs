@@ -200,6 +200,7 @@ async fn read_only_role_scans_buckets_objects_and_versions() {
     assert!(ra.policy.as_deref().unwrap().contains("s3:GetObject"));
     assert_eq!(ra.account_id, conn.account_id());
     assert!(ra.creation_date.is_some());
+    assert!(ra.unread.is_empty(), "{ra:?}");
     let rb = buckets
         .iter()
         .find(|r| r.name == b)
@@ -212,8 +213,10 @@ async fn read_only_role_scans_buckets_objects_and_versions() {
         "NoSuchTagSet is no tags"
     );
     assert_eq!((rb.has_policy, rb.policy.as_deref()), (Some(false), None));
+    assert!(rb.unread.is_empty(), "{rb:?}");
     let json = serde_json::to_value(ra).unwrap();
     assert_eq!(json["kind"], "s3_bucket");
+    assert!(json.get("unread").is_none(), "left out when empty: {json}");
 
     // Objects: fan-out, plain and one level return what was written.
     let live: BTreeSet<String> = keys.iter().map(|k| k.to_string()).collect();
@@ -280,6 +283,7 @@ async fn read_only_role_scans_buckets_objects_and_versions() {
         Some("no")
     );
     assert_eq!(rich.iter().filter(|r| r.tags.is_some()).count(), live.len());
+    assert!(rich.iter().all(|r| r.unread.is_empty()), "{rich:?}");
     // The bucket in eu-west-1, found through its own region.
     let (objs_b, sk) =
         records(&ObjectScanner::new(&conn, &b, ObjectOptions::default()).unwrap()).await;
@@ -694,7 +698,8 @@ async fn apperate_prefix_role_scans_its_prefix_and_is_denied_outside() {
         .unwrap();
     assert_eq!(got.text.as_deref(), Some("1"));
 
-    // Tags are not in that policy: each object's tags are a skipped part, the records stay.
+    // Tags are not in that policy: each object's tags are a skipped part, the records stay and
+    // say their tags are unread.
     let (objs, sk) = records(
         &ObjectScanner::new(
             &conn,
@@ -705,13 +710,16 @@ async fn apperate_prefix_role_scans_its_prefix_and_is_denied_outside() {
     )
     .await;
     assert_eq!(objs.len(), 3);
-    assert!(objs.iter().all(|o| o.tags.is_none()));
+    assert!(objs
+        .iter()
+        .all(|o| o.tags.is_none() && o.unread == ["tags"]));
     assert_eq!(sk.len(), 3, "{sk:?}");
     assert!(sk
         .iter()
         .all(|s| s.kind == ErrorKind::AccessDenied && s.part.starts_with("s3:GetObjectTagging")));
 
-    // Outside: another bucket's listing is denied by the server. (moto does not evaluate the
+    // Outside: another bucket's listing is denied by the server: a skipped part, not an
+    // incomplete one (the customer did not grant it). (moto does not evaluate the
     // `s3:prefix` condition of identity policies, so a listing of this bucket outside
     // `exports/` is let through by the emulator, where AWS denies it; reads outside the prefix
     // are denied by resource ARN, which moto does check.)
@@ -724,13 +732,15 @@ async fn apperate_prefix_role_scans_its_prefix_and_is_denied_outside() {
     let mut denied = false;
     while let Some(item) = st.next().await {
         match item {
-            Err(e) => {
-                assert_eq!(e.kind(), ErrorKind::AccessDenied, "{e}");
-                denied = true;
-            }
+            Err(e) => panic!("a denied listing is skipped, not incomplete: {e}"),
             Ok(ScanItem::Record(r)) => panic!("listed {} in another bucket", r.key),
             Ok(ScanItem::Skipped(s)) => {
-                assert!(s.part.starts_with("s3:GetBucketLocation"), "{s:?}")
+                assert_eq!(s.kind, ErrorKind::AccessDenied, "{s:?}");
+                if s.part.starts_with("s3:ListBucket ") {
+                    denied = true;
+                } else {
+                    assert!(s.part.starts_with("s3:GetBucketLocation"), "{s:?}");
+                }
             }
         }
     }
@@ -747,10 +757,14 @@ async fn apperate_prefix_role_scans_its_prefix_and_is_denied_outside() {
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::AccessDenied, "{err}");
-    // Account-wide listing is not part of that policy.
+    // Account-wide listing is not part of that policy: skipped, and nothing else comes.
     let mut st = BucketScanner::new(&conn).scan();
-    let first = st.next().await.unwrap().unwrap_err();
-    assert_eq!(first.kind(), ErrorKind::AccessDenied, "{first}");
+    let Ok(ScanItem::Skipped(first)) = st.next().await.unwrap() else {
+        panic!("a denied ListBuckets is a skipped part")
+    };
+    assert_eq!(first.kind, ErrorKind::AccessDenied, "{first:?}");
+    assert_eq!(first.part, "s3:ListAllMyBuckets");
+    assert!(st.next().await.is_none());
 }
 
 #[tokio::test]
@@ -773,6 +787,11 @@ async fn bucket_parts_the_role_may_not_read_are_skipped_and_the_scan_goes_on() {
         (rec.versioning.as_ref(), rec.tags.as_ref(), rec.has_policy),
         (None, None, None),
         "unknown, not empty: {rec:?}"
+    );
+    assert_eq!(
+        rec.unread,
+        ["versioning", "mfa_delete", "tags", "has_policy", "policy"],
+        "the record says what it could not read"
     );
     let mut mine: Vec<_> = skipped
         .iter()
