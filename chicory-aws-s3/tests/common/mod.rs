@@ -6,6 +6,8 @@ use chicory_aws_s3::ObjectScanner;
 use futures::StreamExt;
 use std::collections::HashSet;
 
+// Not every test file that shares this module counts.
+#[allow(unused_imports)]
 pub use chicory_aws_testkit::memory::count_scan as count;
 
 /// The keys a scan lists; a key listed twice fails the test.
