@@ -148,6 +148,12 @@ impl Error {
         self
     }
 
+    /// Sets the AWS error code (e.g. from a batch answer's per-item error).
+    pub fn with_code(mut self, code: impl Into<String>) -> Self {
+        self.0.code = Some(code.into());
+        self
+    }
+
     /// Sets the source error.
     pub fn with_source(mut self, source: impl Into<BoxError>) -> Self {
         self.0.source = Some(Arc::from(source.into()));

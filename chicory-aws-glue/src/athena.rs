@@ -5,6 +5,11 @@ use crate::records::{time, DataCatalogRecord, WorkGroupRecord};
 use chicory_aws_core::scan::{paged, Page, PageRetry, Part, ScanStream};
 use chicory_aws_core::{actions, Action, Connection, Scanner};
 
+/// Athena answers `InvalidRequestException` / `MetadataException` for a catalog, database or
+/// query execution that does not exist (dropped or expired mid-scan): that part vanished, and
+/// is skipped.
+pub(crate) const VANISHED: &[&str] = &["InvalidRequestException", "MetadataException"];
+
 /// An SDK error of an Athena call.
 pub(crate) type AthenaError<E> =
     aws_sdk_athena::error::SdkError<E, aws_sdk_athena::config::http::HttpResponse>;

@@ -4,7 +4,7 @@
 use crate::athena_client;
 use crate::athena_ops::WorkGroupOutcome;
 use crate::records::{time, Column};
-use crate::athena::AthenaError;
+use crate::athena::{AthenaError, VANISHED};
 use async_trait::async_trait;
 use aws_sdk_athena::types as sdk;
 use chicory_aws_core::scan::{paged, walk, Page, PageRetry, Part, ScanStream, ScanStreamExt, Step};
@@ -81,9 +81,6 @@ struct AthenaCtx {
     retry: PageRetry,
 }
 
-/// Athena answers `InvalidRequestException` / `MetadataException` for a catalog or database
-/// that does not exist (dropped mid-scan): that part vanished, and is skipped.
-const VANISHED: &[&str] = &["InvalidRequestException", "MetadataException"];
 
 impl AthenaCtx {
     fn new(

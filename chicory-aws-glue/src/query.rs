@@ -4,7 +4,7 @@ use crate::athena_client;
 use crate::records::time;
 use async_trait::async_trait;
 use aws_sdk_athena::types::QueryExecutionState;
-use crate::athena::AthenaError;
+use crate::athena::{AthenaError, VANISHED};
 use chicory_aws_core::scan::{paged, read, single, Page, PageRetry, Part, ScanStream, ScanStreamExt};
 use chicory_aws_core::{
     actions, kind_from_code, operator_struct, AccessChecked, Action, Concurrency, Connection,
@@ -177,8 +177,10 @@ impl Scanner for QueryExecutionScanner {
                         kind_from_code(Some(code), None),
                         format!("{code}: {}", u.error_message().unwrap_or("no message")),
                     )
-                    .with_operation("athena:BatchGetQueryExecution");
+                    .with_operation("athena:BatchGetQueryExecution")
+                    .with_code(code);
                     Part::new(actions::athena::BATCH_GET_QUERY_EXECUTION, format!("id={id}"))
+                        .vanished_when(VANISHED)
                         .outcome(err)
                 }));
                 out

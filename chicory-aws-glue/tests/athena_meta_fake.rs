@@ -225,7 +225,10 @@ async fn table_metadata_is_read_across_pages_with_typed_columns() {
     // Throttling past the retries is an error of the scan, naming the database.
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!(errors[0].kind(), ErrorKind::Throttled);
-    assert_eq!(errors[0].resource(), Some("AwsDataCatalog.hr"));
+    assert_eq!(
+        errors[0].resource(),
+        Some("catalog=AwsDataCatalog database=hr")
+    );
 }
 
 #[tokio::test]

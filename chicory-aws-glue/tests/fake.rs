@@ -257,7 +257,7 @@ async fn partitions_are_requested_in_segments_without_column_schema() {
     assert_eq!(items.len(), 1);
     let err = items.into_iter().next().unwrap().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Throttled, "{err}");
-    assert_eq!(err.resource(), Some("sales.events"));
+    assert_eq!(err.resource(), Some("table=sales.events"));
 }
 
 #[tokio::test]
