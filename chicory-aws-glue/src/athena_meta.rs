@@ -1,10 +1,10 @@
 //! Athena's own view of the catalogs: databases (`ListDatabases`) and table metadata
 //! (`ListTableMetadata`) per data catalog; and the workgroup / data catalog update operators.
 
+use crate::athena::{AthenaError, VANISHED};
 use crate::athena_client;
 use crate::athena_ops::WorkGroupOutcome;
 use crate::records::{time, Column};
-use crate::athena::{AthenaError, VANISHED};
 use async_trait::async_trait;
 use aws_sdk_athena::types as sdk;
 use chicory_aws_core::scan::{paged, walk, Page, PageRetry, Part, ScanStream, ScanStreamExt, Step};
@@ -81,7 +81,6 @@ struct AthenaCtx {
     retry: PageRetry,
 }
 
-
 impl AthenaCtx {
     fn new(
         conn: &Connection,
@@ -132,8 +131,11 @@ impl AthenaCtx {
     /// The databases of `catalog`; a denied or missing catalog is skipped.
     fn databases(self: &Arc<Self>, catalog: String) -> ScanStream<AthenaDatabaseRecord> {
         let ctx = self.clone();
-        let part = Part::new(actions::athena::LIST_DATABASES, format!("catalog={catalog}"))
-            .vanished_when(VANISHED);
+        let part = Part::new(
+            actions::athena::LIST_DATABASES,
+            format!("catalog={catalog}"),
+        )
+        .vanished_when(VANISHED);
         paged(part, self.retry, move |token| {
             let req = ctx
                 .client

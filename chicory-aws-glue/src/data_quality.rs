@@ -3,9 +3,9 @@
 
 use crate::glue_client;
 use crate::records::time;
+use crate::scanners::GlueError;
 use async_trait::async_trait;
 use aws_sdk_glue::types as sdk;
-use crate::scanners::GlueError;
 use chicory_aws_core::scan::{paged, Page, PageRetry, Part, ScanStream};
 use chicory_aws_core::{
     actions, operator_struct, AccessChecked, Action, Connection, Error, ErrorKind, Operator,

@@ -113,8 +113,7 @@ pub use query::{
 };
 pub use scanners::{
     glob_match, CatalogOptions, CatalogPartitionScanner, CatalogRecord, CatalogScanner,
-    DatabaseScanner, NameFilter,
-    PartitionScanner, TableScanner, TableVersionScanner, UdfScanner,
+    DatabaseScanner, NameFilter, PartitionScanner, TableScanner, TableVersionScanner, UdfScanner,
 };
 
 use async_trait::async_trait;

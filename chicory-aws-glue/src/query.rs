@@ -1,11 +1,13 @@
 //! Athena queries: execution history and result scanners; run, stop and read-results operators.
 
+use crate::athena::{AthenaError, VANISHED};
 use crate::athena_client;
 use crate::records::time;
 use async_trait::async_trait;
 use aws_sdk_athena::types::QueryExecutionState;
-use crate::athena::{AthenaError, VANISHED};
-use chicory_aws_core::scan::{paged, read, single, Page, PageRetry, Part, ScanStream, ScanStreamExt};
+use chicory_aws_core::scan::{
+    paged, read, single, Page, PageRetry, Part, ScanStream, ScanStreamExt,
+};
 use chicory_aws_core::{
     actions, kind_from_code, operator_struct, AccessChecked, Action, Concurrency, Connection,
     Error, ErrorKind, Operator, Result, ScanItem, Scanner,
@@ -166,7 +168,11 @@ impl Scanner for QueryExecutionScanner {
                 let mut out: Vec<Result<ScanItem<_>>> = r
                     .query_executions()
                     .iter()
-                    .map(|q| Ok(ScanItem::Record(QueryExecutionRecord::new(&account, &region, q))))
+                    .map(|q| {
+                        Ok(ScanItem::Record(QueryExecutionRecord::new(
+                            &account, &region, q,
+                        )))
+                    })
                     .collect();
                 // Ids Athena could not return: skipped if gone or denied, else incomplete,
                 // with Athena's reason; never dropped silently.
@@ -179,9 +185,12 @@ impl Scanner for QueryExecutionScanner {
                     )
                     .with_operation("athena:BatchGetQueryExecution")
                     .with_code(code);
-                    Part::new(actions::athena::BATCH_GET_QUERY_EXECUTION, format!("id={id}"))
-                        .vanished_when(VANISHED)
-                        .outcome(err)
+                    Part::new(
+                        actions::athena::BATCH_GET_QUERY_EXECUTION,
+                        format!("id={id}"),
+                    )
+                    .vanished_when(VANISHED)
+                    .outcome(err)
                 }));
                 out
             }
@@ -320,62 +329,62 @@ fn result_records(
         }
     })
     .expand_records(move |set: aws_sdk_athena::types::ResultSet| {
-            let mut out = Vec::new();
-            let first_page = columns.is_none();
-            if first_page {
-                let info = set
-                    .result_set_metadata
-                    .as_ref()
-                    .map(|m| m.column_info())
-                    .unwrap_or_default();
-                labels = info
+        let mut out = Vec::new();
+        let first_page = columns.is_none();
+        if first_page {
+            let info = set
+                .result_set_metadata
+                .as_ref()
+                .map(|m| m.column_info())
+                .unwrap_or_default();
+            labels = info
+                .iter()
+                .map(|c| c.label.clone().unwrap_or_else(|| c.name.clone()))
+                .collect();
+            let cols: Vec<ResultColumn> = info
+                .iter()
+                .map(|c| ResultColumn {
+                    name: c.name.clone(),
+                    data_type: c.r#type.clone(),
+                })
+                .collect();
+            out.push(QueryResultRecord::Columns {
+                query_execution_id: id.clone(),
+                columns: cols.clone(),
+            });
+            columns = Some(cols);
+        }
+        let cols = columns.as_deref().unwrap_or_default();
+        for (i, row) in set.rows().iter().enumerate() {
+            let cells = row.data();
+            let is_header = header_row
+                && first_page
+                && i == 0
+                && cells.len() == labels.len()
+                && cells
                     .iter()
-                    .map(|c| c.label.clone().unwrap_or_else(|| c.name.clone()))
-                    .collect();
-                let cols: Vec<ResultColumn> = info
-                    .iter()
-                    .map(|c| ResultColumn {
-                        name: c.name.clone(),
-                        data_type: c.r#type.clone(),
-                    })
-                    .collect();
-                out.push(QueryResultRecord::Columns {
-                    query_execution_id: id.clone(),
-                    columns: cols.clone(),
-                });
-                columns = Some(cols);
+                    .zip(&labels)
+                    .all(|(d, l)| d.var_char_value.as_deref() == Some(l.as_str()));
+            if is_header {
+                continue;
             }
-            let cols = columns.as_deref().unwrap_or_default();
-            for (i, row) in set.rows().iter().enumerate() {
-                let cells = row.data();
-                let is_header = header_row
-                    && first_page
-                    && i == 0
-                    && cells.len() == labels.len()
-                    && cells
-                        .iter()
-                        .zip(&labels)
-                        .all(|(d, l)| d.var_char_value.as_deref() == Some(l.as_str()));
-                if is_header {
-                    continue;
-                }
-                let values = cells
-                    .iter()
-                    .enumerate()
-                    .map(|(c, d)| {
-                        let ty = cols.get(c).map(|c| c.data_type.as_str()).unwrap_or("");
-                        typed_value(ty, d.var_char_value.as_deref())
-                    })
-                    .collect();
-                out.push(QueryResultRecord::Row {
-                    query_execution_id: id.clone(),
-                    row: next_row,
-                    values,
-                });
-                next_row += 1;
-            }
-            out
-        })
+            let values = cells
+                .iter()
+                .enumerate()
+                .map(|(c, d)| {
+                    let ty = cols.get(c).map(|c| c.data_type.as_str()).unwrap_or("");
+                    typed_value(ty, d.var_char_value.as_deref())
+                })
+                .collect();
+            out.push(QueryResultRecord::Row {
+                query_execution_id: id.clone(),
+                row: next_row,
+                values,
+            });
+            next_row += 1;
+        }
+        out
+    })
 }
 
 /// The execution of `id`, or an error naming its state and Athena's reason unless it
@@ -529,7 +538,11 @@ impl Scanner for QueryResultScanner {
         let part = Part::new(actions::athena::GET_QUERY_EXECUTION, format!("id={id}"));
         let execution = single(part, retry, move || {
             let (client, id) = (client.clone(), id.clone());
-            async move { succeeded_execution(&client, &id).await.map(|q| (client, id, q)) }
+            async move {
+                succeeded_execution(&client, &id)
+                    .await
+                    .map(|q| (client, id, q))
+            }
         });
         let one = Concurrency::new("concurrency", 1).expect("1 is valid");
         execution.flat_map_records(one, move |(client, id, q)| {

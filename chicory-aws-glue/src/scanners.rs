@@ -5,7 +5,9 @@ use crate::records::{DatabaseRecord, PartitionRecord, TableRecord, TableVersionR
 use aws_sdk_glue::types::Segment;
 use aws_smithy_types::DateTime;
 use chicory_aws_core::scan::{paged, walk, Page, PageRetry, Part, ScanStream, ScanStreamExt, Step};
-use chicory_aws_core::{actions, Action, Concurrency, Connection, Error, Result, ScanItem, Scanner};
+use chicory_aws_core::{
+    actions, Action, Concurrency, Connection, Error, Result, ScanItem, Scanner,
+};
 use futures::stream::{self, StreamExt};
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -697,10 +699,8 @@ impl Scanner for CatalogScanner {
                         stream::iter(items).boxed()
                     })
                 }
-                CatalogNode::Table(db, table) => {
-                    partitions(ctx, db, table, segments.unwrap_or(1))
-                        .map_records(|p| Step::Record(CatalogRecord::Partition(p)))
-                }
+                CatalogNode::Table(db, table) => partitions(ctx, db, table, segments.unwrap_or(1))
+                    .map_records(|p| Step::Record(CatalogRecord::Partition(p))),
             }
         })
     }

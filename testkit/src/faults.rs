@@ -303,9 +303,10 @@ fn percent_decode(v: &str) -> String {
 /// `NextToken` / `nextToken`, or S3's `NextContinuationToken`, `NextKeyMarker`, ...).
 fn repeat_token(body: &[u8], sent: &[(&'static str, String)]) -> Vec<u8> {
     if let Ok(mut json) = serde_json::from_slice::<serde_json::Value>(body) {
-        for (k, v) in sent {
-            if let Some(field) = json.get_mut(*k) {
-                *field = serde_json::Value::String(v.clone());
+        // Set even on the last page, which has none: the server "repeats" the token there too.
+        if let Some(obj) = json.as_object_mut() {
+            for (k, v) in sent {
+                obj.insert((*k).to_owned(), serde_json::Value::String(v.clone()));
             }
         }
         return serde_json::to_vec(&json).expect("a JSON value serializes");
@@ -313,12 +314,20 @@ fn repeat_token(body: &[u8], sent: &[(&'static str, String)]) -> Vec<u8> {
     let mut text = String::from_utf8_lossy(body).into_owned();
     for (tag, v) in sent {
         let (open, close) = (format!("<{tag}>"), format!("</{tag}>"));
+        let escaped = v.replace('&', "&amp;").replace('<', "&lt;");
         if let (Some(a), Some(b)) = (text.find(&open), text.find(&close)) {
-            let escaped = v.replace('&', "&amp;").replace('<', "&lt;");
             text.replace_range(a + open.len()..b, &escaped);
+        } else if let Some(end) = text.rfind("</") {
+            // The last page: add the token before the root's closing tag, and say it is
+            // truncated.
+            text.insert_str(end, &format!("{open}{escaped}{close}"));
         }
     }
-    text.into_bytes()
+    text.replace(
+        "<IsTruncated>false</IsTruncated>",
+        "<IsTruncated>true</IsTruncated>",
+    )
+    .into_bytes()
 }
 
 /// DataZone's REST operations by method and path (`/v2/domains/{id}/...`).

@@ -8,6 +8,7 @@
 //! - [`datazone`]: a DataZone fake following the API model (moto has no DataZone).
 //! - [`s3`]: a ListObjectsV2 fake for listings larger than moto can seed in a test.
 //! - [`conformance`]: the suite every scanner runs.
+//! - [`glue`]: a Glue and Athena fake serving a small catalog in pages of two.
 //! - [`faults`]: a fault-injecting proxy (500, 503 SlowDown, throttling, resets) to put in
 //!   front of the emulator or a fake.
 
@@ -17,6 +18,7 @@ pub mod datazone;
 mod declared;
 mod fake_sts;
 pub mod faults;
+pub mod glue;
 pub mod memory;
 pub mod s3;
 

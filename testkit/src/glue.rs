@@ -1,0 +1,249 @@
+//! A Glue and Athena fake (JSON 1.1 protocol, shapes from the AWS API models) serving a small
+//! catalog in pages of [`PAGE`] items, so every listing spans several pages: for scanner
+//! conformance runs and tests that need paging without the emulator. Pages follow `NextToken`
+//! (`p{offset}`); `Segment` of GetPartitions splits partitions by index modulo the segment
+//! count. It answers any signed request (no signature check: the emulator tests do that).
+
+use serde_json::{json, Value};
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+/// Items per page of every listing.
+pub const PAGE: usize = 2;
+/// Databases of the catalog (`db0`..).
+pub const DATABASES: usize = 3;
+/// Tables per database (`t0`..); `t0` and `t1` are partitioned.
+pub const TABLES: usize = 3;
+/// Partitions per partitioned table.
+pub const PARTITIONS: usize = 5;
+/// Athena query executions in the history (`q000`..).
+pub const QUERIES: usize = 120;
+
+const EPOCH: f64 = 1.7e9;
+
+fn page(items: Vec<Value>, body: &Value, key: &str, max: Option<usize>) -> Value {
+    let size = max.unwrap_or(PAGE);
+    let start: usize = body["NextToken"]
+        .as_str()
+        .and_then(|t| t.strip_prefix('p'))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    let end = (start + size).min(items.len());
+    let mut out = json!({ key: items.get(start..end).unwrap_or_default() });
+    if end < items.len() {
+        out["NextToken"] = json!(format!("p{end}"));
+    }
+    out
+}
+
+fn column(name: &str, ty: &str) -> Value {
+    json!({"Name": name, "Type": ty})
+}
+
+fn table(db: &str, t: usize) -> Value {
+    let mut v = json!({
+        "Name": format!("t{t}"), "DatabaseName": db, "TableType": "EXTERNAL_TABLE",
+        "CreateTime": EPOCH, "UpdateTime": EPOCH,
+        "StorageDescriptor": {
+            "Columns": [column("id", "bigint"), column("name", "string")],
+            "Location": format!("s3://lake/{db}/t{t}/")
+        },
+        "PartitionKeys": []
+    });
+    if t < 2 {
+        v["PartitionKeys"] = json!([column("dt", "string")]);
+    }
+    v
+}
+
+fn ok(v: Value) -> ResponseTemplate {
+    ResponseTemplate::new(200)
+        .insert_header("content-type", "application/x-amz-json-1.1")
+        .set_body_json(v)
+}
+
+fn error(code: &str, message: &str) -> ResponseTemplate {
+    ResponseTemplate::new(400)
+        .insert_header("content-type", "application/x-amz-json-1.1")
+        .insert_header("x-amzn-errortype", code)
+        .set_body_json(json!({"__type": code, "Message": message}))
+}
+
+fn answer(op: &str, b: &Value) -> ResponseTemplate {
+    let db = b["DatabaseName"].as_str().unwrap_or("");
+    let known_db = (0..DATABASES).any(|i| format!("db{i}") == db);
+    let tname = b["TableName"].as_str().unwrap_or("");
+    let t_index = tname
+        .strip_prefix('t')
+        .and_then(|n| n.parse::<usize>().ok())
+        .filter(|n| *n < TABLES);
+    match op {
+        "GetDatabases" => ok(page(
+            (0..DATABASES)
+                .map(|i| json!({"Name": format!("db{i}"), "CreateTime": EPOCH}))
+                .collect(),
+            b,
+            "DatabaseList",
+            None,
+        )),
+        "GetTables" if known_db => ok(page(
+            (0..TABLES).map(|t| table(db, t)).collect(),
+            b,
+            "TableList",
+            None,
+        )),
+        "GetPartitions" if known_db && t_index.is_some_and(|t| t < 2) => {
+            let (seg, total) = (
+                b["Segment"]["SegmentNumber"].as_u64().unwrap_or(0) as usize,
+                b["Segment"]["TotalSegments"].as_u64().unwrap_or(1) as usize,
+            );
+            let parts = (0..PARTITIONS)
+                .filter(|i| i % total == seg)
+                .map(|i| {
+                    json!({"Values": [format!("2024-06-{:02}", i + 1)], "DatabaseName": db,
+                        "TableName": tname, "CreationTime": EPOCH,
+                        "StorageDescriptor": {"Location": format!("s3://lake/{db}/{tname}/{i}/")}})
+                })
+                .collect();
+            ok(page(parts, b, "Partitions", None))
+        }
+        "GetTableVersions" if known_db && t_index.is_some() => {
+            let t = t_index.unwrap_or(0);
+            let versions = (0..3)
+                .map(|v| json!({"VersionId": v.to_string(), "Table": table(db, t)}))
+                .collect();
+            ok(page(versions, b, "TableVersions", None))
+        }
+        "GetUserDefinedFunctions" if known_db => {
+            let udfs = (0..3)
+                .map(|i| {
+                    json!({"FunctionName": format!("f{i}"), "DatabaseName": db,
+                        "ClassName": "com.example.F", "OwnerName": "owner", "CreateTime": EPOCH})
+                })
+                .collect();
+            ok(page(udfs, b, "UserDefinedFunctions", None))
+        }
+        "GetColumnStatisticsForTable" | "GetColumnStatisticsForPartition" if known_db => {
+            let stats: Vec<Value> = b["ColumnNames"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .iter()
+                .map(|c| {
+                    json!({"ColumnName": c, "ColumnType": "bigint", "AnalyzedTime": EPOCH,
+                        "StatisticsData": {"Type": "LONG", "LongColumnStatisticsData": {
+                            "MinimumValue": 0, "MaximumValue": 9, "NumberOfNulls": 0,
+                            "NumberOfDistinctValues": 10}}})
+                })
+                .collect();
+            ok(json!({"ColumnStatisticsList": stats, "Errors": []}))
+        }
+        "ListDataQualityRulesets" => {
+            let rulesets = (0..5)
+                .map(|i| json!({"Name": format!("rs{i}"), "CreatedOn": EPOCH, "RuleCount": 2}))
+                .collect();
+            ok(page(rulesets, b, "Rulesets", None))
+        }
+        "ListWorkGroups" => {
+            let wgs = (0..5)
+                .map(|i| json!({"Name": format!("wg{i}"), "State": "ENABLED", "CreationTime": EPOCH}))
+                .collect();
+            ok(page(wgs, b, "WorkGroups", None))
+        }
+        "ListDataCatalogs" => {
+            let cats = ["AwsDataCatalog", "lake", "hive"]
+                .iter()
+                .map(|c| json!({"CatalogName": c, "Type": "GLUE"}))
+                .collect();
+            ok(page(cats, b, "DataCatalogsSummary", None))
+        }
+        "ListDatabases" => ok(page(
+            (0..DATABASES)
+                .map(|i| json!({"Name": format!("db{i}")}))
+                .collect(),
+            b,
+            "DatabaseList",
+            None,
+        )),
+        "ListTableMetadata" if known_db => {
+            let tables = (0..TABLES)
+                .map(|t| {
+                    json!({"Name": format!("t{t}"), "TableType": "EXTERNAL_TABLE",
+                        "CreateTime": EPOCH, "Columns": [column("id", "bigint")]})
+                })
+                .collect();
+            ok(page(tables, b, "TableMetadataList", None))
+        }
+        "ListQueryExecutions" => {
+            let ids = (0..QUERIES).map(|i| json!(format!("q{i:03}"))).collect();
+            let max = b["MaxResults"].as_u64().map(|m| m as usize);
+            ok(page(ids, b, "QueryExecutionIds", max))
+        }
+        "BatchGetQueryExecution" => {
+            let execs: Vec<Value> = b["QueryExecutionIds"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .iter()
+                .map(|id| execution(id.as_str().unwrap_or("")))
+                .collect();
+            ok(json!({"QueryExecutions": execs, "UnprocessedQueryExecutionIds": []}))
+        }
+        "GetQueryExecution" => ok(json!({
+            "QueryExecution": execution(b["QueryExecutionId"].as_str().unwrap_or(""))
+        })),
+        "GetQueryResults" => {
+            let header = json!({"Data": [{"VarCharValue": "id"}, {"VarCharValue": "name"}]});
+            let rows: Vec<Value> = std::iter::once(header)
+                .chain((0..5).map(|i| {
+                    json!({"Data": [{"VarCharValue": i.to_string()}, {"VarCharValue": format!("n{i}")}]})
+                }))
+                .collect();
+            let mut out = page(rows, b, "Rows", None);
+            let rows = out["Rows"].take();
+            out["ResultSet"] = json!({"Rows": rows, "ResultSetMetadata": {"ColumnInfo": [
+                {"Name": "id", "Label": "id", "Type": "bigint"},
+                {"Name": "name", "Label": "name", "Type": "varchar"}
+            ]}});
+            out.as_object_mut().map(|o| o.remove("Rows"));
+            ok(out)
+        }
+        _ if !known_db && b.get("DatabaseName").is_some() => error(
+            "EntityNotFoundException",
+            &format!("Database {db} not found"),
+        ),
+        other => error(
+            "InvalidInputException",
+            &format!("the Glue/Athena fake does not serve {other} with {b}"),
+        ),
+    }
+}
+
+fn execution(id: &str) -> Value {
+    json!({
+        "QueryExecutionId": id, "Query": "SELECT id, name FROM t0", "StatementType": "DML",
+        "WorkGroup": "primary",
+        "QueryExecutionContext": {"Database": "db0", "Catalog": "AwsDataCatalog"},
+        "Status": {"State": "SUCCEEDED", "SubmissionDateTime": EPOCH, "CompletionDateTime": EPOCH},
+        "Statistics": {"DataScannedInBytes": 1024}
+    })
+}
+
+/// Starts the fake on a loopback port: send `glue` and `athena` to its `uri()`.
+pub async fn serve() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(|req: &Request| {
+            let target = req
+                .headers
+                .get("x-amz-target")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            let op = target.rsplit('.').next().unwrap_or(target);
+            let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
+            answer(op, &body)
+        })
+        .mount(&server)
+        .await;
+    server
+}
