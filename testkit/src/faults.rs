@@ -312,7 +312,14 @@ fn repeat_token(body: &[u8], sent: &[(&'static str, String)]) -> Vec<u8> {
         return serde_json::to_vec(&json).expect("a JSON value serializes");
     }
     let mut text = String::from_utf8_lossy(body).into_owned();
+    // ListBuckets answers its next token as `ContinuationToken`.
+    let list_buckets = text.contains("<ListAllMyBucketsResult");
     for (tag, v) in sent {
+        let tag = if list_buckets && *tag == "NextContinuationToken" {
+            "ContinuationToken"
+        } else {
+            tag
+        };
         let (open, close) = (format!("<{tag}>"), format!("</{tag}>"));
         let escaped = v.replace('&', "&amp;").replace('<', "&lt;");
         if let (Some(a), Some(b)) = (text.find(&open), text.find(&close)) {
