@@ -8,6 +8,10 @@
 //!   at `max-buckets` and never answers a `ContinuationToken`: a scan of moto's buckets is one
 //!   page, and the suite needs two or more.
 //!
+//! Then, what the suite does not fault (it faults the listing): a record's own reads (bucket
+//! configuration, HeadObject, GetObjectTagging, GetBucketLocation) that are denied or fail,
+//! which leave the record's fields unread and yield their outcome beside it.
+//!
 //! The fault proxy's repeated-token fault rewrites the answer tag its table names for the
 //! request's `continuation-token`, `NextContinuationToken`; ListBuckets answers its token as
 //! `ContinuationToken`. So the fake answers ListBuckets with `NextContinuationToken`, and a
@@ -19,11 +23,16 @@ mod relay;
 
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{BucketVersioningStatus, Tag, Tagging, VersioningConfiguration};
-use chicory_aws_core::{AccessLevel, ConnectionBuilder, ConnectionParams};
+use chicory_aws_core::{
+    AccessLevel, Connection, ConnectionBuilder, ConnectionParams, Error, ErrorKind, ScanItem,
+    Scanner, Skipped,
+};
 use chicory_aws_policy::permissions::{permission_policy, Integration, PolicyOptions};
 use chicory_aws_s3::{BucketScanner, ObjectOptions, ObjectScanner, ObjectVersionScanner};
-use chicory_aws_testkit::conformance::check_scanner;
+use chicory_aws_testkit::conformance::{check_scanner, fast_retries};
+use chicory_aws_testkit::faults::{Fault, FaultProxy, Rule};
 use chicory_aws_testkit::{unique, Emulator, FakeSts, TestClock, Vendor};
+use futures::StreamExt;
 use relay::Relay;
 use std::collections::HashMap;
 use std::time::Duration;
@@ -419,8 +428,6 @@ async fn bucket_scanner_conforms() {
 /// policy are answers, not unread fields.
 #[tokio::test]
 async fn bucket_scanner_reads_the_fake_over_pages() {
-    use chicory_aws_core::{ScanItem, Scanner};
-    use futures::StreamExt;
     let sts = FakeSts::start(TestClock::new(), Duration::from_secs(3600)).await;
     let s3 = MockServer::start().await;
     Mock::given(method("GET"))
@@ -466,4 +473,142 @@ async fn bucket_scanner_reads_the_fake_over_pages() {
         assert_eq!(r.policy.as_deref(), b.policy);
         assert!(r.unread.is_empty(), "{r:?}");
     }
+}
+
+// --- beyond the listing: the reads of a record -----------------------------------------------
+
+/// Everything a scan yields, in order.
+async fn items<S: Scanner>(s: &S) -> (Vec<S::Record>, Vec<Skipped>, Vec<Error>) {
+    let (mut records, mut skipped, mut incomplete) = (Vec::new(), Vec::new(), Vec::new());
+    let mut st = s.scan();
+    while let Some(item) = st.next().await {
+        match item {
+            Ok(ScanItem::Record(r)) => records.push(r),
+            Ok(ScanItem::Skipped(s)) => skipped.push(s),
+            Err(e) => incomplete.push(e),
+        }
+    }
+    (records, skipped, incomplete)
+}
+
+fn ops(errors: &[Error]) -> Vec<&str> {
+    let mut v: Vec<&str> = errors.iter().map(|e| e.operation().unwrap()).collect();
+    v.sort();
+    v
+}
+
+/// Bucket configuration reads that fail: a 500 on GetBucketLocation and throttling on
+/// GetBucketTagging past every retry are incomplete parts, a denied GetBucketPolicy is skipped;
+/// each record says which fields it could not read, the fields it could are there.
+#[tokio::test]
+async fn bucket_reads_that_fail_leave_their_fields_unread() {
+    let sts = FakeSts::start(TestClock::new(), Duration::from_secs(3600)).await;
+    let s3 = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(BucketsFake)
+        .mount(&s3)
+        .await;
+    let proxy = FaultProxy::start(&s3.uri(), 7).await;
+    proxy.set_rules(vec![
+        Rule::new("GetBucketLocation", Fault::ServerError, 1.0),
+        Rule::new("GetBucketTagging", Fault::Throttle, 1.0),
+        Rule::new("GetBucketPolicy", Fault::Deny, 1.0),
+    ]);
+    let conn = fast_retries(
+        sts.connection(AccessLevel::ReadOnly)
+            .service_endpoint_url("s3", proxy.url()),
+    )
+    .build()
+    .await
+    .unwrap();
+    let (records, skipped, incomplete) = items(&BucketScanner::new(&conn)).await;
+    assert_eq!(records.len(), BUCKETS.len());
+    for r in &records {
+        assert_eq!(
+            r.unread,
+            ["region", "tags", "has_policy", "policy"],
+            "{r:?}"
+        );
+        assert_eq!((&r.region, &r.tags, r.has_policy), (&None, &None, None));
+        assert!(
+            r.versioning.is_some(),
+            "read through the connection's region"
+        );
+    }
+    let n = BUCKETS.len();
+    assert_eq!(skipped.len(), n, "{skipped:?}");
+    assert!(skipped
+        .iter()
+        .all(|s| s.kind == ErrorKind::AccessDenied && s.part.starts_with("s3:GetBucketPolicy")));
+    let mut want = vec!["s3:GetBucketLocation"; n];
+    want.extend(vec!["s3:GetBucketTagging"; n]);
+    assert_eq!(ops(&incomplete), want, "{incomplete:?}");
+    assert!(incomplete
+        .iter()
+        .all(|e| e.resource().is_some_and(|r| r.starts_with("bucket=conf-"))));
+}
+
+/// Object enrichments that fail, on the emulator: throttled GetObjectTagging is incomplete,
+/// denied HeadObject skipped, and each record names its unread fields. GetBucketLocation
+/// answered 503 SlowDown past every retry is incomplete too, and the scan goes on in the
+/// connection's region.
+#[tokio::test]
+async fn object_enrichments_that_fail_leave_their_fields_unread() {
+    let bucket = object_bucket().await;
+    let (vendor, params) = customer().await;
+    let proxy = FaultProxy::start(Emulator::get().endpoint(), 7).await;
+    proxy.set_rules(vec![
+        Rule::new("GetBucketLocation", Fault::SlowDown, 1.0),
+        Rule::new("GetObjectTagging", Fault::Throttle, 1.0),
+        Rule::new("HeadObject", Fault::Deny, 1.0),
+    ]);
+    let conn: Connection = fast_retries(through(&vendor, &params, proxy.url().to_owned()))
+        .build()
+        .await
+        .unwrap();
+    let options = ObjectOptions::default().plain().head(true).tags(true);
+    let scanner = ObjectScanner::new(&conn, &bucket, options).unwrap();
+    let mut st = scanner.scan();
+    let first = st.next().await.unwrap().unwrap_err();
+    assert_eq!(first.operation(), Some("s3:GetBucketLocation"), "{first}");
+    drop(st);
+    let (records, skipped, incomplete) = items(&scanner).await;
+    assert_eq!(records.len(), KEYS.len());
+    for r in &records {
+        assert_eq!(
+            r.unread,
+            ["content_type", "content_encoding", "tags"],
+            "{r:?}"
+        );
+        assert_eq!((&r.content_type, &r.tags), (&None, &None));
+        assert_eq!(r.region, conn.region());
+    }
+    assert_eq!(skipped.len(), KEYS.len(), "{skipped:?}");
+    assert!(skipped
+        .iter()
+        .all(|s| s.kind == ErrorKind::AccessDenied && s.part.starts_with("s3:GetObject s3://")));
+    let mut want = vec!["s3:GetBucketLocation"];
+    want.extend(vec!["s3:GetObjectTagging"; KEYS.len()]);
+    assert_eq!(ops(&incomplete), want, "{incomplete:?}");
+}
+
+/// A denied GetBucketLocation is skipped and the versions are listed in the connection's
+/// region.
+#[tokio::test]
+async fn a_denied_bucket_location_is_skipped_and_the_scan_goes_on() {
+    let bucket = object_bucket().await;
+    let (vendor, params) = customer().await;
+    let proxy = FaultProxy::start(Emulator::get().endpoint(), 7).await;
+    proxy.set_rules(vec![Rule::new("GetBucketLocation", Fault::Deny, 1.0)]);
+    let conn = fast_retries(through(&vendor, &params, proxy.url().to_owned()))
+        .build()
+        .await
+        .unwrap();
+    let scanner = ObjectVersionScanner::new(&conn, &bucket, None).unwrap();
+    let (records, skipped, incomplete) = items(&scanner).await;
+    assert!(incomplete.is_empty(), "{incomplete:?}");
+    assert_eq!(skipped.len(), 1);
+    assert!(skipped[0].part.starts_with("s3:GetBucketLocation bucket="));
+    assert_eq!(records.len(), KEYS.len());
+    assert!(records.iter().all(|r| r.region == conn.region()));
 }
