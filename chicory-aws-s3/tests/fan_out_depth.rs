@@ -48,7 +48,7 @@ async fn setup() -> (FakeSts, MockServer, Relay, Connection, Arc<AtomicUsize>) {
     let sts = FakeSts::start(TestClock::new(), Duration::from_secs(3600)).await;
     let s3 = MockServer::start().await;
     let listings = mount_listing(&s3, BUCKET, keyspace(), Duration::from_millis(15)).await;
-    let relay = Relay::start(&s3.uri(), None).await;
+    let relay = Relay::start(&s3.uri()).await;
     let conn = sts
         .connection(AccessLevel::ReadOnly)
         .service_endpoint_url("s3", relay.url())

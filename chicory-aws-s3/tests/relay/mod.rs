@@ -1,11 +1,7 @@
-//! A loopback HTTP/1.1 relay for tests (tokio only): it forwards each request unchanged to an
-//! upstream, one upstream connection per client connection, and
-//! - counts the requests in flight (forwarded, not yet answered) and their peak;
-//! - optionally rewrites answer bodies with a function that keeps their length (so headers,
-//!   `content-length` included, pass unchanged).
-//!
-//! Each test file uses part of it.
-#![allow(dead_code)]
+//! A loopback HTTP/1.1 relay for tests (tokio only, so the crate needs no HTTP server
+//! dependency): it forwards each request and its answer unchanged, one upstream connection per
+//! client connection, and counts the requests in flight (forwarded, not yet answered) and
+//! their peak.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -13,9 +9,6 @@ use tokio::io::{
     AsyncBufRead, AsyncBufReadExt, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader,
 };
 use tokio::net::{TcpListener, TcpStream};
-
-/// Rewrites an answer body; must keep its length.
-pub type Rewrite = fn(&[u8]) -> Vec<u8>;
 
 #[derive(Debug, Default)]
 struct Stats {
@@ -50,9 +43,8 @@ impl Drop for InFlight {
 }
 
 impl Relay {
-    /// Starts a relay on 127.0.0.1 forwarding to `upstream` (`http://host:port`), rewriting
-    /// answer bodies with `rewrite` if given.
-    pub async fn start(upstream: &str, rewrite: Option<Rewrite>) -> Relay {
+    /// Starts a relay on 127.0.0.1 forwarding to `upstream` (`http://host:port`).
+    pub async fn start(upstream: &str) -> Relay {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind loopback");
@@ -67,7 +59,7 @@ impl Relay {
             while let Ok((client, _)) = listener.accept().await {
                 let (st, upstream) = (st.clone(), upstream.clone());
                 tokio::spawn(async move {
-                    let _ = relay(client, &upstream, &st, rewrite).await;
+                    let _ = relay(client, &upstream, &st).await;
                 });
             }
         });
@@ -90,12 +82,7 @@ impl Relay {
     }
 }
 
-async fn relay(
-    mut client: TcpStream,
-    upstream: &str,
-    stats: &Arc<Stats>,
-    rewrite: Option<Rewrite>,
-) -> std::io::Result<()> {
+async fn relay(mut client: TcpStream, upstream: &str, stats: &Arc<Stats>) -> std::io::Result<()> {
     let mut server = TcpStream::connect(upstream).await?;
     // Heads and bodies go in separate writes: no Nagle delay between them.
     client.set_nodelay(true)?;
@@ -110,13 +97,13 @@ async fn relay(
         let method = head.split(' ').next().unwrap_or_default().to_owned();
         let in_flight = InFlight::new(stats);
         sw.write_all(head.as_bytes()).await?;
-        copy_body(&mut cr, &mut sw, &head, false, None).await?;
+        copy_body(&mut cr, &mut sw, &head, false).await?;
         sw.flush().await?;
         let Some(answer) = read_head(&mut sr).await? else {
             return Ok(());
         };
         cw.write_all(answer.as_bytes()).await?;
-        copy_body(&mut sr, &mut cw, &answer, method == "HEAD", rewrite).await?;
+        copy_body(&mut sr, &mut cw, &answer, method == "HEAD").await?;
         drop(in_flight);
         cw.flush().await?;
     }
@@ -149,7 +136,6 @@ async fn copy_body(
     w: &mut (impl AsyncWrite + Unpin),
     head: &str,
     head_request: bool,
-    rewrite: Option<Rewrite>,
 ) -> std::io::Result<()> {
     let status = head
         .starts_with("HTTP/")
@@ -192,11 +178,6 @@ async fn copy_body(
         None => {
             r.read_to_end(&mut body).await?;
         }
-    }
-    if let Some(f) = rewrite {
-        let rewritten = f(&body);
-        assert_eq!(rewritten.len(), body.len(), "a rewrite keeps the length");
-        body = rewritten;
     }
     w.write_all(&body).await
 }
