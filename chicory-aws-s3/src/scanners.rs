@@ -131,11 +131,13 @@ async fn bucket_region<R>(
     if let Some(r) = given {
         return (r, None);
     }
-    let mut failed = Failed::new();
-    let region = failed
-        .value(location(clients, bucket).await, &[])
-        .unwrap_or_else(|| clients.conn.region().to_owned());
-    (region, failed.items.pop())
+    match location(clients, bucket).await {
+        Ok(region) => (region, None),
+        Err(outcome) => (
+            clients.conn.region().to_owned(),
+            Some(outcome.map(ScanItem::Skipped)),
+        ),
+    }
 }
 
 /// `fut`'s output when `on`.

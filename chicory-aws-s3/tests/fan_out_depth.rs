@@ -93,5 +93,14 @@ async fn a_four_level_fan_out_keeps_listings_within_concurrency_and_lists_every_
         if concurrency > 1 {
             assert!(peak > 1, "the fan-out lists prefixes in parallel");
         }
+        // The connection's request budget saw each listing under its API's name (the S3
+        // clients carry the connection's interceptor).
+        let stats = conn.request_stats();
+        let listed = stats.iter().find(|a| a.api == "s3:ListObjectsV2");
+        assert_eq!(
+            listed.map(|a| a.requests),
+            Some(requests as u64),
+            "{stats:?}"
+        );
     }
 }
