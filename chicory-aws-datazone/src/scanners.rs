@@ -341,11 +341,11 @@ impl Ctx {
                 })
                 .await;
                 vec![match out {
-                    Ok(out) => Ok(ScanItem::Record({
+                    Ok(out) => {
                         let mut r = DataSourceRecord::from_get(&ctx.origin, &out);
                         r.last_run_asset_count = out.last_run_asset_count;
-                        DataZoneRecord::DataSource(r)
-                    })),
+                        Ok(ScanItem::Record(DataZoneRecord::DataSource(r)))
+                    }
                     Err(outcome) => outcome.map(ScanItem::Skipped),
                 }]
             }
@@ -550,9 +550,9 @@ impl Ctx {
                 })
                 .await;
                 vec![match out {
-                    Ok(l) => Ok(ScanItem::Record({
-                        DataZoneRecord::Listing(ListingRecord::new(&ctx.origin, &l))
-                    })),
+                    Ok(l) => Ok(ScanItem::Record(DataZoneRecord::Listing(
+                        ListingRecord::new(&ctx.origin, &l),
+                    ))),
                     Err(outcome) => outcome.map(ScanItem::Skipped),
                 }]
             }
@@ -579,9 +579,9 @@ impl Ctx {
                     })
                     .await;
                     vec![match out {
-                        Ok(g) => Ok(ScanItem::Record({
-                            DataZoneRecord::Glossary(GlossaryRecord::new(&ctx.origin, &g))
-                        })),
+                        Ok(g) => Ok(ScanItem::Record(DataZoneRecord::Glossary(
+                            GlossaryRecord::new(&ctx.origin, &g),
+                        ))),
                         Err(outcome) => outcome.map(ScanItem::Skipped),
                     }]
                 }
@@ -609,9 +609,9 @@ impl Ctx {
                     })
                     .await;
                     vec![match out {
-                        Ok(t) => Ok(ScanItem::Record({
-                            DataZoneRecord::GlossaryTerm(GlossaryTermRecord::new(&ctx.origin, &t))
-                        })),
+                        Ok(t) => Ok(ScanItem::Record(DataZoneRecord::GlossaryTerm(
+                            GlossaryTermRecord::new(&ctx.origin, &t),
+                        ))),
                         Err(outcome) => outcome.map(ScanItem::Skipped),
                     }]
                 }

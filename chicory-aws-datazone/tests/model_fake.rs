@@ -443,6 +443,69 @@ async fn throttling_is_ridden_through_by_sdk_retry() {
 }
 
 #[tokio::test]
+async fn unread_asset_revisions_are_none_beside_their_part_never_partial() {
+    let sts = fake_sts().await;
+    let fake = mount(&sts).await;
+    let revisions = |asset: &str| format!("/v2/domains/{SALES}/assets/{asset}/revisions");
+    // a1: denied. a2: the second page fails past every retry (the first page was read).
+    fake.fault(Fault::always(
+        "GET",
+        revisions("sales01-a1"),
+        403,
+        "AccessDeniedException",
+    ));
+    fake.fault(Fault {
+        method: "GET",
+        path: revisions("sales01-a2"),
+        query: Some(("nextToken".into(), "off-2".into())),
+        status: 500,
+        code: "InternalServerException",
+        times: None,
+    });
+    let conn = connect(&sts, AccessLevel::ReadOnly, 2).await;
+    let options = DataZoneOptions::default()
+        .domain(SALES)
+        .page_size(2)
+        .asset_revisions(true);
+    let scanner = AssetScanner::new(&conn, options).unwrap();
+    let (mut assets, mut skipped, mut incomplete) = (BTreeMap::new(), Vec::new(), Vec::new());
+    let mut s = scanner.scan();
+    while let Some(item) = s.next().await {
+        match item {
+            Ok(ScanItem::Record(a)) => {
+                assets.insert(a.asset_id.clone(), a.revisions.map(|r| r.len()));
+            }
+            Ok(ScanItem::Skipped(k)) => skipped.push(k),
+            Err(e) => incomplete.push(e),
+        }
+    }
+    // Every asset is a record; the unread revisions are None, not empty and not the first page.
+    assert_eq!(assets.len(), ASSETS);
+    for (id, revs) in &assets {
+        let expected = if id.ends_with("-a1") || id.ends_with("-a2") {
+            None
+        } else {
+            Some(REVISIONS)
+        };
+        assert_eq!(*revs, expected, "{id}");
+    }
+    assert_eq!(skipped.len(), 1, "{skipped:?}");
+    assert_eq!(skipped[0].kind, ErrorKind::AccessDenied);
+    assert_eq!(
+        skipped[0].part,
+        format!("datazone:ListAssetRevisions domain={SALES} asset=sales01-a1")
+    );
+    assert_eq!(incomplete.len(), 1, "{incomplete:?}");
+    let e = &incomplete[0];
+    assert_eq!(e.operation(), Some("datazone:ListAssetRevisions"));
+    assert_eq!(
+        e.resource(),
+        Some(format!("domain={SALES} asset=sales01-a2").as_str())
+    );
+    assert_eq!(e.code(), Some("InternalServerException"));
+}
+
+#[tokio::test]
 async fn read_operators_search_get_and_list() {
     let sts = fake_sts().await;
     mount(&sts).await;
