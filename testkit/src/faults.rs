@@ -436,7 +436,9 @@ async fn handle(
             target.as_deref(),
         )
     };
-    let s3 = target.is_none() && op != "QueryProtocol";
+    // S3 answers errors in XML; DataZone's REST-JSON requests (`/v2/...`), like the JSON
+    // protocols, in JSON (the DataZone SDK cannot parse an XML error body).
+    let s3 = target.is_none() && op != "QueryProtocol" && !req.uri().path().starts_with("/v2/");
     let (parts, body) = req.into_parts();
     let body = body
         .collect()
