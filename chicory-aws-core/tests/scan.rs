@@ -66,7 +66,15 @@ async fn runner_writes_json_lines_and_summarises() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines.len(), 25);
+    assert_eq!(
+        lines.len(),
+        27,
+        "25 records, 1 skipped and 1 incomplete part"
+    );
+    assert_eq!(lines[25]["kind"], "scan_skipped");
+    assert_eq!(lines[25]["error"], "AccessDenied");
+    assert_eq!(lines[26]["kind"], "scan_incomplete");
+    assert_eq!(lines[26]["error"], "Throttled");
     assert_eq!(lines[3]["name"], "t3");
     assert_eq!(lines[3]["columns"], 3);
 }

@@ -16,7 +16,8 @@ pub struct ConnectArgs {
     /// access_level, ...). The vendor's own credentials come from the default AWS chain.
     #[arg(long, conflicts_with = "demo", required_unless_present = "demo")]
     pub params: Option<PathBuf>,
-    /// Send every request to this endpoint (e.g. a local emulator).
+    /// Send every request to this endpoint (e.g. a local emulator; with --demo, e.g. a fault
+    /// proxy in front of it).
     #[arg(long)]
     pub endpoint_url: Option<String>,
     /// Send one service's requests to their own endpoint, as `SERVICE=URL` (e.g.
@@ -41,8 +42,13 @@ impl ConnectArgs {
     pub async fn builder(&self) -> Result<ConnectionBuilder, Box<dyn std::error::Error>> {
         let mut b = if self.demo {
             let demo = demo::provision().await;
-            demo.builder()
-                .service_endpoint_url("datazone", demo::datazone_endpoint().await)
+            let mut b = demo
+                .builder()
+                .service_endpoint_url("datazone", demo::datazone_endpoint().await);
+            if let Some(url) = &self.endpoint_url {
+                b = b.endpoint_url(url);
+            }
+            b
         } else {
             self.customer_builder()?
         };

@@ -140,7 +140,9 @@ pub trait Sink<R: Send + Sync>: Send {
     }
 }
 
-/// Writes each record as one JSON line.
+/// Writes each record as one JSON line, and each skipped or incomplete part as a line of kind
+/// `scan_skipped` / `scan_incomplete` (`part`, `error`, `reason`), so a reader of the file
+/// alone knows what is missing from it.
 pub struct JsonLinesSink<W: AsyncWrite + Unpin + Send> {
     out: BufWriter<W>,
     buf: Vec<u8>,
@@ -168,16 +170,51 @@ fn io_error(e: std::io::Error) -> Error {
 #[async_trait]
 impl<R: Serialize + Send + Sync, W: AsyncWrite + Unpin + Send> Sink<R> for JsonLinesSink<W> {
     async fn record(&mut self, record: &R) -> Result<()> {
-        self.buf.clear();
-        serde_json::to_writer(&mut self.buf, record).map_err(|e| {
-            Error::new(ErrorKind::Service, "record is not serializable").with_source(e)
-        })?;
-        self.buf.push(b'\n');
-        self.out.write_all(&self.buf).await.map_err(io_error)
+        self.line(record).await
+    }
+
+    async fn skipped(&mut self, skipped: &Skipped) -> Result<()> {
+        self.line(&Outcome {
+            kind: "scan_skipped",
+            part: &skipped.part,
+            error: skipped.kind,
+            reason: &skipped.reason,
+        })
+        .await
+    }
+
+    async fn incomplete(&mut self, incomplete: &Incomplete) -> Result<()> {
+        self.line(&Outcome {
+            kind: "scan_incomplete",
+            part: &incomplete.part,
+            error: incomplete.kind,
+            reason: &incomplete.reason,
+        })
+        .await
     }
 
     async fn finish(&mut self) -> Result<()> {
         self.out.flush().await.map_err(io_error)
+    }
+}
+
+/// A skipped or incomplete part as a JSON line, beside the records.
+#[derive(Serialize)]
+struct Outcome<'a> {
+    kind: &'static str,
+    part: &'a str,
+    error: ErrorKind,
+    reason: &'a str,
+}
+
+impl<W: AsyncWrite + Unpin + Send> JsonLinesSink<W> {
+    async fn line<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        self.buf.clear();
+        serde_json::to_writer(&mut self.buf, value).map_err(|e| {
+            Error::new(ErrorKind::Service, "record is not serializable").with_source(e)
+        })?;
+        self.buf.push(b'\n');
+        self.out.write_all(&self.buf).await.map_err(io_error)
     }
 }
 

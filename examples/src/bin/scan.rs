@@ -9,6 +9,10 @@
 //! a demo bucket (objects under a few prefixes) are first seeded on the local emulator with its
 //! admin credentials, then scanned through the demo customer's ReadOnly role.
 //!
+//! Exit codes: 0 the scan is complete (every part read, or skipped because denied or gone); 2
+//! the scan finished but some parts are incomplete (named on stderr and as `scan_incomplete`
+//! lines in the output): records may be missing; 1 the scan failed.
+//!
 //! S3: every bucket's configuration (region, versioning, tags, policy) is scanned; objects are
 //! listed for the buckets named with `--s3-bucket` (with `--demo`: the demo bucket).
 //!
@@ -26,10 +30,7 @@ use chicory_aws_glue::aws_sdk_glue::{
     self,
     types::{Column, DatabaseInput, PartitionInput, SerDeInfo, StorageDescriptor, TableInput},
 };
-use chicory_aws_glue::{
-    CatalogOptions, CatalogPartitionScanner, DataCatalogScanner, DatabaseScanner, TableScanner,
-    WorkGroupScanner,
-};
+use chicory_aws_glue::{CatalogOptions, CatalogScanner, DataCatalogScanner, WorkGroupScanner};
 use chicory_aws_s3::aws_sdk_s3;
 use chicory_aws_s3::{BucketScanner, ObjectOptions, ObjectScanner};
 use clap::Parser;
@@ -75,6 +76,9 @@ enum Service {
     S3,
     Datazone,
 }
+
+/// The exit code of a scan that finished with incomplete parts (1: the scan failed).
+const EXIT_INCOMPLETE: i32 = 2;
 
 /// The demo bucket.
 const DEMO_BUCKET: &str = "chicory-demo-lake";
@@ -251,10 +255,11 @@ where
 {
     let summary = run_scan(scanner, sink, 1000, |p| {
         eprintln!(
-            "  {:<22} {:>7} records  {:>3} skipped  {:>6.2}s",
+            "  {:<22} {:>7} records  {:>3} skipped  {:>3} incomplete  {:>6.2}s",
             p.scanner,
             p.records,
             p.skipped,
+            p.incomplete,
             p.elapsed.as_secs_f64()
         );
     })
@@ -300,15 +305,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let on = |service| args.services.contains(&service);
     let mut summaries = Vec::new();
     if on(Service::Glue) {
-        summaries.push(scan_one(&DatabaseScanner::new(&conn, options.clone())?, &mut sink).await?);
-        summaries.push(scan_one(&TableScanner::new(&conn, options.clone())?, &mut sink).await?);
-        summaries.push(
-            scan_one(
-                &CatalogPartitionScanner::new(&conn, options, segments)?,
-                &mut sink,
-            )
-            .await?,
-        );
+        // One pass lists each database and table once: the output never holds partitions of a
+        // table it does not hold.
+        let catalog = CatalogScanner::new(&conn, options, Some(segments))?;
+        summaries.push(scan_one(&catalog, &mut sink).await?);
     }
     if on(Service::Athena) {
         summaries.push(scan_one(&DataCatalogScanner::new(&conn), &mut sink).await?);
@@ -341,26 +341,38 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         total += s.records;
         complete &= s.is_complete();
         eprintln!(
-            "  {:<22} {:>7} records  {:>3} skipped  {:>3} errors  {:>6.2}s",
+            "  {:<22} {:>7} records  {:>3} skipped  {:>3} incomplete  {:>6.2}s",
             s.scanner,
             s.records,
             s.skipped.len(),
-            s.errors.len(),
+            s.incomplete.len(),
             s.duration.as_secs_f64()
         );
         for k in &s.skipped {
             eprintln!("      skipped {}: {}", k.part, k.reason);
         }
-        for e in &s.errors {
-            eprintln!("      error: {e}");
+        for k in &s.incomplete {
+            eprintln!("      INCOMPLETE {}: {}", k.part, k.reason);
         }
     }
     eprintln!(
         "  total {total} records in {:.2}s",
         start.elapsed().as_secs_f64()
     );
+    for a in conn.request_stats() {
+        if a.throttled > 0 {
+            eprintln!(
+                "  {}: {} requests, {} throttled",
+                a.api, a.requests, a.throttled
+            );
+        }
+    }
     if !complete {
-        return Err("the scan had errors (see above)".into());
+        eprintln!(
+            "INCOMPLETE: records may be missing from the parts named above; do not treat \
+             this output as the whole account (exit code {EXIT_INCOMPLETE})"
+        );
+        std::process::exit(EXIT_INCOMPLETE);
     }
     Ok(())
 }
