@@ -29,7 +29,7 @@ use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 use aws_smithy_types::retry::ErrorKind as RetryErrorKind;
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -144,38 +144,46 @@ pub struct ApiStats {
     pub rate: Option<f64>,
 }
 
-/// Multiplicative decrease on throttling.
+/// Multiplicative decrease on throttling, from the rate AWS actually served.
 const BETA: f64 = 0.85;
-/// Time to climb back to the rate throttled at, after a decrease.
+/// Time to climb back to the rate AWS served, after a decrease.
 const RECOVERY: Duration = Duration::from_secs(1);
-/// Growth per second beyond the rate throttled at, while nothing is throttled.
+/// At most one decrease per this interval (the attempts throttled together were sent at the
+/// same rate).
+const DECREASE_GAP: Duration = Duration::from_millis(250);
+/// Growth per second beyond the rate AWS served, while nothing is throttled.
 const PROBE: f64 = 0.05;
 /// The lowest rate a throttled API is lowered to.
 const MIN_RATE: f64 = 0.5;
+/// The window over which the served rate is measured.
+const WINDOW: Duration = Duration::from_secs(1);
 
 #[derive(Debug)]
 struct Limiter {
     /// The published or configured rate; never exceeded.
     ceiling: Option<f64>,
     burst: f64,
-    /// The rate throttled at, and when: the rate climbs back to it, then probes beyond.
+    /// The rate AWS served when it last throttled, and when: the rate climbs back to it, then
+    /// probes beyond.
     throttled_at: Option<(f64, Instant)>,
     /// Theoretical arrival time of the next request (GCRA).
     tat: Option<Instant>,
-    /// Requests in the current and the previous one-second window, for the measured rate.
-    window: (Instant, u64, u64),
+    /// When the first request went, and when the answers of the last [`WINDOW`] succeeded.
+    first: Option<Instant>,
+    ok: VecDeque<Instant>,
     requests: u64,
     throttled: u64,
 }
 
 impl Limiter {
-    fn new(ceiling: Option<(f64, f64)>, now: Instant) -> Self {
+    fn new(ceiling: Option<(f64, f64)>) -> Self {
         Limiter {
             ceiling: ceiling.map(|c| c.0),
             burst: ceiling.map_or(1.0, |c| c.1),
             throttled_at: None,
             tat: None,
-            window: (now, 0, 0),
+            first: None,
+            ok: VecDeque::new(),
             requests: 0,
             throttled: 0,
         }
@@ -198,28 +206,26 @@ impl Limiter {
         }
     }
 
-    fn measured(&mut self, now: Instant) -> f64 {
-        self.roll(now);
-        let (start, cur, prev) = self.window;
-        let frac = now.saturating_duration_since(start).as_secs_f64().min(1.0);
-        cur as f64 + prev as f64 * (1.0 - frac)
-    }
-
-    fn roll(&mut self, now: Instant) {
-        let (start, cur, _) = self.window;
-        let elapsed = now.saturating_duration_since(start);
-        if elapsed >= Duration::from_secs(2) {
-            self.window = (now, 0, 0);
-        } else if elapsed >= Duration::from_secs(1) {
-            self.window = (start + Duration::from_secs(1), 0, cur);
+    /// Successful answers per second over the last [`WINDOW`] (or since the first request).
+    fn served(&mut self, now: Instant) -> f64 {
+        while self
+            .ok
+            .front()
+            .is_some_and(|t| now.saturating_duration_since(*t) > WINDOW)
+        {
+            self.ok.pop_front();
         }
+        let span = self
+            .first
+            .map_or(WINDOW, |f| now.saturating_duration_since(f))
+            .clamp(Duration::from_millis(50), WINDOW);
+        self.ok.len() as f64 / span.as_secs_f64()
     }
 
     /// Reserves the next slot; how long to wait for it.
     fn reserve(&mut self, now: Instant) -> Duration {
         self.requests += 1;
-        self.roll(now);
-        self.window.1 += 1;
+        self.first.get_or_insert(now);
         let Some(rate) = self.rate(now) else {
             return Duration::ZERO;
         };
@@ -231,20 +237,24 @@ impl Limiter {
         wait
     }
 
+    fn on_success(&mut self, now: Instant) {
+        self.ok.push_back(now);
+        self.served(now);
+    }
+
     fn on_throttle(&mut self, now: Instant, adaptive: bool) {
         self.throttled += 1;
         if !adaptive {
             return;
         }
-        // One decrease per recovery period: the other attempts throttled with it were sent at
-        // the same rate.
         if let Some((_, at)) = self.throttled_at {
-            if now.saturating_duration_since(at) < RECOVERY {
+            if now.saturating_duration_since(at) < DECREASE_GAP {
                 return;
             }
         }
-        let measured = self.measured(now).max(MIN_RATE);
-        let current = self.rate(now).map_or(measured, |r| r.min(measured));
+        // What AWS served is what it will serve: start below it, climb back, then probe.
+        let served = self.served(now).max(MIN_RATE);
+        let current = self.rate(now).map_or(served, |r| r.min(served));
         self.throttled_at = Some((current.max(MIN_RATE), now));
         // Later requests start from the new rate, not from the old schedule.
         self.tat = Some(now);
@@ -285,7 +295,7 @@ impl Budget {
                 .iter()
                 .find(|(k, _, _)| k.eq_ignore_ascii_case(api))
                 .map(|(_, r, b)| (*r, *b));
-            map.insert(api.to_owned(), Limiter::new(ceiling, now));
+            map.insert(api.to_owned(), Limiter::new(ceiling));
         }
         f(map.get_mut(api).expect("inserted above"), now)
     }
@@ -293,6 +303,10 @@ impl Budget {
     fn on_throttle(&self, api: &str) {
         let adaptive = self.settings.adaptive;
         self.with_limiter(api, |l, now| l.on_throttle(now, adaptive));
+    }
+
+    fn on_success(&self, api: &str) {
+        self.with_limiter(api, |l, now| l.on_success(now));
     }
 
     pub(crate) fn stats(&self) -> Vec<ApiStats> {
@@ -418,6 +432,9 @@ impl Intercept for BudgetInterceptor {
     ) -> std::result::Result<(), BoxError> {
         let ctx = context.inner();
         if !ctx.is_failed() {
+            if let Some(api) = api_key(cfg) {
+                self.budget.on_success(&api);
+            }
             return Ok(());
         }
         let throttled = rc.retry_classifiers().any(|c| {
@@ -446,7 +463,7 @@ mod tests {
     #[test]
     fn a_published_quota_spaces_requests_after_the_burst() {
         let now = Instant::now();
-        let mut l = Limiter::new(Some((5.0, 2.0)), now);
+        let mut l = Limiter::new(Some((5.0, 2.0)));
         assert_eq!(l.reserve(now), Duration::ZERO);
         assert_eq!(l.reserve(now), Duration::ZERO);
         let w = l.reserve(now);
@@ -457,18 +474,21 @@ mod tests {
     }
 
     #[test]
-    fn throttling_lowers_the_rate_then_it_recovers_and_probes_beyond() {
+    fn throttling_lowers_the_rate_below_what_was_served_then_it_recovers_and_probes_beyond() {
         let t0 = Instant::now();
-        let mut l = Limiter::new(None, t0);
+        let mut l = Limiter::new(None);
         assert_eq!(l.rate(t0), None, "no quota: unlimited until throttled");
+        // 100 answers in the first second.
         for i in 0..100 {
-            l.reserve(t0 + Duration::from_millis(i * 10));
+            let t = t0 + Duration::from_millis(i * 10);
+            l.reserve(t);
+            l.on_success(t);
         }
         let t1 = t0 + Duration::from_secs(1);
         l.on_throttle(t1, true);
         let r = l.rate(t1).unwrap();
-        assert!(r < 100.0 && r > 50.0, "decreased to {r}");
-        // A second throttle in the same period does not decrease again.
+        assert!(r < 100.0 && r > 80.0, "decreased to {r}");
+        // A second throttle right after does not decrease again.
         l.on_throttle(t1 + Duration::from_millis(10), true);
         assert_eq!(l.throttled_at.unwrap().1, t1);
         let back = l.rate(t1 + RECOVERY).unwrap();
@@ -480,7 +500,7 @@ mod tests {
     #[test]
     fn without_adaptation_a_throttle_is_only_counted() {
         let t0 = Instant::now();
-        let mut l = Limiter::new(Some((10.0, 10.0)), t0);
+        let mut l = Limiter::new(Some((10.0, 10.0)));
         l.on_throttle(t0, false);
         assert_eq!(l.rate(t0), Some(10.0));
         assert_eq!(l.throttled, 1);

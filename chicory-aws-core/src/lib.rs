@@ -43,7 +43,6 @@ mod connection;
 pub mod credentials;
 mod error;
 mod operator;
-mod paginate;
 pub mod params;
 pub mod scan;
 
@@ -54,7 +53,6 @@ pub use connection::{BaseCredentials, Connection, ConnectionBuilder, DEFAULT_MAX
 pub use credentials::{CrossAccountCredentials, RefreshSettings};
 pub use error::{kind_from_code, BoxError, Error, ErrorKind, Result};
 pub use operator::{AccessChecked, Operator, Tool};
-pub use paginate::pages;
 pub use params::{ConnectionParams, CustomerAuth, ExternalId, RoleArn};
 pub use scan::{
     run_scan, Concurrency, Incomplete, JsonLinesSink, PageRetry, Progress, ScanItem, ScanSummary,
