@@ -145,17 +145,27 @@ async fn drain<S: Scanner>(s: &S, run: &mut Run) {
     }
 }
 
+/// The catalog and the three buckets, scanned at the same time (as a vendor's sync would).
 async fn scan(conn: &Connection) -> Run {
-    let mut run = Run::default();
     let options = CatalogOptions::default().include_databases("faults_db*");
-    drain(
-        &CatalogScanner::new(conn, options, Some(1)).unwrap(),
-        &mut run,
-    )
-    .await;
-    for b in 0..BUCKETS {
+    let catalog = async {
+        let mut run = Run::default();
+        let scanner = CatalogScanner::new(conn, options, Some(1)).unwrap();
+        drain(&scanner, &mut run).await;
+        run
+    };
+    let buckets = futures::future::join_all((0..BUCKETS).map(|b| async move {
+        let mut run = Run::default();
         let objects = ObjectScanner::new(conn, bucket_name(b), ObjectOptions::default()).unwrap();
         drain(&objects, &mut run).await;
+        run
+    }));
+    let (mut run, others) = futures::join!(catalog, buckets);
+    for o in others {
+        for (r, n) in o.records {
+            *run.records.entry(r).or_default() += n;
+        }
+        run.incomplete.extend(o.incomplete);
     }
     run
 }
