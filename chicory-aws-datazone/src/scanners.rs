@@ -7,11 +7,12 @@
 use crate::datazone_client;
 use crate::records::*;
 use crate::validate::check_domain_id;
+use aws_sdk_datazone::operation::get_data_source::GetDataSourceOutput;
 use aws_sdk_datazone::types::{
     DomainSummary, InventorySearchScope, ProjectSummary, SearchInventoryResultItem,
     SearchResultItem, SearchTypesResultItem, TypesSearchScope,
 };
-use chicory_aws_core::scan::{paged, read, Page, Part, ScanStream, ScanStreamExt};
+use chicory_aws_core::scan::{paged, read, read_record, Page, Part, ScanStream, ScanStreamExt};
 use chicory_aws_core::{
     actions, Action, Concurrency, Connection, Error, PageRetry, Result, ScanItem, Scanner,
 };
@@ -332,22 +333,19 @@ impl Ctx {
                     actions::datazone::GET_DATA_SOURCE,
                     format!("domain={domain} data_source={id}"),
                 );
-                let out = read(&part, ctx.retry, || {
+                let read = || {
                     ctx.client
                         .get_data_source()
                         .domain_identifier(&domain)
                         .identifier(&id)
                         .send()
-                })
-                .await;
-                vec![match out {
-                    Ok(out) => {
-                        let mut r = DataSourceRecord::from_get(&ctx.origin, &out);
-                        r.last_run_asset_count = out.last_run_asset_count;
-                        Ok(ScanItem::Record(DataZoneRecord::DataSource(r)))
-                    }
-                    Err(outcome) => outcome.map(ScanItem::Skipped),
-                }]
+                };
+                let record = |out: GetDataSourceOutput| {
+                    let mut r = DataSourceRecord::from_get(&ctx.origin, &out);
+                    r.last_run_asset_count = out.last_run_asset_count;
+                    DataZoneRecord::DataSource(r)
+                };
+                vec![read_record(&part, ctx.retry, read, record).await]
             }
         })
     }
@@ -541,20 +539,15 @@ impl Ctx {
                     actions::datazone::GET_LISTING,
                     format!("domain={domain} listing={id}"),
                 );
-                let out = read(&part, ctx.retry, || {
+                let read = || {
                     ctx.client
                         .get_listing()
                         .domain_identifier(&domain)
                         .identifier(&id)
                         .send()
-                })
-                .await;
-                vec![match out {
-                    Ok(l) => Ok(ScanItem::Record(DataZoneRecord::Listing(
-                        ListingRecord::new(&ctx.origin, &l),
-                    ))),
-                    Err(outcome) => outcome.map(ScanItem::Skipped),
-                }]
+                };
+                let record = |l| DataZoneRecord::Listing(ListingRecord::new(&ctx.origin, &l));
+                vec![read_record(&part, ctx.retry, read, record).await]
             }
         })
     }
@@ -570,20 +563,15 @@ impl Ctx {
                         actions::datazone::GET_GLOSSARY,
                         format!("domain={domain} glossary={id}"),
                     );
-                    let out = read(&part, ctx.retry, || {
+                    let read = || {
                         ctx.client
                             .get_glossary()
                             .domain_identifier(&domain)
                             .identifier(&id)
                             .send()
-                    })
-                    .await;
-                    vec![match out {
-                        Ok(g) => Ok(ScanItem::Record(DataZoneRecord::Glossary(
-                            GlossaryRecord::new(&ctx.origin, &g),
-                        ))),
-                        Err(outcome) => outcome.map(ScanItem::Skipped),
-                    }]
+                    };
+                    let record = |g| DataZoneRecord::Glossary(GlossaryRecord::new(&ctx.origin, &g));
+                    vec![read_record(&part, ctx.retry, read, record).await]
                 }
             })
     }
@@ -600,20 +588,16 @@ impl Ctx {
                         actions::datazone::GET_GLOSSARY_TERM,
                         format!("domain={domain} term={id}"),
                     );
-                    let out = read(&part, ctx.retry, || {
+                    let read = || {
                         ctx.client
                             .get_glossary_term()
                             .domain_identifier(&domain)
                             .identifier(&id)
                             .send()
-                    })
-                    .await;
-                    vec![match out {
-                        Ok(t) => Ok(ScanItem::Record(DataZoneRecord::GlossaryTerm(
-                            GlossaryTermRecord::new(&ctx.origin, &t),
-                        ))),
-                        Err(outcome) => outcome.map(ScanItem::Skipped),
-                    }]
+                    };
+                    let record =
+                        |t| DataZoneRecord::GlossaryTerm(GlossaryTermRecord::new(&ctx.origin, &t));
+                    vec![read_record(&part, ctx.retry, read, record).await]
                 }
             })
     }

@@ -613,8 +613,7 @@ fn stats_of(
                             column.outcome(f.to_error())
                         }))
                         .collect(),
-                    Err(Ok(skipped)) => vec![Ok(ScanItem::Skipped(skipped))],
-                    Err(Err(e)) => vec![Err(e)],
+                    Err(outcome) => vec![outcome.map(ScanItem::Skipped)],
                 };
                 stream::iter(items)
             }

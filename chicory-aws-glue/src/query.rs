@@ -162,8 +162,7 @@ impl Scanner for QueryExecutionScanner {
                 .await;
                 let r = match got {
                     Ok(r) => r,
-                    Err(Ok(skipped)) => return vec![Ok(ScanItem::Skipped(skipped))],
-                    Err(Err(e)) => return vec![Err(e)],
+                    Err(outcome) => return vec![outcome.map(ScanItem::Skipped)],
                 };
                 let mut out: Vec<Result<ScanItem<_>>> = r
                     .query_executions()

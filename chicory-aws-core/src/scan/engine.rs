@@ -394,6 +394,25 @@ where
     }
 }
 
+/// Reads one record of a part (e.g. `GetGlossary` for a listed id) with the engine's retry
+/// rules: `map(value)` as a record, or the part's outcome (skipped or incomplete).
+pub async fn read_record<T, U, E, F, Fut>(
+    part: &Part,
+    retry: PageRetry,
+    fetch: F,
+    map: impl FnOnce(T) -> U,
+) -> Result<ScanItem<U>>
+where
+    E: IntoScanError,
+    F: FnMut() -> Fut,
+    Fut: Future<Output = std::result::Result<T, E>>,
+{
+    match read(part, retry, fetch).await {
+        Ok(v) => Ok(ScanItem::Record(map(v))),
+        Err(outcome) => outcome.map(ScanItem::Skipped),
+    }
+}
+
 impl<R> ScanItem<R> {
     /// The record, or this item (skipped) re-typed for a stream of `U`.
     fn split<U>(self) -> std::result::Result<R, ScanItem<U>> {

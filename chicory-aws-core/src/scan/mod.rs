@@ -22,8 +22,8 @@
 mod engine;
 
 pub use engine::{
-    paged, read, single, walk, Concurrency, IntoScanError, Page, PageRetry, Part, ScanStream,
-    ScanStreamExt, Step,
+    paged, read, read_record, single, walk, Concurrency, IntoScanError, Page, PageRetry, Part,
+    ScanStream, ScanStreamExt, Step,
 };
 
 use crate::error::{Error, ErrorKind, Result};
