@@ -146,15 +146,17 @@ pub struct ApiStats {
 
 /// Multiplicative decrease on throttling, from the rate AWS actually served.
 const BETA: f64 = 0.85;
-/// Time to climb back to the rate AWS served, after a decrease.
+/// Time to climb back to the rate AWS served, after a decrease; also the shortest time between
+/// two decreases (the attempts throttled together were sent at the same rate).
 const RECOVERY: Duration = Duration::from_secs(1);
-/// At most one decrease per this interval (the attempts throttled together were sent at the
-/// same rate).
-const DECREASE_GAP: Duration = Duration::from_millis(250);
 /// Growth per second beyond the rate AWS served, while nothing is throttled.
 const PROBE: f64 = 0.05;
-/// The lowest rate a throttled API is lowered to.
+/// The lowest rate a throttled API is lowered to, in requests per second.
 const MIN_RATE: f64 = 0.5;
+/// The rate never falls below this share of the rate AWS served when it first throttled:
+/// throttling that does not follow the rate (a shared quota's other users) slows the scan
+/// down, but cannot starve it.
+const FLOOR: f64 = 0.2;
 /// The window over which the served rate is measured.
 const WINDOW: Duration = Duration::from_secs(1);
 
@@ -166,6 +168,8 @@ struct Limiter {
     /// The rate AWS served when it last throttled, and when: the rate climbs back to it, then
     /// probes beyond.
     throttled_at: Option<(f64, Instant)>,
+    /// The lowest rate adaptation may set ([`FLOOR`] of the first served rate).
+    floor: f64,
     /// Theoretical arrival time of the next request (GCRA).
     tat: Option<Instant>,
     /// When the first request went, and when the answers of the last [`WINDOW`] succeeded.
@@ -181,6 +185,7 @@ impl Limiter {
             ceiling: ceiling.map(|c| c.0),
             burst: ceiling.map_or(1.0, |c| c.1),
             throttled_at: None,
+            floor: MIN_RATE,
             tat: None,
             first: None,
             ok: VecDeque::new(),
@@ -248,14 +253,17 @@ impl Limiter {
             return;
         }
         if let Some((_, at)) = self.throttled_at {
-            if now.saturating_duration_since(at) < DECREASE_GAP {
+            if now.saturating_duration_since(at) < RECOVERY {
                 return;
             }
         }
         // What AWS served is what it will serve: start below it, climb back, then probe.
         let served = self.served(now).max(MIN_RATE);
+        if self.throttled_at.is_none() {
+            self.floor = (served * FLOOR).max(MIN_RATE);
+        }
         let current = self.rate(now).map_or(served, |r| r.min(served));
-        self.throttled_at = Some((current.max(MIN_RATE), now));
+        self.throttled_at = Some((current.max(self.floor), now));
         // Later requests start from the new rate, not from the old schedule.
         self.tat = Some(now);
     }
@@ -491,6 +499,14 @@ mod tests {
         // A second throttle right after does not decrease again.
         l.on_throttle(t1 + Duration::from_millis(10), true);
         assert_eq!(l.throttled_at.unwrap().1, t1);
+        // Throttling that goes on, whatever the rate, cannot take it below a fifth of what was
+        // first served.
+        for s in 2..60 {
+            l.on_throttle(t0 + Duration::from_secs(s), true);
+        }
+        let floor = l.rate(t0 + Duration::from_secs(59)).unwrap();
+        assert!(floor >= 100.0 * FLOOR * BETA - 1e-9, "{floor}");
+        l.throttled_at = Some((r / BETA, t1));
         let back = l.rate(t1 + RECOVERY).unwrap();
         assert!(back > r, "recovers: {back} > {r}");
         let later = l.rate(t1 + RECOVERY + Duration::from_secs(4)).unwrap();

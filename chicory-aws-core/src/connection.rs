@@ -12,6 +12,7 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_credential_types::Credentials;
 use aws_smithy_async::time::{SharedTimeSource, SystemTimeSource, TimeSource};
+use aws_types::sdk_config::StalledStreamProtectionConfig;
 use aws_types::service_config::{LoadServiceConfig, ServiceConfigKey};
 use std::fmt;
 use std::sync::Arc;
@@ -259,6 +260,14 @@ impl ConnectionBuilder {
             .credentials_provider(provider)
             .identity_cache(IdentityCache::no_cache())
             .http_client(budget.http_client(http))
+            // The budget holds a request before it is sent; the SDK's upload stall protection
+            // would count that wait as a stalled request body and fail it as a timeout after
+            // its 5 s grace period. Downloads keep their protection.
+            .stalled_stream_protection(
+                StalledStreamProtectionConfig::enabled()
+                    .upload_enabled(false)
+                    .build(),
+            )
             .build();
         Ok(Connection {
             inner: Arc::new(ConnectionInner {
