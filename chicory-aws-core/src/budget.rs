@@ -8,9 +8,10 @@
 //!
 //! It works at the HTTP layer: the connection's SDK config carries an HTTP client that admits
 //! each request attempt (retries included) through the budget, so every client built from
-//! [`Connection::sdk_config`](crate::Connection::sdk_config) is bounded. The library's own
-//! clients also carry [`Connection::interceptor`](crate::Connection::interceptor), which names
-//! the API of each request (for the per-API rate) and reports throttling answers.
+//! [`Connection::sdk_config`](crate::Connection::sdk_config) is bounded in flight. The per-API
+//! rate and its adaptation need [`Connection::interceptor`](crate::Connection::interceptor),
+//! which names the API of each request and reports throttling answers: the library's own
+//! clients carry it; add it to a client of your own to give it the same.
 
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::http::{
@@ -346,18 +347,6 @@ impl Budget {
 #[derive(Debug, Clone)]
 struct ApiName(Arc<str>);
 
-/// The API of a request the interceptor did not name (a raw SDK client built by the caller):
-/// the JSON protocols' `x-amz-target`, else the service's host.
-fn api_of(req: &HttpRequest) -> Arc<str> {
-    if let Some(ApiName(n)) = req.extension::<ApiName>() {
-        return n.clone();
-    }
-    if let Some(target) = req.headers().get("x-amz-target") {
-        return Arc::from(format!("unnamed:{target}"));
-    }
-    Arc::from("unnamed:other")
-}
-
 #[derive(Debug)]
 struct BudgetedClient {
     inner: SharedHttpClient,
@@ -387,10 +376,13 @@ impl HttpConnector for BudgetedConnector {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
         let (inner, budget) = (self.inner.clone(), self.budget.clone());
         HttpConnectorFuture::new(async move {
-            let api = api_of(&request);
-            let wait = budget.with_limiter(&api, |l, now| l.reserve(now));
-            if !wait.is_zero() {
-                tokio::time::sleep(wait).await;
+            // A request the interceptor did not name (a client built without it) is bounded
+            // in flight only.
+            if let Some(ApiName(api)) = request.extension::<ApiName>().cloned() {
+                let wait = budget.with_limiter(&api, |l, now| l.reserve(now));
+                if !wait.is_zero() {
+                    tokio::time::sleep(wait).await;
+                }
             }
             let _permit = budget.in_flight.clone().acquire_owned().await;
             inner.call(request).await

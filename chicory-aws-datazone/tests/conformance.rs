@@ -61,8 +61,8 @@ async fn conform<S: Scanner>(make: impl Fn(&Connection) -> S, listing: &str) {
     check_scanner(
         &upstream.uri(),
         |proxy_url| {
-            let builder = sts.connection(AccessLevel::ReadOnly);
-            async move { builder.service_endpoint_url("datazone", proxy_url) }
+            sts.connection(AccessLevel::ReadOnly)
+                .service_endpoint_url("datazone", proxy_url)
         },
         make,
         listing,

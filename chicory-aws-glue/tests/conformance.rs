@@ -39,16 +39,7 @@ macro_rules! conformance {
         #[tokio::test]
         async fn $name() {
             let f = fakes().await;
-            check_scanner(
-                &f.glue.uri(),
-                |url| {
-                    let b = f.builder(url);
-                    async move { b }
-                },
-                |$conn| $make,
-                $listing,
-            )
-            .await;
+            check_scanner(&f.glue.uri(), |url| f.builder(url), |$conn| $make, $listing).await;
         }
     };
 }

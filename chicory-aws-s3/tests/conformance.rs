@@ -120,10 +120,7 @@ async fn object_scanner_fan_out_with_head_and_tags_conforms() {
     let (vendor, params) = customer().await;
     check_scanner(
         Emulator::get().endpoint(),
-        |proxy| {
-            let b = through(&vendor, &params, proxy);
-            async move { b }
-        },
+        |proxy| through(&vendor, &params, proxy),
         |conn| {
             let options = ObjectOptions::default()
                 .page_size(2)
@@ -143,10 +140,7 @@ async fn object_scanner_plain_conforms() {
     let (vendor, params) = customer().await;
     check_scanner(
         Emulator::get().endpoint(),
-        |proxy| {
-            let b = through(&vendor, &params, proxy);
-            async move { b }
-        },
+        |proxy| through(&vendor, &params, proxy),
         |conn| {
             let options = ObjectOptions::default().plain().page_size(2);
             ObjectScanner::new(conn, &bucket, options).unwrap()
@@ -162,10 +156,7 @@ async fn object_scanner_one_level_conforms() {
     let (vendor, params) = customer().await;
     check_scanner(
         Emulator::get().endpoint(),
-        |proxy| {
-            let b = through(&vendor, &params, proxy);
-            async move { b }
-        },
+        |proxy| through(&vendor, &params, proxy),
         |conn| {
             // raw/: a, b, c and the common prefix raw/2024/, a page each (the repeated-token
             // fault needs an answer to a token that has a next token of its own).
@@ -210,10 +201,7 @@ async fn object_version_scanner_conforms() {
     let (vendor, params) = customer().await;
     check_scanner(
         Emulator::get().endpoint(),
-        |proxy| {
-            let b = through(&vendor, &params, proxy);
-            async move { b }
-        },
+        |proxy| through(&vendor, &params, proxy),
         |conn| {
             ObjectVersionScanner::new(conn, &bucket, None)
                 .unwrap()
@@ -387,10 +375,8 @@ async fn bucket_scanner_conforms() {
     check_scanner(
         &s3.uri(),
         |proxy| {
-            let b = sts
-                .connection(AccessLevel::ReadOnly)
-                .service_endpoint_url("s3", proxy);
-            async move { b }
+            sts.connection(AccessLevel::ReadOnly)
+                .service_endpoint_url("s3", proxy)
         },
         |conn| {
             BucketScanner::new(conn)

@@ -19,7 +19,6 @@ use chicory_aws_core::scan::PageRetry;
 use chicory_aws_core::{Connection, ConnectionBuilder, Error, ScanItem, Scanner};
 use futures::StreamExt;
 use std::collections::BTreeMap;
-use std::future::Future;
 use std::time::Duration;
 
 /// What a scan produced: records (as JSON, counted), skipped parts, incomplete parts.
@@ -101,18 +100,14 @@ pub fn fast_retries(b: ConnectionBuilder) -> ConnectionBuilder {
 /// `url` (retries are set by the suite). `listing` is the scanner's paged operation as the
 /// proxy names it (e.g. `GetTables`, `ListObjectsV2`); the data behind `upstream` must make it
 /// span at least two pages.
-pub async fn check_scanner<S, F, Fut>(
+pub async fn check_scanner<S: Scanner>(
     upstream: &str,
-    connect: F,
+    connect: impl FnOnce(String) -> ConnectionBuilder,
     make: impl Fn(&Connection) -> S,
     listing: &str,
-) where
-    S: Scanner,
-    F: Fn(String) -> Fut,
-    Fut: Future<Output = ConnectionBuilder>,
-{
+) {
     let proxy = FaultProxy::start(upstream, 42).await;
-    let conn = fast_retries(connect(proxy.url().to_owned()).await)
+    let conn = fast_retries(connect(proxy.url().to_owned()))
         .build()
         .await
         .expect("the connection builds");

@@ -539,5 +539,13 @@ mod tests {
             operation_of("GET", "/b", "versions", None),
             "ListObjectVersions"
         );
+        assert_eq!(
+            operation_of("GET", "/v2/domains/dzd_1/projects", "maxResults=2", None),
+            "ListProjects"
+        );
+        assert_eq!(
+            operation_of("POST", "/v2/domains/dzd_1/listings/search", "", None),
+            "SearchListings"
+        );
     }
 }
