@@ -3,7 +3,7 @@
 
 use crate::glue_client;
 use crate::operators::check_name;
-use crate::records::time;
+use crate::records::{current_columns, time};
 use crate::scanners::{partitions, CatalogOptions, Ctx};
 use async_trait::async_trait;
 use aws_sdk_glue::types as sdk;
@@ -548,6 +548,7 @@ async fn fetch(
 /// a column without statistics is simply absent.
 fn stats_of(
     ctx: Arc<Ctx>,
+    catalog: Option<String>,
     database: String,
     table: String,
     partition: Option<Vec<String>>,
@@ -559,13 +560,15 @@ fn stats_of(
         .collect();
     stream::iter(batches)
         .then(move |batch| {
-            let (ctx, database, table, partition) = (
+            let (ctx, catalog, database, table, partition) = (
                 ctx.clone(),
+                catalog.clone(),
                 database.clone(),
                 table.clone(),
                 partition.clone(),
             );
             async move {
+                let catalog = catalog.clone();
                 let (action, resource) = match &partition {
                     Some(v) => (
                         actions::glue::GET_COLUMN_STATISTICS_FOR_PARTITION,
@@ -580,7 +583,7 @@ fn stats_of(
                 let got = read(&part, ctx.retry, || {
                     fetch(
                         &ctx.client,
-                        ctx.options.catalog_id.clone(),
+                        catalog.clone(),
                         &database,
                         &table,
                         partition.as_deref(),
@@ -650,6 +653,7 @@ impl ColumnStatisticsScanner {
 
 /// The statistics a [`ColumnStatisticsScanner`] reads in one go: a table's, or a partition's.
 struct Unit {
+    catalog: Option<String>,
     database: String,
     table: String,
     partition: Option<Vec<String>>,
@@ -663,19 +667,19 @@ impl Scanner for ColumnStatisticsScanner {
     }
     fn actions(&self) -> &'static [Action] {
         if self.partitions {
-            &[
+            self.ctx.actions(&[
                 actions::glue::GET_DATABASES,
                 actions::glue::GET_TABLES,
                 actions::glue::GET_COLUMN_STATISTICS_FOR_TABLE,
                 actions::glue::GET_PARTITIONS,
                 actions::glue::GET_COLUMN_STATISTICS_FOR_PARTITION,
-            ]
+            ])
         } else {
-            &[
+            self.ctx.actions(&[
                 actions::glue::GET_DATABASES,
                 actions::glue::GET_TABLES,
                 actions::glue::GET_COLUMN_STATISTICS_FOR_TABLE,
-            ]
+            ])
         }
     }
     fn scan(&self) -> ScanStream<ColumnStatisticsRecord> {
@@ -686,18 +690,17 @@ impl Scanner for ColumnStatisticsScanner {
         let with_partitions = self.partitions;
         let one = Concurrency::new("concurrency", 1).expect("1 is valid");
         let units = self.ctx.per_database(move |ctx, db| {
-            let (lister, name) = (ctx.clone(), db.name);
-            ctx.tables(name.clone()).flat_map_records(one, move |t| {
-                let columns: Vec<String> = t
-                    .storage_descriptor
-                    .as_ref()
-                    .map(|sd| sd.columns().iter().map(|c| c.name.clone()).collect())
-                    .unwrap_or_default();
+            let lister = ctx.clone();
+            ctx.tables(db).flat_map_records(one, move |(db, t)| {
+                // The current schema's columns: an Iceberg table's dropped columns have none.
+                let (current, _) = current_columns(&t);
+                let columns: Vec<String> = current.into_iter().map(|c| c.name).collect();
                 if columns.is_empty() {
                     return stream::empty().boxed();
                 }
                 let table_unit = stream::iter([Ok(ScanItem::Record(Unit {
-                    database: name.clone(),
+                    catalog: db.catalog.clone(),
+                    database: db.name.clone(),
                     table: t.name.clone(),
                     partition: None,
                     columns: columns.clone(),
@@ -705,10 +708,11 @@ impl Scanner for ColumnStatisticsScanner {
                 if !with_partitions || t.partition_keys().is_empty() {
                     return table_unit.boxed();
                 }
-                let (db, table) = (name.clone(), t.name.clone());
+                let table = t.name.clone();
                 let partition_units = partitions(lister.clone(), db.clone(), table.clone(), 1)
                     .map_records(move |p| Unit {
-                        database: db.clone(),
+                        catalog: db.catalog.clone(),
+                        database: db.name.clone(),
                         table: table.clone(),
                         partition: Some(p.values),
                         columns: columns.clone(),
@@ -718,7 +722,7 @@ impl Scanner for ColumnStatisticsScanner {
         });
         let ctx = self.ctx.clone();
         units.flat_map_records(self.ctx.concurrency, move |u| {
-            stats_of(ctx.clone(), u.database, u.table, u.partition, u.columns)
+            stats_of(ctx.clone(), u.catalog, u.database, u.table, u.partition, u.columns)
         })
     }
 }

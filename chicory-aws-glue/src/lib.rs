@@ -5,6 +5,8 @@
 //!
 //! | Scanner | Reads |
 //! |---|---|
+//! | [`GlueCatalogScanner`] | the account's Glue catalogs: default, federated, S3 Tables (`GetCatalogs`) |
+//! | [`CatalogScanner`] | databases, tables and partitions in one pass, of the catalogs [`Catalogs`] selects |
 //! | [`DatabaseScanner`] | Glue databases (`GetDatabases`) |
 //! | [`TableScanner`] | tables of every matching database, filters, incremental mode |
 //! | [`PartitionScanner`], [`CatalogPartitionScanner`] | partitions, in up to 10 parallel segments |
@@ -111,9 +113,13 @@ pub use query::{
     QueryResultRecord, QueryResultScanner, QueryResults, QueryResultsInput, ResultColumn,
     RunAthenaQuery, RunQueryInput, StopAthenaQuery, StopQueryInput, StopQueryOutput,
 };
+pub use records::{
+    DatabaseLink, FederatedCatalog, GlueCatalogRecord, IcebergTable, TableFormat, TableLink,
+};
 pub use scanners::{
-    glob_match, CatalogOptions, CatalogPartitionScanner, CatalogRecord, CatalogScanner,
-    DatabaseScanner, NameFilter, PartitionScanner, TableScanner, TableVersionScanner, UdfScanner,
+    glob_match, CatalogOptions, CatalogPartitionScanner, CatalogRecord, CatalogScanner, Catalogs,
+    DatabaseScanner, GlueCatalogScanner, NameFilter, PartitionScanner, TableScanner,
+    TableVersionScanner, UdfScanner,
 };
 
 use async_trait::async_trait;

@@ -63,6 +63,33 @@ pub struct DatabaseRecord {
     pub parameters: HashMap<String, String>,
     /// Creation time (RFC 3339).
     pub create_time: Option<String>,
+    /// For a resource link (a database shared from another catalog, e.g. through Lake
+    /// Formation): the database it points to. Its tables live there, not in this catalog.
+    pub link_target: Option<DatabaseLink>,
+}
+
+/// The database a resource link points to.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct DatabaseLink {
+    /// The catalog (account) holding the database.
+    pub catalog_id: Option<String>,
+    /// The database's name there.
+    pub database: Option<String>,
+    /// Its region, when another than the link's.
+    pub region: Option<String>,
+}
+
+/// The table a resource link points to.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct TableLink {
+    /// The catalog (account) holding the table.
+    pub catalog_id: Option<String>,
+    /// The table's database there.
+    pub database: Option<String>,
+    /// The table's name there.
+    pub name: Option<String>,
+    /// Its region, when another than the link's.
+    pub region: Option<String>,
 }
 
 impl DatabaseRecord {
@@ -76,6 +103,11 @@ impl DatabaseRecord {
             location: d.location_uri.clone(),
             parameters: d.parameters.clone().unwrap_or_default(),
             create_time: time(d.create_time.as_ref()),
+            link_target: d.target_database.as_ref().map(|t| DatabaseLink {
+                catalog_id: t.catalog_id.clone(),
+                database: t.database_name.clone(),
+                region: t.region.clone(),
+            }),
         }
     }
 }
@@ -96,12 +128,23 @@ pub struct TableRecord {
     pub name: String,
     /// Table type, e.g. `EXTERNAL_TABLE`, `VIRTUAL_VIEW`.
     pub table_type: Option<String>,
+    /// The table's format (rules on [`TableFormat`]); `None` for a resource link, which has
+    /// no format of its own (see `link_target`).
+    pub format: Option<TableFormat>,
+    /// Iceberg tables: where the current and previous metadata files are.
+    pub iceberg: Option<IcebergTable>,
+    /// For a resource link (a table shared from another catalog, e.g. through Lake
+    /// Formation): the table it points to.
+    pub link_target: Option<TableLink>,
     /// Description.
     pub description: Option<String>,
     /// Owner.
     pub owner: Option<String>,
-    /// Columns.
+    /// Columns of the current schema. For Iceberg tables, the columns Glue still lists after
+    /// they were dropped (`iceberg.field.current = false`) are in `dropped_columns` instead.
     pub columns: Vec<Column>,
+    /// Iceberg columns dropped from the current schema, which Glue keeps listing.
+    pub dropped_columns: Vec<Column>,
     /// Partition keys.
     pub partition_keys: Vec<Column>,
     /// Storage location.
@@ -134,6 +177,8 @@ impl TableRecord {
         t: &aws_sdk_glue::types::Table,
     ) -> Self {
         let sd = t.storage_descriptor.as_ref();
+        let format = TableFormat::of(t);
+        let (columns, dropped_columns) = columns_of(sd, format);
         TableRecord {
             account_id: account_id.to_owned(),
             region: region.to_owned(),
@@ -144,11 +189,18 @@ impl TableRecord {
                 .unwrap_or_else(|| database.to_owned()),
             name: t.name.clone(),
             table_type: t.table_type.clone(),
+            format,
+            iceberg: (format == Some(TableFormat::Iceberg)).then(|| IcebergTable::of(t)),
+            link_target: t.target_table.as_ref().map(|l| TableLink {
+                catalog_id: l.catalog_id.clone(),
+                database: l.database_name.clone(),
+                name: l.name.clone(),
+                region: l.region.clone(),
+            }),
             description: t.description.clone(),
             owner: t.owner.clone(),
-            columns: sd
-                .map(|s| s.columns().iter().map(Column::from).collect())
-                .unwrap_or_default(),
+            columns,
+            dropped_columns,
             partition_keys: t.partition_keys().iter().map(Column::from).collect(),
             location: sd.and_then(|s| s.location.clone()),
             input_format: sd.and_then(|s| s.input_format.clone()),
@@ -168,6 +220,205 @@ impl TableRecord {
     }
 }
 
+/// A table's format, decided from its Glue definition in this order (the first rule that
+/// holds wins; names and values compare without case):
+///
+/// 1. a resource link (`TargetTable` set) has no format: `TableRecord::format` is `None`;
+/// 2. `view`: `TableType` is `VIRTUAL_VIEW`, or the table is a multi-dialect or materialized
+///    view;
+/// 3. `iceberg`: parameter `table_type` is `ICEBERG` (as Athena, Spark and Glue write it), or
+///    Glue returns Iceberg table metadata (S3 Tables);
+/// 4. `delta`: parameter `table_type` is `DELTA` or `spark.sql.sources.provider` is `delta`,
+///    or the input format or SerDe library is a Delta Lake class (`io.delta.`);
+/// 5. `hudi`: parameter `table_type` is `HUDI` or `spark.sql.sources.provider` is `hudi`, or
+///    the input format is a Hudi class (`org.apache.hudi.`, `com.uber.hoodie.`);
+/// 6. `hive`: anything else (Hive-style tables over Parquet, ORC, CSV, JSON, ...).
+///
+/// The `classification` parameter is not used: crawlers set it to the file format (e.g.
+/// `parquet` for a Delta table's files).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum TableFormat {
+    /// A Hive-style table.
+    Hive,
+    /// An Apache Iceberg table.
+    Iceberg,
+    /// A Delta Lake table.
+    Delta,
+    /// An Apache Hudi table.
+    Hudi,
+    /// A view.
+    View,
+}
+
+impl TableFormat {
+    /// The format of `t` by the rules above; `None` for a resource link.
+    pub fn of(t: &aws_sdk_glue::types::Table) -> Option<TableFormat> {
+        if t.target_table.is_some() {
+            return None;
+        }
+        let param = |k: &str| {
+            t.parameters
+                .as_ref()
+                .and_then(|p| p.iter().find(|(key, _)| key.eq_ignore_ascii_case(k)))
+                .map(|(_, v)| v.to_ascii_lowercase())
+        };
+        let table_type = param("table_type");
+        let provider = param("spark.sql.sources.provider");
+        let sd = t.storage_descriptor.as_ref();
+        let input = sd.and_then(|s| s.input_format.as_deref()).unwrap_or("");
+        let serde = sd
+            .and_then(|s| s.serde_info.as_ref())
+            .and_then(|s| s.serialization_library.as_deref())
+            .unwrap_or("");
+        let is = |v: &Option<String>, want: &str| v.as_deref() == Some(want);
+        Some(
+            if t.table_type
+                .as_deref()
+                .is_some_and(|v| v.eq_ignore_ascii_case("VIRTUAL_VIEW"))
+                || t.is_multi_dialect_view == Some(true)
+                || t.is_materialized_view == Some(true)
+            {
+                TableFormat::View
+            } else if is(&table_type, "iceberg") || t.iceberg_table_metadata.is_some() {
+                TableFormat::Iceberg
+            } else if is(&table_type, "delta")
+                || is(&provider, "delta")
+                || input.starts_with("io.delta.")
+                || serde.starts_with("io.delta.")
+            {
+                TableFormat::Delta
+            } else if is(&table_type, "hudi")
+                || is(&provider, "hudi")
+                || input.starts_with("org.apache.hudi.")
+                || input.starts_with("com.uber.hoodie.")
+            {
+                TableFormat::Hudi
+            } else {
+                TableFormat::Hive
+            },
+        )
+    }
+}
+
+/// Where an Iceberg table's metadata is, from the table's parameters (as Iceberg's Glue
+/// catalog writes them) or Glue's Iceberg table metadata.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct IcebergTable {
+    /// The current metadata file (`metadata_location`).
+    pub metadata_location: Option<String>,
+    /// The metadata file before the last commit (`previous_metadata_location`).
+    pub previous_metadata_location: Option<String>,
+    /// The table format version (`format-version`), when Glue has it.
+    pub format_version: Option<String>,
+}
+
+impl IcebergTable {
+    fn of(t: &aws_sdk_glue::types::Table) -> Self {
+        let param = |k: &str| t.parameters.as_ref().and_then(|p| p.get(k)).cloned();
+        let meta = t.iceberg_table_metadata.as_ref();
+        IcebergTable {
+            metadata_location: param("metadata_location"),
+            previous_metadata_location: param("previous_metadata_location"),
+            format_version: param("format-version")
+                .or_else(|| meta.and_then(|m| m.format_version.clone())),
+        }
+    }
+}
+
+/// A table's current and dropped columns (see [`TableRecord::columns`]).
+pub(crate) fn current_columns(t: &aws_sdk_glue::types::Table) -> (Vec<Column>, Vec<Column>) {
+    columns_of(t.storage_descriptor.as_ref(), TableFormat::of(t))
+}
+
+/// Glue's columns split into current and dropped ones: Iceberg's Glue catalog keeps a dropped
+/// column in the storage descriptor with the parameter `iceberg.field.current = false`.
+fn columns_of(
+    sd: Option<&aws_sdk_glue::types::StorageDescriptor>,
+    format: Option<TableFormat>,
+) -> (Vec<Column>, Vec<Column>) {
+    let all = sd.map(|s| s.columns()).unwrap_or_default();
+    if format != Some(TableFormat::Iceberg) {
+        return (all.iter().map(Column::from).collect(), Vec::new());
+    }
+    let dropped = |c: &aws_sdk_glue::types::Column| {
+        c.parameters
+            .as_ref()
+            .and_then(|p| p.get("iceberg.field.current"))
+            .is_some_and(|v| v.eq_ignore_ascii_case("false"))
+    };
+    let (gone, current): (Vec<_>, Vec<_>) = all.iter().partition(|c| dropped(c));
+    (
+        current.into_iter().map(Column::from).collect(),
+        gone.into_iter().map(Column::from).collect(),
+    )
+}
+
+/// A Glue catalog: the account's default catalog, a federated catalog, an S3 Tables catalog or
+/// one of its children, a Redshift-managed catalog.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[serde(tag = "kind", rename = "glue_data_catalog")]
+pub struct GlueCatalogRecord {
+    /// Account scanned.
+    pub account_id: String,
+    /// Region scanned.
+    pub region: String,
+    /// The catalog id to pass as `CatalogId` (e.g. `123456789012:s3tablescatalog/bucket`).
+    pub catalog_id: Option<String>,
+    /// Name.
+    pub name: String,
+    /// ARN.
+    pub arn: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Parameters.
+    pub parameters: HashMap<String, String>,
+    /// For a federated catalog (e.g. S3 Tables' `s3tablescatalog`): what it federates.
+    pub federated: Option<FederatedCatalog>,
+    /// For a catalog over a Redshift namespace: the namespace's ARN.
+    pub redshift_catalog_arn: Option<String>,
+    /// Creation time.
+    pub create_time: Option<String>,
+    /// Last update time.
+    pub update_time: Option<String>,
+}
+
+/// What a federated catalog federates.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct FederatedCatalog {
+    /// The federated entity's identifier (e.g. an S3 Tables ARN).
+    pub identifier: Option<String>,
+    /// The Glue connection, when one is used.
+    pub connection_name: Option<String>,
+    /// The connection type (e.g. `aws:s3tables`).
+    pub connection_type: Option<String>,
+}
+
+impl GlueCatalogRecord {
+    pub(crate) fn new(account_id: &str, region: &str, c: &aws_sdk_glue::types::Catalog) -> Self {
+        GlueCatalogRecord {
+            account_id: account_id.to_owned(),
+            region: region.to_owned(),
+            catalog_id: c.catalog_id.clone(),
+            name: c.name.clone(),
+            arn: c.resource_arn.clone(),
+            description: c.description.clone(),
+            parameters: c.parameters.clone().unwrap_or_default(),
+            federated: c.federated_catalog.as_ref().map(|f| FederatedCatalog {
+                identifier: f.identifier.clone(),
+                connection_name: f.connection_name.clone(),
+                connection_type: f.connection_type.clone(),
+            }),
+            redshift_catalog_arn: c
+                .target_redshift_catalog
+                .as_ref()
+                .map(|r| r.catalog_arn.clone()),
+            create_time: time(c.create_time.as_ref()),
+            update_time: time(c.update_time.as_ref()),
+        }
+    }
+}
+
 /// A Glue partition (column schema excluded: it is the table's).
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename = "glue_partition")]
@@ -176,6 +427,8 @@ pub struct PartitionRecord {
     pub account_id: String,
     /// Region scanned.
     pub region: String,
+    /// Catalog id.
+    pub catalog_id: Option<String>,
     /// Database name.
     pub database: String,
     /// Table name.
@@ -203,6 +456,7 @@ impl PartitionRecord {
         PartitionRecord {
             account_id: account_id.to_owned(),
             region: region.to_owned(),
+            catalog_id: p.catalog_id.clone(),
             database: database.to_owned(),
             table: table.to_owned(),
             values: p.values().to_vec(),

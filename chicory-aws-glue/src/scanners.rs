@@ -1,10 +1,15 @@
 //! Glue Data Catalog scanners: databases, tables, partitions, table versions, UDFs.
 
 use crate::glue_client;
-use crate::records::{DatabaseRecord, PartitionRecord, TableRecord, TableVersionRecord, UdfRecord};
+use crate::records::{
+    DatabaseRecord, GlueCatalogRecord, PartitionRecord, TableRecord, TableVersionRecord,
+    UdfRecord,
+};
 use aws_sdk_glue::types::Segment;
 use aws_smithy_types::DateTime;
-use chicory_aws_core::scan::{paged, walk, Page, PageRetry, Part, ScanStream, ScanStreamExt, Step};
+use chicory_aws_core::scan::{
+    paged, single, walk, Page, PageRetry, Part, ScanStream, ScanStreamExt, Step,
+};
 use chicory_aws_core::{
     actions, Action, Concurrency, Connection, Error, Result, ScanItem, Scanner,
 };
@@ -61,12 +66,28 @@ impl NameFilter {
     }
 }
 
+/// Which Glue catalogs a scan reads.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Catalogs {
+    /// The account's default catalog (requests carry no `CatalogId`).
+    #[default]
+    Default,
+    /// These catalogs, by id: an account id (`123456789012`, another account's catalog shared
+    /// with this one) or a multi-catalog id (`123456789012:s3tablescatalog/bucket`).
+    Ids(Vec<String>),
+    /// Every catalog `GetCatalogs` lists, recursively, with the default one: federated
+    /// catalogs, S3 Tables catalogs and their children, Redshift-managed catalogs. Needs
+    /// `glue:GetCatalogs` (the `LibraryGlueMultiCatalogRead` statement of the policy crate).
+    All,
+}
+
 /// Options shared by the Glue catalog scanners.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CatalogOptions {
-    /// The catalog id (account id); default: the caller's account.
-    pub catalog_id: Option<String>,
+    /// Which catalogs to scan; default: the account's default catalog.
+    pub catalogs: Catalogs,
     /// Which databases to scan.
     pub databases: NameFilter,
     /// Which tables to scan.
@@ -75,24 +96,45 @@ pub struct CatalogOptions {
     pub concurrency: usize,
     /// Incremental mode: skip tables whose update time is older than this instant.
     pub updated_since: Option<SystemTime>,
+    /// Follow resource links into the catalogs they point to (another account's, shared
+    /// through Lake Formation): a database link's tables and a table link's target are read
+    /// there and emitted with that catalog's id. A link whose target is gone or denied is a
+    /// skipped part naming the link. Links into a catalog the scan reads anyway (the
+    /// connection's own account, or one of [`Catalogs::Ids`]) are not followed, so nothing is
+    /// emitted twice. Default: off (a link is emitted as a record naming its target).
+    pub follow_links: bool,
 }
 
 impl Default for CatalogOptions {
     fn default() -> Self {
         CatalogOptions {
-            catalog_id: None,
+            catalogs: Catalogs::Default,
             databases: NameFilter::default(),
             tables: NameFilter::default(),
             concurrency: 8,
             updated_since: None,
+            follow_links: false,
         }
     }
 }
 
 impl CatalogOptions {
-    /// Sets the catalog id.
+    /// Scans the catalog `id` (added to the catalogs already named).
     pub fn catalog_id(mut self, id: impl Into<String>) -> Self {
-        self.catalog_id = Some(id.into());
+        match &mut self.catalogs {
+            Catalogs::Ids(ids) => ids.push(id.into()),
+            _ => self.catalogs = Catalogs::Ids(vec![id.into()]),
+        }
+        self
+    }
+    /// Scans every catalog of the account ([`Catalogs::All`]).
+    pub fn all_catalogs(mut self) -> Self {
+        self.catalogs = Catalogs::All;
+        self
+    }
+    /// Follows resource links (see [`CatalogOptions::follow_links`]).
+    pub fn follow_links(mut self, on: bool) -> Self {
+        self.follow_links = on;
         self
     }
     /// Adds a database include pattern.
@@ -129,17 +171,47 @@ impl CatalogOptions {
     /// Checks the options; the error names the field.
     pub fn validate(&self) -> Result<()> {
         Concurrency::new("concurrency", self.concurrency)?;
-        if let Some(id) = &self.catalog_id {
-            if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
+        if let Catalogs::Ids(ids) = &self.catalogs {
+            if ids.is_empty() {
                 return Err(Error::invalid(
                     "catalog_id",
-                    "must be a 12-digit account id",
+                    "name at least one catalog, or use Catalogs::Default",
                 ));
+            }
+            for id in ids {
+                check_catalog_id(id)?;
             }
         }
         self.databases.validate("databases")?;
         self.tables.validate("tables")
     }
+}
+
+/// A Glue catalog id: a 12-digit account id, optionally followed by `:` and a catalog path of
+/// `/`-separated names (`123456789012:s3tablescatalog/bucket`).
+pub(crate) fn check_catalog_id(id: &str) -> Result<()> {
+    let (account, path) = match id.split_once(':') {
+        Some((a, p)) => (a, Some(p)),
+        None => (id, None),
+    };
+    let account_ok = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
+    let path_ok = path.is_none_or(|p| {
+        p.len() <= 240
+            && p.split('/').all(|seg| {
+                !seg.is_empty()
+                    && seg
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+            })
+    });
+    if !account_ok || !path_ok {
+        return Err(Error::invalid(
+            "catalog_id",
+            "must be a 12-digit account id, optionally followed by `:` and a catalog path \
+             (e.g. `123456789012:s3tablescatalog/my-bucket`)",
+        ));
+    }
+    Ok(())
 }
 
 fn check_segments(segments: i32) -> Result<()> {
@@ -159,6 +231,44 @@ pub(crate) struct Ctx {
     pub(crate) retry: PageRetry,
 }
 
+/// A database whose tables a scan lists: the catalog to ask (`None`: the default catalog,
+/// asked without `CatalogId`), its name there, and the resource link it was reached through.
+#[derive(Debug, Clone)]
+pub(crate) struct Db {
+    pub(crate) catalog: Option<String>,
+    pub(crate) name: String,
+    pub(crate) via_link: Option<String>,
+}
+
+impl Db {
+    /// How a part reading this database is named: `database=sales`,
+    /// `catalog=... database=sales`, or `link=shared target=...:sales`.
+    pub(crate) fn resource(&self) -> String {
+        match (&self.via_link, &self.catalog) {
+            (Some(link), c) => format!(
+                "link={link} target={}:{}",
+                c.as_deref().unwrap_or("?"),
+                self.name
+            ),
+            (None, Some(c)) => format!("catalog={c} database={}", self.name),
+            (None, None) => format!("database={}", self.name),
+        }
+    }
+
+    /// The part naming `table` of this database.
+    pub(crate) fn table_resource(&self, table: &str) -> String {
+        match (&self.via_link, &self.catalog) {
+            (Some(link), c) => format!(
+                "link={link} target={}:{}.{table}",
+                c.as_deref().unwrap_or("?"),
+                self.name
+            ),
+            (None, Some(c)) => format!("catalog={c} table={}.{table}", self.name),
+            (None, None) => format!("table={}.{table}", self.name),
+        }
+    }
+}
+
 impl Ctx {
     pub(crate) fn new(conn: &Connection, options: CatalogOptions) -> Result<Arc<Self>> {
         options.validate()?;
@@ -172,64 +282,152 @@ impl Ctx {
         }))
     }
 
-    /// Databases passing the filter, lazily.
-    pub(crate) fn databases(self: &Arc<Self>) -> ScanStream<aws_sdk_glue::types::Database> {
+    /// Every catalog of the account (`GetCatalogs`, recursive, with the default catalog).
+    pub(crate) fn catalog_list(self: &Arc<Self>) -> ScanStream<aws_sdk_glue::types::Catalog> {
         let ctx = self.clone();
-        let part = Part::new(actions::glue::GET_DATABASES, self.catalog_resource());
+        let part = Part::new(actions::glue::GET_CATALOGS, "");
+        paged(part, self.retry, move |token| {
+            let req = ctx
+                .client
+                .get_catalogs()
+                .recursive(true)
+                .include_root(true)
+                .set_next_token(token);
+            async move {
+                let p = req.send().await?;
+                Ok::<_, GlueError<_>>(Page::new(p.catalog_list, p.next_token))
+            }
+        })
+    }
+
+    /// The catalogs the options select, each with the `CatalogId` to send (`None`: the default
+    /// catalog); with [`Catalogs::All`], each catalog's record too.
+    pub(crate) fn catalogs(
+        self: &Arc<Self>,
+    ) -> ScanStream<(Option<String>, Option<aws_sdk_glue::types::Catalog>)> {
+        match &self.options.catalogs {
+            Catalogs::Default => stream::iter([Ok(ScanItem::Record((None, None)))]).boxed(),
+            Catalogs::Ids(ids) => stream::iter(
+                ids.iter()
+                    .map(|id| Ok(ScanItem::Record((Some(id.clone()), None))))
+                    .collect::<Vec<_>>(),
+            )
+            .boxed(),
+            Catalogs::All => self
+                .catalog_list()
+                .filter_map_records(|c| c.catalog_id.clone().map(|id| (Some(id), Some(c)))),
+        }
+    }
+
+    /// The databases of `catalog` passing the filter, lazily; each database's `catalog_id` is
+    /// the catalog it was listed from when the answer leaves it out.
+    pub(crate) fn databases_in(
+        self: &Arc<Self>,
+        catalog: Option<String>,
+    ) -> ScanStream<aws_sdk_glue::types::Database> {
+        let ctx = self.clone();
+        let resource = catalog
+            .as_ref()
+            .map(|c| format!("catalog={c}"))
+            .unwrap_or_default();
+        let part = Part::new(actions::glue::GET_DATABASES, resource);
         paged(part, self.retry, move |token| {
             let req = ctx
                 .client
                 .get_databases()
-                .set_catalog_id(ctx.options.catalog_id.clone())
+                .set_catalog_id(catalog.clone())
                 .set_next_token(token);
-            let ctx = ctx.clone();
+            let (ctx, catalog) = (ctx.clone(), catalog.clone());
             async move {
                 let p = req.send().await?;
                 let dbs = p
                     .database_list
                     .into_iter()
                     .filter(|d| ctx.options.databases.matches(&d.name))
+                    .map(|mut d| {
+                        d.catalog_id = d.catalog_id.or_else(|| catalog.clone());
+                        d
+                    })
                     .collect();
                 Ok::<_, GlueError<_>>(Page::new(dbs, p.next_token))
             }
         })
     }
 
-    fn catalog_resource(&self) -> String {
-        self.options
-            .catalog_id
-            .as_ref()
-            .map(|c| format!("catalog={c}"))
-            .unwrap_or_default()
+    /// The databases of every selected catalog passing the filter, lazily, with the catalog
+    /// to ask about their tables.
+    pub(crate) fn databases(
+        self: &Arc<Self>,
+    ) -> ScanStream<(Option<String>, aws_sdk_glue::types::Database)> {
+        let (ctx, one) = (self.clone(), one());
+        self.catalogs()
+            .flat_map_records(one, move |(catalog, _)| {
+                let request = catalog.clone();
+                ctx.databases_in(catalog)
+                    .map_records(move |d| (request.clone(), d))
+            })
     }
 
-    /// `per_db(ctx, database)` for every database passing the filter, `concurrency` databases
-    /// at a time.
+    /// Whether a link into `catalog` is followed: only when asked, and only into a catalog
+    /// the scan does not read anyway.
+    pub(crate) fn follows(&self, catalog: Option<&str>) -> bool {
+        let Some(catalog) = catalog else {
+            return false;
+        };
+        self.options.follow_links
+            && catalog != self.account_id
+            && !matches!(&self.options.catalogs, Catalogs::Ids(ids) if ids.iter().any(|i| i == catalog))
+    }
+
+    /// Where the tables of a listed database are: the database itself, or a link's target
+    /// when links are followed; `None` for a link that is not followed.
+    pub(crate) fn table_source(
+        &self,
+        catalog: Option<String>,
+        d: &aws_sdk_glue::types::Database,
+    ) -> Option<Db> {
+        match &d.target_database {
+            None => Some(Db {
+                catalog,
+                name: d.name.clone(),
+                via_link: None,
+            }),
+            Some(t) if self.follows(t.catalog_id.as_deref()) => Some(Db {
+                catalog: t.catalog_id.clone(),
+                name: t.database_name.clone()?,
+                via_link: Some(d.name.clone()),
+            }),
+            Some(_) => None,
+        }
+    }
+
+    /// `per_db(ctx, database)` for every database whose tables are scanned (see
+    /// [`Ctx::table_source`]), `concurrency` databases at a time.
     pub(crate) fn per_database<R: Send + 'static>(
         self: &Arc<Self>,
-        per_db: impl Fn(Arc<Ctx>, aws_sdk_glue::types::Database) -> ScanStream<R> + Send + 'static,
+        per_db: impl Fn(Arc<Ctx>, Db) -> ScanStream<R> + Send + 'static,
     ) -> ScanStream<R> {
-        let ctx = self.clone();
+        let (ctx, lister) = (self.clone(), self.clone());
         self.databases()
+            .filter_map_records(move |(catalog, d)| lister.table_source(catalog, &d))
             .flat_map_records(self.concurrency, move |db| per_db(ctx.clone(), db))
     }
 
-    /// Tables of `database` passing the filter and the incremental cut-off, lazily.
-    pub(crate) fn tables(
-        self: &Arc<Self>,
-        database: String,
-    ) -> ScanStream<aws_sdk_glue::types::Table> {
+    /// Tables of `db` passing the filter and the incremental cut-off, lazily. With links
+    /// followed, a table link is replaced by its target (read with GetTable; a target that is
+    /// gone or denied is a skipped part naming the link).
+    pub(crate) fn tables(self: &Arc<Self>, db: Db) -> ScanStream<(Db, aws_sdk_glue::types::Table)> {
         let ctx = self.clone();
         let since = self.options.updated_since.map(DateTime::from);
-        let part = Part::new(actions::glue::GET_TABLES, format!("database={database}"));
-        paged(part, self.retry, move |token| {
+        let part = Part::new(actions::glue::GET_TABLES, db.resource());
+        let listed = paged(part, self.retry, move |token| {
             let req = ctx
                 .client
                 .get_tables()
-                .set_catalog_id(ctx.options.catalog_id.clone())
-                .database_name(&database)
+                .set_catalog_id(db.catalog.clone())
+                .database_name(&db.name)
                 .set_next_token(token);
-            let ctx = ctx.clone();
+            let (ctx, db) = (ctx.clone(), db.clone());
             async move {
                 let p = req.send().await?;
                 let tables = p
@@ -243,11 +441,89 @@ impl Ctx {
                             _ => true,
                         },
                     )
+                    .map(|mut t| {
+                        t.catalog_id = t.catalog_id.or_else(|| db.catalog.clone());
+                        (db.clone(), t)
+                    })
                     .collect();
                 Ok::<_, GlueError<_>>(Page::new(tables, p.next_token))
             }
+        });
+        if !self.options.follow_links {
+            return listed;
+        }
+        let ctx = self.clone();
+        listed.flat_map_records(one(), move |(db, t)| match &t.target_table {
+            Some(target) if ctx.follows(target.catalog_id.as_deref()) => {
+                ctx.linked_table(&db, &t.name, target)
+            }
+            _ => stream::iter([Ok(ScanItem::Record((db, t)))]).boxed(),
         })
     }
+
+    /// The table a followed link points to (GetTable in the target's catalog).
+    fn linked_table(
+        self: &Arc<Self>,
+        link_db: &Db,
+        link: &str,
+        target: &aws_sdk_glue::types::TableIdentifier,
+    ) -> ScanStream<(Db, aws_sdk_glue::types::Table)> {
+        let (Some(database), Some(name)) = (target.database_name.clone(), target.name.clone())
+        else {
+            return stream::empty().boxed();
+        };
+        let db = Db {
+            catalog: target.catalog_id.clone(),
+            name: database,
+            via_link: Some(format!("{}.{link}", link_db.name)),
+        };
+        let part = Part::new(actions::glue::GET_TABLE, db.table_resource(&name));
+        let req = self
+            .client
+            .get_table()
+            .set_catalog_id(db.catalog.clone())
+            .database_name(&db.name)
+            .name(name);
+        single(part, self.retry, move || {
+            let (req, db) = (req.clone(), db.clone());
+            async move {
+                let out = req.send().await?;
+                Ok::<_, GlueError<_>>(out.table.map(|mut t| {
+                    t.catalog_id = t.catalog_id.or_else(|| db.catalog.clone());
+                    (db, t)
+                }))
+            }
+        })
+        .filter_map_records(|t| t)
+    }
+}
+
+impl Ctx {
+    /// `database` in the one catalog a single-table scanner reads: the default one, or the
+    /// one catalog id named.
+    pub(crate) fn one_catalog(&self, database: String) -> Result<Db> {
+        let catalog = match &self.options.catalogs {
+            Catalogs::Default => None,
+            Catalogs::Ids(ids) if ids.len() == 1 => Some(ids[0].clone()),
+            _ => {
+                return Err(Error::invalid(
+                    "catalogs",
+                    "a scanner of one table reads one catalog: name one catalog id, or none for \
+                     the default catalog",
+                ))
+            }
+        };
+        Ok(Db {
+            catalog,
+            name: database,
+            via_link: None,
+        })
+    }
+}
+
+/// Concurrency 1: in order, one at a time.
+pub(crate) fn one() -> Concurrency {
+    Concurrency::new("concurrency", 1).expect("1 is valid")
 }
 
 /// An SDK error of a Glue call.
@@ -286,13 +562,13 @@ impl Scanner for DatabaseScanner {
         "glue_databases"
     }
     fn actions(&self) -> &'static [Action] {
-        &[actions::glue::GET_DATABASES]
+        self.ctx.actions(&[actions::glue::GET_DATABASES])
     }
     fn scan(&self) -> ScanStream<DatabaseRecord> {
         let ctx = self.ctx.clone();
         self.ctx
             .databases()
-            .map_records(move |d| DatabaseRecord::new(&ctx.account_id, &ctx.region, &d))
+            .map_records(move |(_, d)| DatabaseRecord::new(&ctx.account_id, &ctx.region, &d))
     }
 }
 
@@ -307,12 +583,13 @@ impl Scanner for TableScanner {
         "glue_tables"
     }
     fn actions(&self) -> &'static [Action] {
-        &[actions::glue::GET_DATABASES, actions::glue::GET_TABLES]
+        self.ctx
+            .actions(&[actions::glue::GET_DATABASES, actions::glue::GET_TABLES])
     }
     fn scan(&self) -> ScanStream<TableRecord> {
         self.ctx.per_database(|ctx, db| {
             let records = ctx.clone();
-            ctx.tables(db.name.clone()).map_records(move |t| {
+            ctx.tables(db).map_records(move |(db, t)| {
                 TableRecord::new(&records.account_id, &records.region, &db.name, &t)
             })
         })
@@ -325,7 +602,7 @@ impl Scanner for TableScanner {
 #[derive(Debug, Clone)]
 pub struct PartitionScanner {
     ctx: Arc<Ctx>,
-    database: String,
+    database: Db,
     table: String,
     segments: i32,
 }
@@ -347,9 +624,10 @@ impl PartitionScanner {
             return Err(Error::invalid("table", "must not be empty"));
         }
         check_segments(segments)?;
+        let ctx = Ctx::new(conn, options)?;
         Ok(PartitionScanner {
-            ctx: Ctx::new(conn, options)?,
-            database,
+            database: ctx.one_catalog(database)?,
+            ctx,
             table,
             segments,
         })
@@ -378,16 +656,16 @@ impl Scanner for PartitionScanner {
 /// is a skipped part (one per segment), anything else that fails an incomplete one.
 pub(crate) fn partitions(
     ctx: Arc<Ctx>,
-    db: String,
+    db: Db,
     table: String,
     total: i32,
 ) -> ScanStream<PartitionRecord> {
     stream::iter(0..total)
         .flat_map_unordered(Some(total as usize), move |n| {
             let resource = if total > 1 {
-                format!("table={db}.{table} segment={n}/{total}")
+                format!("{} segment={n}/{total}", db.table_resource(&table))
             } else {
-                format!("table={db}.{table}")
+                db.table_resource(&table)
             };
             let part = Part::new(actions::glue::GET_PARTITIONS, resource);
             let (ctx, db, table) = (ctx.clone(), db.clone(), table.clone());
@@ -395,8 +673,8 @@ pub(crate) fn partitions(
                 let mut req = ctx
                     .client
                     .get_partitions()
-                    .set_catalog_id(ctx.options.catalog_id.clone())
-                    .database_name(&db)
+                    .set_catalog_id(db.catalog.clone())
+                    .database_name(&db.name)
                     .table_name(&table)
                     .exclude_column_schema(true)
                     .set_next_token(token);
@@ -415,7 +693,12 @@ pub(crate) fn partitions(
                         .partitions
                         .unwrap_or_default()
                         .iter()
-                        .map(|p| PartitionRecord::new(&ctx.account_id, &ctx.region, &db, &table, p))
+                        .map(|p| {
+                            let mut r =
+                                PartitionRecord::new(&ctx.account_id, &ctx.region, &db.name, &table, p);
+                            r.catalog_id = r.catalog_id.or_else(|| db.catalog.clone());
+                            r
+                        })
                         .collect();
                     Ok::<_, GlueError<_>>(Page::new(records, p.next_token))
                 }
@@ -450,11 +733,11 @@ impl Scanner for CatalogPartitionScanner {
         "glue_partitions"
     }
     fn actions(&self) -> &'static [Action] {
-        &[
+        self.ctx.actions(&[
             actions::glue::GET_DATABASES,
             actions::glue::GET_TABLES,
             actions::glue::GET_PARTITIONS,
-        ]
+        ])
     }
     fn scan(&self) -> ScanStream<PartitionRecord> {
         // The partitioned tables of `concurrency` databases at a time, flattened into one
@@ -463,9 +746,8 @@ impl Scanner for CatalogPartitionScanner {
         let (segments, ctx) = (self.segments, self.ctx.clone());
         self.ctx
             .per_database(move |ctx, db| {
-                let name = db.name;
-                ctx.tables(name.clone()).filter_map_records(move |t| {
-                    (!t.partition_keys().is_empty()).then(|| (name.clone(), t.name))
+                ctx.tables(db).filter_map_records(move |(db, t)| {
+                    (!t.partition_keys().is_empty()).then_some((db, t.name))
                 })
             })
             .flat_map_records(self.ctx.concurrency, move |(db, table)| {
@@ -479,7 +761,7 @@ impl Scanner for CatalogPartitionScanner {
 #[derive(Debug, Clone)]
 pub struct TableVersionScanner {
     ctx: Arc<Ctx>,
-    database: String,
+    database: Db,
     table: String,
 }
 
@@ -498,9 +780,10 @@ impl TableVersionScanner {
                 "database and table must not be empty",
             ));
         }
+        let ctx = Ctx::new(conn, options)?;
         Ok(TableVersionScanner {
-            ctx: Ctx::new(conn, options)?,
-            database,
+            database: ctx.one_catalog(database)?,
+            ctx,
             table,
         })
     }
@@ -516,16 +799,13 @@ impl Scanner for TableVersionScanner {
     }
     fn scan(&self) -> ScanStream<TableVersionRecord> {
         let (ctx, db, table) = (self.ctx.clone(), self.database.clone(), self.table.clone());
-        let part = Part::new(
-            actions::glue::GET_TABLE_VERSIONS,
-            format!("table={db}.{table}"),
-        );
+        let part = Part::new(actions::glue::GET_TABLE_VERSIONS, db.table_resource(&table));
         paged(part, ctx.retry, move |token| {
             let req = ctx
                 .client
                 .get_table_versions()
-                .set_catalog_id(ctx.options.catalog_id.clone())
-                .database_name(&db)
+                .set_catalog_id(db.catalog.clone())
+                .database_name(&db.name)
                 .table_name(&table)
                 .set_next_token(token);
             let (ctx, db) = (ctx.clone(), db.clone());
@@ -540,7 +820,7 @@ impl Scanner for TableVersionScanner {
                         table: v
                             .table
                             .as_ref()
-                            .map(|t| TableRecord::new(&ctx.account_id, &ctx.region, &db, t)),
+                            .map(|t| TableRecord::new(&ctx.account_id, &ctx.region, &db.name, t)),
                     })
                     .collect();
                 Ok::<_, GlueError<_>>(Page::new(versions, p.next_token))
@@ -560,23 +840,20 @@ impl Scanner for UdfScanner {
         "glue_user_defined_functions"
     }
     fn actions(&self) -> &'static [Action] {
-        &[
+        self.ctx.actions(&[
             actions::glue::GET_DATABASES,
             actions::glue::GET_USER_DEFINED_FUNCTIONS,
-        ]
+        ])
     }
     fn scan(&self) -> ScanStream<UdfRecord> {
         self.ctx.per_database(|ctx, db| {
-            let name = db.name;
-            let part = Part::new(
-                actions::glue::GET_USER_DEFINED_FUNCTIONS,
-                format!("database={name}"),
-            );
+            let part = Part::new(actions::glue::GET_USER_DEFINED_FUNCTIONS, db.resource());
+            let (catalog, name) = (db.catalog, db.name);
             paged(part, ctx.retry, move |token| {
                 let req = ctx
                     .client
                     .get_user_defined_functions()
-                    .set_catalog_id(ctx.options.catalog_id.clone())
+                    .set_catalog_id(catalog.clone())
                     .database_name(&name)
                     .pattern("*")
                     .set_next_token(token);
@@ -614,6 +891,8 @@ impl Scanner for UdfScanner {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CatalogRecord {
+    /// A catalog (with [`Catalogs::All`]).
+    Catalog(GlueCatalogRecord),
     /// A database.
     Database(DatabaseRecord),
     /// A table (boxed: much larger than the other kinds).
@@ -650,8 +929,9 @@ impl CatalogScanner {
 
 enum CatalogNode {
     Root,
-    Database(String),
-    Table(String, String),
+    Catalog(Option<String>),
+    Database(Db),
+    Table(Db, String),
 }
 
 impl Scanner for CatalogScanner {
@@ -661,47 +941,113 @@ impl Scanner for CatalogScanner {
     }
     fn actions(&self) -> &'static [Action] {
         match self.segments {
-            Some(_) => &[
+            Some(_) => self.ctx.actions(&[
                 actions::glue::GET_DATABASES,
                 actions::glue::GET_TABLES,
                 actions::glue::GET_PARTITIONS,
-            ],
-            None => &[actions::glue::GET_DATABASES, actions::glue::GET_TABLES],
+            ]),
+            None => self
+                .ctx
+                .actions(&[actions::glue::GET_DATABASES, actions::glue::GET_TABLES]),
         }
     }
     fn scan(&self) -> ScanStream<CatalogRecord> {
         let (ctx, segments) = (self.ctx.clone(), self.segments);
-        let one = Concurrency::new("concurrency", 1).expect("1 is valid");
+        let record = |r| Ok(ScanItem::Record(Step::Record(r)));
+        let visit = |n| Ok(ScanItem::Record(Step::Visit(n)));
         walk(vec![CatalogNode::Root], self.ctx.concurrency, move |node| {
             let ctx = ctx.clone();
             match node {
-                CatalogNode::Root => ctx.databases().flat_map_records(one, move |d| {
-                    let rec = DatabaseRecord::new(&ctx.account_id, &ctx.region, &d);
-                    stream::iter([
-                        Ok(ScanItem::Record(Step::Record(CatalogRecord::Database(rec)))),
-                        Ok(ScanItem::Record(Step::Visit(CatalogNode::Database(d.name)))),
-                    ])
-                    .boxed()
+                CatalogNode::Root => ctx.catalogs().flat_map_records(one(), move |(id, c)| {
+                    let mut items = Vec::new();
+                    if let Some(c) = c {
+                        items.push(record(CatalogRecord::Catalog(GlueCatalogRecord::new(
+                            &ctx.account_id,
+                            &ctx.region,
+                            &c,
+                        ))));
+                    }
+                    items.push(visit(CatalogNode::Catalog(id)));
+                    stream::iter(items).boxed()
                 }),
-                CatalogNode::Database(db) => {
-                    let name = db.clone();
-                    ctx.tables(db).flat_map_records(one, move |t| {
-                        let rec = TableRecord::new(&ctx.account_id, &ctx.region, &name, &t);
-                        let mut items = vec![Ok(ScanItem::Record(Step::Record(
-                            CatalogRecord::Table(Box::new(rec)),
-                        )))];
-                        if segments.is_some() && !t.partition_keys().is_empty() {
-                            items.push(Ok(ScanItem::Record(Step::Visit(CatalogNode::Table(
-                                name.clone(),
-                                t.name,
-                            )))));
+                CatalogNode::Catalog(id) => {
+                    let request = id.clone();
+                    ctx.databases_in(id).flat_map_records(one(), move |d| {
+                        let rec = DatabaseRecord::new(&ctx.account_id, &ctx.region, &d);
+                        let mut items = vec![record(CatalogRecord::Database(rec))];
+                        if let Some(db) = ctx.table_source(request.clone(), &d) {
+                            items.push(visit(CatalogNode::Database(db)));
                         }
                         stream::iter(items).boxed()
                     })
                 }
+                CatalogNode::Database(db) => ctx.tables(db).flat_map_records(one(), move |(db, t)| {
+                    let rec = TableRecord::new(&ctx.account_id, &ctx.region, &db.name, &t);
+                    let mut items = vec![record(CatalogRecord::Table(Box::new(rec)))];
+                    if segments.is_some() && !t.partition_keys().is_empty() {
+                        items.push(visit(CatalogNode::Table(db, t.name)));
+                    }
+                    stream::iter(items).boxed()
+                }),
                 CatalogNode::Table(db, table) => partitions(ctx, db, table, segments.unwrap_or(1))
                     .map_records(|p| Step::Record(CatalogRecord::Partition(p))),
             }
         })
+    }
+}
+
+/// Scans the Glue catalogs of the account (`GetCatalogs`, recursive, with the default
+/// catalog): federated catalogs, S3 Tables catalogs and their children, Redshift-managed
+/// catalogs. The catalog options' filters do not apply.
+#[derive(Debug, Clone)]
+pub struct GlueCatalogScanner {
+    ctx: Arc<Ctx>,
+}
+
+impl GlueCatalogScanner {
+    /// A scanner over `conn`.
+    pub fn new(conn: &Connection) -> Result<Self> {
+        Ok(GlueCatalogScanner {
+            ctx: Ctx::new(conn, CatalogOptions::default().all_catalogs())?,
+        })
+    }
+}
+
+impl Scanner for GlueCatalogScanner {
+    type Record = GlueCatalogRecord;
+    fn name(&self) -> &'static str {
+        "glue_catalogs"
+    }
+    fn actions(&self) -> &'static [Action] {
+        &[actions::glue::GET_CATALOGS]
+    }
+    fn scan(&self) -> ScanStream<GlueCatalogRecord> {
+        let ctx = self.ctx.clone();
+        self.ctx
+            .catalog_list()
+            .map_records(move |c| GlueCatalogRecord::new(&ctx.account_id, &ctx.region, &c))
+    }
+}
+
+impl Ctx {
+    /// The actions of a scanner over these options: `base`, with `glue:GetCatalogs` when
+    /// every catalog is scanned and `glue:GetTable` when links are followed. Each distinct
+    /// list is made `'static` once per process.
+    pub(crate) fn actions(&self, base: &[Action]) -> &'static [Action] {
+        use std::collections::HashMap;
+        use std::sync::{Mutex, OnceLock};
+        static LISTS: OnceLock<Mutex<HashMap<Vec<Action>, &'static [Action]>>> = OnceLock::new();
+        let mut list = Vec::with_capacity(base.len() + 2);
+        if self.options.catalogs == Catalogs::All {
+            list.push(actions::glue::GET_CATALOGS);
+        }
+        list.extend_from_slice(base);
+        if self.options.follow_links {
+            list.push(actions::glue::GET_TABLE);
+        }
+        let mut lists = LISTS.get_or_init(Default::default).lock().expect("not poisoned");
+        lists
+            .entry(list.clone())
+            .or_insert_with(|| Box::leak(list.into_boxed_slice()))
     }
 }

@@ -70,6 +70,8 @@ pub mod glue {
     catalogue! { Glue, "glue";
         GET_DATABASE = "GetDatabase", Read, [GlueCatalog, GlueDatabase];
         GET_DATABASES = "GetDatabases", Read, [GlueCatalog, GlueDatabase];
+        /// Lists the account's catalogs (default, federated, S3 Tables, Redshift-managed).
+        GET_CATALOGS = "GetCatalogs", Read, [GlueCatalog];
         GET_TABLE = "GetTable", Read, [GlueCatalog, GlueDatabase, GlueTable];
         GET_TABLES = "GetTables", Read, [GlueCatalog, GlueDatabase, GlueTable];
         GET_PARTITION = "GetPartition", Read, [GlueCatalog, GlueDatabase, GlueTable];

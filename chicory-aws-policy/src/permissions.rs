@@ -10,6 +10,7 @@
 //! |---|---|---|---|
 //! | `LibraryGlueCatalogRead` | ReadOnly | `glue:BatchGetPartition`, `glue:GetTableVersion(s)`, `glue:GetColumnStatisticsForTable/Partition` | partition batches, table history and column statistics; the guide promises ReadOnly scanning "accesses column statistics" but its ReadOnly policy omits them |
 //! | `LibraryGlueDataQualityRead` | ReadOnly | `glue:GetDataQualityRuleset`, `glue:ListDataQualityRulesets`, `glue:GetDataQualityRuleRecommendationRun`, `glue:GetDataQualityRulesetEvaluationRun`, `glue:ListDataQualityResults` | reading rulesets, runs and results is a read; the guide grants them only in ReadWrite |
+//! | `LibraryGlueMultiCatalogRead` | ReadOnly | `glue:GetCatalogs` | scanning every catalog of the account (`Catalogs::All`: federated, S3 Tables and Redshift-managed catalogs); the guide predates Glue's multi-catalog APIs |
 //! | `LibraryAthenaMetadataRead` | ReadOnly | `athena:ListDatabases`, `athena:GetDatabase`, `athena:ListTableMetadata`, `athena:GetTableMetadata` | the Athena catalog scanner (Athena's view of Glue and federated catalogs) |
 //! | `LibraryS3VersionListing` | ReadOnly | `s3:ListBucketVersions` | S3 `ListObjectVersions` needs it; the guide promises object versions but lacks it |
 //! | `LibraryDataZoneSearch` | ReadOnly | `datazone:Search`, `datazone:SearchTypes` | DataZone has no List API for assets, glossaries, glossary terms and form types; the scanners use `Search` and `SearchTypes` (the guide has only `SearchListings`) |
@@ -391,6 +392,15 @@ const GLUE_LIBRARY_READ: &[StatementSpec] = &[
             reason: "reading data-quality rulesets, runs and results is a read (the library's \
                      ReadOnly gate lets it through, and the ruleset scanner runs in ReadOnly \
                      scans); the guide grants these reads only in its ReadWrite policy",
+        },
+    },
+    StatementSpec {
+        sid: "LibraryGlueMultiCatalogRead",
+        actions: &[glue::GET_CATALOGS],
+        source: Source::Library {
+            reason: "scanning every catalog of the account (federated catalogs, S3 Tables \
+                     catalogs, Redshift-managed catalogs: `Catalogs::All`) starts from \
+                     GetCatalogs; the guide predates Glue's multi-catalog APIs",
         },
     },
     StatementSpec {
