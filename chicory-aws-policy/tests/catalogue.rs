@@ -141,6 +141,7 @@ fn the_actions_the_library_calls_are_catalogued() {
         "glue:BatchGetPartition",
         "glue:GetTableVersion",
         "glue:GetTableVersions",
+        "glue:GetCatalogs",
         "athena:ListDatabases",
         "athena:GetTableMetadata",
         "s3:ListBucketVersions",
@@ -154,7 +155,7 @@ fn the_actions_the_library_calls_are_catalogued() {
     ] {
         assert!(actions::lookup(name).is_some(), "{name}");
     }
-    assert_eq!(actions::glue::ALL.len(), 28);
+    assert_eq!(actions::glue::ALL.len(), 29);
     assert_eq!(
         actions::cloudtrail::ALL,
         &[actions::cloudtrail::LOOKUP_EVENTS]

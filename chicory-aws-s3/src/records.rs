@@ -22,8 +22,10 @@ pub(crate) fn time(t: Option<&DateTime>) -> Option<String> {
 pub struct BucketRecord {
     /// Account scanned.
     pub account_id: String,
-    /// The bucket's region (GetBucketLocation, normalised: `us-east-1` for the legacy empty
-    /// answer, `eu-west-1` for `EU`); `None` when it could not be read.
+    /// The bucket's region: the `x-amz-bucket-region` header of HeadBucket (which needs only
+    /// `s3:ListBucket`), else GetBucketLocation (normalised: `us-east-1` for the legacy empty
+    /// answer, `eu-west-1` for `EU`), else ListBuckets' `BucketRegion`; `None` when none of
+    /// them could be read.
     pub region: Option<String>,
     /// Bucket name.
     pub name: String,
@@ -42,7 +44,7 @@ pub struct BucketRecord {
     /// The bucket policy document (JSON text).
     pub policy: Option<String>,
     /// The fields that could not be read (left out of the JSON when empty): `region`
-    /// (GetBucketLocation, and ListBuckets gave no region either), `versioning` (with
+    /// (neither HeadBucket, GetBucketLocation nor ListBuckets gave one), `versioning` (with
     /// `mfa_delete`), `tags`, `policy` (with `has_policy`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unread: Vec<String>,

@@ -105,8 +105,27 @@ impl<R> Failed<R> {
     }
 }
 
-/// Reads `bucket`'s region with GetBucketLocation (any region's endpoint answers it).
+/// The region S3 names in the `x-amz-bucket-region` header of a HeadBucket answer, which it
+/// sends on success, on a redirect to another region and on a 403 alike: a role that may not
+/// call GetBucketLocation (common for non-owner roles) still learns the region. `None` when
+/// the answer has no such header (the bucket is gone, or the request never got an answer).
+async fn header_region(clients: &Clients, bucket: &str) -> Option<String> {
+    match clients.home().head_bucket().bucket(bucket).send().await {
+        Ok(out) => out.bucket_region,
+        Err(e) => e
+            .raw_response()
+            .and_then(|r| r.headers().get("x-amz-bucket-region"))
+            .map(str::to_owned),
+    }
+    .filter(|r| !r.is_empty())
+}
+
+/// Reads `bucket`'s region: the `x-amz-bucket-region` header of HeadBucket first, then
+/// GetBucketLocation (any region's endpoint answers both).
 async fn location(clients: &Clients, bucket: &str) -> std::result::Result<String, Result<Skipped>> {
+    if let Some(region) = header_region(clients, bucket).await {
+        return Ok(region);
+    }
     let client = clients.home();
     let part = Part::new(actions::s3::GET_BUCKET_LOCATION, format!("bucket={bucket}"));
     read(&part, clients.retry(), || {
@@ -120,9 +139,9 @@ async fn location(clients: &Clients, bucket: &str) -> std::result::Result<String
     .await
 }
 
-/// Where `bucket` lives: `given`, else GetBucketLocation. When that cannot be read the
-/// connection's region is used, and the read's outcome comes first in the scan: skipped when
-/// denied (or the bucket is gone), incomplete otherwise.
+/// Where `bucket` lives: `given`, else HeadBucket's region header, else GetBucketLocation.
+/// When neither can be read the connection's region is used, and GetBucketLocation's outcome
+/// comes first in the scan: skipped when denied (or the bucket is gone), incomplete otherwise.
 async fn bucket_region<R>(
     clients: &Clients,
     bucket: &str,
@@ -211,6 +230,7 @@ impl Scanner for BucketScanner {
     fn actions(&self) -> &'static [Action] {
         &[
             actions::s3::LIST_ALL_MY_BUCKETS,
+            actions::s3::LIST_BUCKET,
             actions::s3::GET_BUCKET_LOCATION,
             actions::s3::GET_BUCKET_VERSIONING,
             actions::s3::GET_BUCKET_TAGGING,
@@ -354,7 +374,8 @@ pub struct ObjectOptions {
     pub head: bool,
     /// Read tags with GetObjectTagging (one request per object; default off).
     pub tags: bool,
-    /// The bucket's region; default: asked with GetBucketLocation at the start of the scan.
+    /// The bucket's region; default: asked at the start of the scan (HeadBucket's region
+    /// header, then GetBucketLocation).
     pub region: Option<String>,
 }
 
@@ -712,7 +733,8 @@ impl ObjectVersionScanner {
         })
     }
 
-    /// The bucket's region, known beforehand (default: asked with GetBucketLocation).
+    /// The bucket's region, known beforehand (default: HeadBucket's header, then
+    /// GetBucketLocation).
     pub fn region(mut self, region: impl Into<String>) -> Result<Self> {
         let region = region.into();
         check_region("region", &region)?;
@@ -802,6 +824,7 @@ impl Scanner for ObjectVersionScanner {
     }
     fn actions(&self) -> &'static [Action] {
         &[
+            actions::s3::LIST_BUCKET,
             actions::s3::GET_BUCKET_LOCATION,
             actions::s3::LIST_BUCKET_VERSIONS,
         ]
