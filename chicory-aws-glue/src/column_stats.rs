@@ -722,7 +722,14 @@ impl Scanner for ColumnStatisticsScanner {
         });
         let ctx = self.ctx.clone();
         units.flat_map_records(self.ctx.concurrency, move |u| {
-            stats_of(ctx.clone(), u.catalog, u.database, u.table, u.partition, u.columns)
+            stats_of(
+                ctx.clone(),
+                u.catalog,
+                u.database,
+                u.table,
+                u.partition,
+                u.columns,
+            )
         })
     }
 }

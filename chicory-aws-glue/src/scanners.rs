@@ -2,8 +2,7 @@
 
 use crate::glue_client;
 use crate::records::{
-    DatabaseRecord, GlueCatalogRecord, PartitionRecord, TableRecord, TableVersionRecord,
-    UdfRecord,
+    DatabaseRecord, GlueCatalogRecord, PartitionRecord, TableRecord, TableVersionRecord, UdfRecord,
 };
 use aws_sdk_glue::types::Segment;
 use aws_smithy_types::DateTime;
@@ -282,8 +281,13 @@ impl Ctx {
         }))
     }
 
-    /// Every catalog of the account (`GetCatalogs`, recursive, with the default catalog).
-    pub(crate) fn catalog_list(self: &Arc<Self>) -> ScanStream<aws_sdk_glue::types::Catalog> {
+    /// Every catalog of the account (`GetCatalogs`, recursive, with the default catalog); with
+    /// `has_databases`, only those that can hold databases (not containers of catalogs such as
+    /// `s3tablescatalog`).
+    pub(crate) fn catalog_list(
+        self: &Arc<Self>,
+        has_databases: bool,
+    ) -> ScanStream<aws_sdk_glue::types::Catalog> {
         let ctx = self.clone();
         let part = Part::new(actions::glue::GET_CATALOGS, "");
         paged(part, self.retry, move |token| {
@@ -292,6 +296,7 @@ impl Ctx {
                 .get_catalogs()
                 .recursive(true)
                 .include_root(true)
+                .set_has_databases(has_databases.then_some(true))
                 .set_next_token(token);
             async move {
                 let p = req.send().await?;
@@ -314,13 +319,15 @@ impl Ctx {
             )
             .boxed(),
             Catalogs::All => self
-                .catalog_list()
+                .catalog_list(true)
                 .filter_map_records(|c| c.catalog_id.clone().map(|id| (Some(id), Some(c)))),
         }
     }
 
     /// The databases of `catalog` passing the filter, lazily; each database's `catalog_id` is
-    /// the catalog it was listed from when the answer leaves it out.
+    /// the catalog it was listed from (the id to ask again with: Glue answers the account id
+    /// for a child catalog such as `123456789012:s3tablescatalog/bucket`), or the answer's
+    /// for the default catalog.
     pub(crate) fn databases_in(
         self: &Arc<Self>,
         catalog: Option<String>,
@@ -345,7 +352,7 @@ impl Ctx {
                     .into_iter()
                     .filter(|d| ctx.options.databases.matches(&d.name))
                     .map(|mut d| {
-                        d.catalog_id = d.catalog_id.or_else(|| catalog.clone());
+                        d.catalog_id = catalog.clone().or(d.catalog_id);
                         d
                     })
                     .collect();
@@ -360,12 +367,11 @@ impl Ctx {
         self: &Arc<Self>,
     ) -> ScanStream<(Option<String>, aws_sdk_glue::types::Database)> {
         let (ctx, one) = (self.clone(), one());
-        self.catalogs()
-            .flat_map_records(one, move |(catalog, _)| {
-                let request = catalog.clone();
-                ctx.databases_in(catalog)
-                    .map_records(move |d| (request.clone(), d))
-            })
+        self.catalogs().flat_map_records(one, move |(catalog, _)| {
+            let request = catalog.clone();
+            ctx.databases_in(catalog)
+                .map_records(move |d| (request.clone(), d))
+        })
     }
 
     /// Whether a link into `catalog` is followed: only when asked, and only into a catalog
@@ -442,7 +448,7 @@ impl Ctx {
                         },
                     )
                     .map(|mut t| {
-                        t.catalog_id = t.catalog_id.or_else(|| db.catalog.clone());
+                        t.catalog_id = db.catalog.clone().or(t.catalog_id);
                         (db.clone(), t)
                     })
                     .collect();
@@ -489,7 +495,7 @@ impl Ctx {
             async move {
                 let out = req.send().await?;
                 Ok::<_, GlueError<_>>(out.table.map(|mut t| {
-                    t.catalog_id = t.catalog_id.or_else(|| db.catalog.clone());
+                    t.catalog_id = db.catalog.clone().or(t.catalog_id);
                     (db, t)
                 }))
             }
@@ -502,17 +508,16 @@ impl Ctx {
     /// `database` in the one catalog a single-table scanner reads: the default one, or the
     /// one catalog id named.
     pub(crate) fn one_catalog(&self, database: String) -> Result<Db> {
-        let catalog = match &self.options.catalogs {
-            Catalogs::Default => None,
-            Catalogs::Ids(ids) if ids.len() == 1 => Some(ids[0].clone()),
-            _ => {
-                return Err(Error::invalid(
+        let catalog =
+            match &self.options.catalogs {
+                Catalogs::Default => None,
+                Catalogs::Ids(ids) if ids.len() == 1 => Some(ids[0].clone()),
+                _ => return Err(Error::invalid(
                     "catalogs",
                     "a scanner of one table reads one catalog: name one catalog id, or none for \
                      the default catalog",
-                ))
-            }
-        };
+                )),
+            };
         Ok(Db {
             catalog,
             name: database,
@@ -694,9 +699,14 @@ pub(crate) fn partitions(
                         .unwrap_or_default()
                         .iter()
                         .map(|p| {
-                            let mut r =
-                                PartitionRecord::new(&ctx.account_id, &ctx.region, &db.name, &table, p);
-                            r.catalog_id = r.catalog_id.or_else(|| db.catalog.clone());
+                            let mut r = PartitionRecord::new(
+                                &ctx.account_id,
+                                &ctx.region,
+                                &db.name,
+                                &table,
+                                p,
+                            );
+                            r.catalog_id = db.catalog.clone().or(r.catalog_id);
                             r
                         })
                         .collect();
@@ -811,18 +821,17 @@ impl Scanner for TableVersionScanner {
             let (ctx, db) = (ctx.clone(), db.clone());
             async move {
                 let p = req.send().await?;
-                let versions = p
-                    .table_versions
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|v| TableVersionRecord {
-                        version_id: v.version_id.clone(),
-                        table: v
-                            .table
-                            .as_ref()
-                            .map(|t| TableRecord::new(&ctx.account_id, &ctx.region, &db.name, t)),
-                    })
-                    .collect();
+                let versions =
+                    p.table_versions
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|v| TableVersionRecord {
+                            version_id: v.version_id.clone(),
+                            table: v.table.as_ref().map(|t| {
+                                TableRecord::new(&ctx.account_id, &ctx.region, &db.name, t)
+                            }),
+                        })
+                        .collect();
                 Ok::<_, GlueError<_>>(Page::new(versions, p.next_token))
             }
         })
@@ -981,14 +990,16 @@ impl Scanner for CatalogScanner {
                         stream::iter(items).boxed()
                     })
                 }
-                CatalogNode::Database(db) => ctx.tables(db).flat_map_records(one(), move |(db, t)| {
-                    let rec = TableRecord::new(&ctx.account_id, &ctx.region, &db.name, &t);
-                    let mut items = vec![record(CatalogRecord::Table(Box::new(rec)))];
-                    if segments.is_some() && !t.partition_keys().is_empty() {
-                        items.push(visit(CatalogNode::Table(db, t.name)));
-                    }
-                    stream::iter(items).boxed()
-                }),
+                CatalogNode::Database(db) => {
+                    ctx.tables(db).flat_map_records(one(), move |(db, t)| {
+                        let rec = TableRecord::new(&ctx.account_id, &ctx.region, &db.name, &t);
+                        let mut items = vec![record(CatalogRecord::Table(Box::new(rec)))];
+                        if segments.is_some() && !t.partition_keys().is_empty() {
+                            items.push(visit(CatalogNode::Table(db, t.name)));
+                        }
+                        stream::iter(items).boxed()
+                    })
+                }
                 CatalogNode::Table(db, table) => partitions(ctx, db, table, segments.unwrap_or(1))
                     .map_records(|p| Step::Record(CatalogRecord::Partition(p))),
             }
@@ -1024,7 +1035,7 @@ impl Scanner for GlueCatalogScanner {
     fn scan(&self) -> ScanStream<GlueCatalogRecord> {
         let ctx = self.ctx.clone();
         self.ctx
-            .catalog_list()
+            .catalog_list(false)
             .map_records(move |c| GlueCatalogRecord::new(&ctx.account_id, &ctx.region, &c))
     }
 }
@@ -1045,7 +1056,10 @@ impl Ctx {
         if self.options.follow_links {
             list.push(actions::glue::GET_TABLE);
         }
-        let mut lists = LISTS.get_or_init(Default::default).lock().expect("not poisoned");
+        let mut lists = LISTS
+            .get_or_init(Default::default)
+            .lock()
+            .expect("not poisoned");
         lists
             .entry(list.clone())
             .or_insert_with(|| Box::leak(list.into_boxed_slice()))

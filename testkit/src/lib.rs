@@ -9,6 +9,7 @@
 //! - [`s3`]: a ListObjectsV2 fake for listings larger than moto can seed in a test.
 //! - [`conformance`]: the suite every scanner runs.
 //! - [`glue`]: a Glue and Athena fake serving a small catalog in pages of two.
+//! - [`lakehouse`]: a Glue fake of a lakehouse: catalogs, Iceberg/Delta/Hudi tables, links.
 //! - [`faults`]: a fault-injecting proxy (500, 503 SlowDown, throttling, resets) to put in
 //!   front of the emulator or a fake.
 
@@ -19,6 +20,7 @@ mod declared;
 mod fake_sts;
 pub mod faults;
 pub mod glue;
+pub mod lakehouse;
 pub mod memory;
 pub mod s3;
 
