@@ -48,6 +48,8 @@ patches moto in memory (moto's files are untouched):
    failed with HTTP 500. The evaluator takes both.
 7. Deleting a CloudFormation stack with an AWS::IAM::ManagedPolicy attached to its role failed
    (DeleteConflict: moto never detached the policy). The policy now detaches and goes first.
+8. S3 HeadBucket was authorized as `s3:HeadBucket`, which is not an IAM action: a role holding
+   `s3:ListBucket` (what AWS checks for HeadBucket) was denied. It is now `s3:ListBucket`.
 
 Usage: python scripts/moto_launcher.py -H 127.0.0.1 -p 5055
 """
@@ -69,6 +71,7 @@ from moto.iam import access_control
 from moto.iam.access_control import IAMPolicy, IAMRequestBase, PermissionResult, S3IAMRequest
 from moto.iam import models as iam_models
 from moto.iam.models import iam_backends
+from moto.s3 import responses as s3_responses
 from moto.sts import models as sts_models
 from moto.sts.exceptions import STSValidationError
 from moto.utilities.utils import get_partition
@@ -387,6 +390,9 @@ def _managed_policy_delete(self, account_id, region_name):
 
 
 iam_models.ManagedPolicy.delete = _managed_policy_delete
+
+# 8. HeadBucket is authorized as s3:ListBucket.
+s3_responses.ACTION_MAP["BUCKET"]["HEAD"]["DEFAULT"] = "ListBucket"
 
 
 if __name__ == "__main__":

@@ -459,6 +459,15 @@ def probe_services(env: Env) -> None:
     r2 = s3.list_objects_v2(Bucket=b, MaxKeys=2, ContinuationToken=r["NextContinuationToken"])
     record("svc", "s3 ListObjectsV2 MaxKeys=2 paging", f"{r['KeyCount']}+{r2['KeyCount']}, truncated={r['IsTruncated']},{r2['IsTruncated']}", None)
     record("svc", "s3 GetBucketLocation (us-east-1)", str(s3.get_bucket_location(Bucket=b).get("LocationConstraint")), None)
+    # AWS authorizes HeadBucket with s3:ListBucket (there is no s3:HeadBucket action), and its
+    # answer names the bucket's region in x-amz-bucket-region.
+    _, keys = env.user(doc({"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}))
+    try:
+        head = env.client("s3", keys).head_bucket(Bucket=b)
+        region = head["ResponseMetadata"]["HTTPHeaders"].get("x-amz-bucket-region")
+        record("iam", "s3 HeadBucket with only s3:ListBucket: answer, x-amz-bucket-region", f"ok, {region}", f"ok, {env.region}")
+    except ClientError as e:
+        record("iam", "s3 HeadBucket with only s3:ListBucket: answer, x-amz-bucket-region", error(e), f"ok, {env.region}")
     try:
         env.admin("datazone").list_domains()
         record("svc", "datazone ListDomains", "ok", None)

@@ -808,3 +808,63 @@ async fn bucket_parts_the_role_may_not_read_are_skipped_and_the_scan_goes_on() {
         ]
     );
 }
+
+/// Non-owner roles often may not call GetBucketLocation: the region comes from HeadBucket's
+/// `x-amz-bucket-region` header (HeadBucket needs only `s3:ListBucket`), so buckets in three
+/// regions are scanned in their own region with nothing skipped.
+#[tokio::test]
+async fn a_role_without_get_bucket_location_learns_each_bucket_region_from_head_bucket() {
+    let emu = Emulator::get();
+    let regions = [emu.region(), "eu-west-1", "ap-southeast-2"];
+    let mut buckets = Vec::new();
+    for region in regions {
+        let name = bucket_name("noloc");
+        let s3 = admin_in(region).await;
+        let mut req = s3.create_bucket().bucket(&name);
+        if region != "us-east-1" {
+            req = req.create_bucket_configuration(
+                CreateBucketConfiguration::builder()
+                    .location_constraint(BucketLocationConstraint::from(region))
+                    .build(),
+            );
+        }
+        req.send().await.unwrap();
+        put(&s3, &name, "data/a.csv", "1").await;
+        buckets.push((name, region));
+    }
+    let policy = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": [
+        "s3:ListAllMyBuckets", "s3:ListBucket", "s3:GetBucketVersioning",
+        "s3:GetBucketTagging", "s3:GetBucketPolicy"], "Resource": "*"}]})
+    .to_string();
+    let conn = connect_with(&policy, AccessLevel::ReadOnly).await;
+    // The role really may not call GetBucketLocation.
+    let err = GetBucketLocation::new(&conn)
+        .call(BucketInput {
+            bucket: buckets[1].0.clone(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::AccessDenied, "{err}");
+
+    let (found, skipped) = records(&BucketScanner::new(&conn)).await;
+    for (name, region) in &buckets {
+        let r = found.iter().find(|r| &r.name == name).expect("scanned");
+        assert_eq!(r.region.as_deref(), Some(*region), "{name}");
+        assert!(r.unread.is_empty(), "{name}: {:?}", r.unread);
+        let ours: Vec<_> = skipped
+            .iter()
+            .filter(|s| s.part.ends_with(name.as_str()))
+            .collect();
+        assert!(ours.is_empty(), "{name}: {ours:?}");
+    }
+    // Objects of the buckets outside the connection's region list through their own region.
+    for (name, _) in &buckets[1..] {
+        let scanner = ObjectScanner::new(&conn, name, ObjectOptions::default()).unwrap();
+        let (objects, skipped) = records(&scanner).await;
+        assert!(skipped.is_empty(), "{name}: {skipped:?}");
+        assert_eq!(
+            objects.iter().map(|o| o.key.as_str()).collect::<Vec<_>>(),
+            ["data/a.csv"]
+        );
+    }
+}
