@@ -22,7 +22,8 @@
 //! Operators (typed input/output, declared IAM actions; write operators are refused on a
 //! ReadOnly connection before any request):
 //!
-//! - ReadOnly: [`GetDatabase`], [`GetTable`], [`SearchTables`], [`GetAthenaQueryResults`],
+//! - ReadOnly: [`GetDatabase`], [`GetTable`], [`SearchTables`], [`CheckVisibility`] (Lake
+//!   Formation or IAM?), [`GetAthenaQueryResults`],
 //!   [`GetColumnStatistics`],
 //!   [`GetDataQualityRuleset`], [`ListDataQualityRulesets`],
 //!   [`GetDataQualityRecommendationRun`], [`GetDataQualityEvaluationRun`],
@@ -81,6 +82,7 @@ mod operators;
 mod query;
 pub mod records;
 mod scanners;
+mod visibility;
 
 pub use athena::{DataCatalogScanner, WorkGroupScanner};
 pub use athena_meta::{
@@ -121,6 +123,8 @@ pub use scanners::{
     DatabaseScanner, GlueCatalogScanner, NameFilter, PartitionScanner, TableScanner,
     TableVersionScanner, UdfScanner,
 };
+
+pub use visibility::{CheckVisibility, Visibility, VisibilityInput, VisibilityReport};
 
 use async_trait::async_trait;
 

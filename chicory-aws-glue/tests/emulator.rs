@@ -436,3 +436,58 @@ async fn an_athena_query_runs_under_read_write_only() {
         .unwrap_err();
     assert_eq!(err.field(), Some("query"));
 }
+
+/// The visibility check on the emulator, where IAM is really enforced: a table the ReadOnly
+/// role reads and lists is visible, a missing one not found, and a role whose policy lacks
+/// the Glue reads is told IAM denies it (moto has no Lake Formation: the fake covers that).
+#[tokio::test]
+async fn visibility_check_against_real_iam() {
+    use chicory_aws_glue::{CheckVisibility, Visibility, VisibilityInput};
+    let glue = admin_glue().await;
+    let db = unique("vis").replace('-', "_");
+    glue.create_database()
+        .database_input(DatabaseInput::builder().name(&db).build().unwrap())
+        .send()
+        .await
+        .unwrap();
+    glue.create_table()
+        .database_name(&db)
+        .table_input(table_input("seen", false))
+        .send()
+        .await
+        .unwrap();
+    let input = |table: &str| VisibilityInput {
+        database: db.clone(),
+        table: Some(table.to_owned()),
+        catalog_id: None,
+    };
+    let conn = connect(AccessLevel::ReadOnly).await;
+    let seen = CheckVisibility::new(&conn)
+        .call(input("seen"))
+        .await
+        .unwrap();
+    assert_eq!(seen.visibility, Visibility::Visible, "{seen:?}");
+    assert_eq!(seen.listed, Some(true));
+    let missing = CheckVisibility::new(&conn)
+        .call(input("absent"))
+        .await
+        .unwrap();
+    assert_eq!(missing.visibility, Visibility::NotFound, "{missing:?}");
+
+    let emu = Emulator::get();
+    let only_list = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"glue:GetDatabases","Resource":"*"}]}"#;
+    let (vendor, params) = emu
+        .customer(
+            &format!("chicory-{}", unique("vis")),
+            &[("ListOnly", only_list)],
+        )
+        .await;
+    let conn = emu.connection(&vendor, params).connect().await.unwrap();
+    let denied = CheckVisibility::new(&conn)
+        .call(input("seen"))
+        .await
+        .unwrap();
+    assert_eq!(denied.visibility, Visibility::DeniedByIam, "{denied:?}");
+    assert_eq!(denied.code.as_deref(), Some("AccessDeniedException"));
+    assert!(!denied.remedy.is_empty());
+}

@@ -3,13 +3,15 @@
 //! Iceberg column parameters and most link behaviour): table formats, Iceberg current and
 //! dropped columns, every catalog of the account, resource links live and orphaned.
 
-use chicory_aws_core::{AccessLevel, Connection, ScanItem, Scanner, Skipped};
+use chicory_aws_core::{AccessLevel, Connection, Operator, ScanItem, Scanner, Skipped};
 use chicory_aws_glue::records::TableRecord;
 use chicory_aws_glue::{
-    CatalogOptions, CatalogRecord, CatalogScanner, Catalogs, DatabaseScanner, GlueCatalogScanner,
-    TableFormat, TableScanner,
+    CatalogOptions, CatalogRecord, CatalogScanner, Catalogs, CheckVisibility, DatabaseScanner,
+    GlueCatalogScanner, TableFormat, TableScanner, Visibility, VisibilityInput,
 };
-use chicory_aws_testkit::lakehouse::{self, ACCOUNT, LAKE, S3_TABLES, S3_TABLES_BUCKET, SHARED};
+use chicory_aws_testkit::lakehouse::{
+    self, ACCOUNT, GOVERNED, IAM_DENIED, LAKE, S3_TABLES, S3_TABLES_BUCKET, SHARED,
+};
 use chicory_aws_testkit::{FakeSts, TestClock};
 use futures::StreamExt;
 use serde_json::json;
@@ -53,8 +55,8 @@ fn names(cols: &[chicory_aws_glue::records::Column]) -> Vec<&str> {
 #[tokio::test]
 async fn every_table_says_its_format_and_iceberg_tables_only_their_current_columns() {
     let (_sts, conn) = setup().await;
-    let (tables, skipped) =
-        collect(&TableScanner::new(&conn, CatalogOptions::default()).unwrap()).await;
+    let options = CatalogOptions::default().exclude_databases(GOVERNED);
+    let (tables, skipped) = collect(&TableScanner::new(&conn, options).unwrap()).await;
     assert!(skipped.is_empty(), "{skipped:?}");
     // Without following links, a link database's tables are not listed (they live in the
     // owner's catalog): only `lake`'s seven tables.
@@ -122,7 +124,7 @@ async fn database_links_name_their_target() {
     let by: BTreeMap<_, _> = dbs.iter().map(|d| (d.name.as_str(), d)).collect();
     assert_eq!(
         by.keys().copied().collect::<Vec<_>>(),
-        [LAKE, "orphan_link", "shared_sales_link"]
+        [GOVERNED, LAKE, "orphan_link", "shared_sales_link"]
     );
     assert_eq!(by[LAKE].link_target, None);
     let shared = by["shared_sales_link"].link_target.as_ref().unwrap();
@@ -141,7 +143,10 @@ async fn database_links_name_their_target() {
 #[tokio::test]
 async fn followed_links_read_the_owners_catalog_and_orphans_are_skipped_naming_the_link() {
     let (sts, conn) = setup().await;
-    let scanner = TableScanner::new(&conn, CatalogOptions::default().follow_links(true)).unwrap();
+    let options = CatalogOptions::default()
+        .follow_links(true)
+        .exclude_databases(GOVERNED);
+    let scanner = TableScanner::new(&conn, options).unwrap();
     assert!(scanner.actions().iter().any(|a| a.name == "GetTable"));
     let (tables, skipped) = collect(&scanner).await;
 
@@ -221,8 +226,10 @@ async fn every_catalog_of_the_account_is_scanned_with_its_id() {
     );
 
     // Databases and tables of every catalog that can hold databases, in one pass.
-    let scanner =
-        CatalogScanner::new(&conn, CatalogOptions::default().all_catalogs(), None).unwrap();
+    let options = CatalogOptions::default()
+        .all_catalogs()
+        .exclude_databases(GOVERNED);
+    let scanner = CatalogScanner::new(&conn, options, None).unwrap();
     assert_eq!(scanner.actions()[0].name, "GetCatalogs");
     let (records, skipped) = collect(&scanner).await;
     assert!(skipped.is_empty(), "{skipped:?}");
@@ -331,4 +338,82 @@ async fn a_named_catalog_is_asked_with_its_id_and_records_carry_it() {
             .all(|(_, b)| b["CatalogId"] == S3_TABLES_BUCKET),
         "{requests:?}"
     );
+}
+
+#[tokio::test]
+async fn visibility_tells_lake_formation_from_iam_from_missing() {
+    let (sts, conn) = setup().await;
+    let check = |database: &str, table: Option<&str>| {
+        let conn = conn.clone();
+        let input = VisibilityInput {
+            database: database.to_owned(),
+            table: table.map(str::to_owned),
+            catalog_id: None,
+        };
+        async move { CheckVisibility::new(&conn).call(input).await.unwrap() }
+    };
+    let open = check(GOVERNED, Some("open_table")).await;
+    assert_eq!(open.visibility, Visibility::Visible);
+    assert_eq!(open.listed, Some(true));
+    assert_eq!(open.registered_with_lake_formation, Some(true));
+    assert!(open.remedy.is_empty() && open.code.is_none());
+
+    let hidden = check(GOVERNED, Some("hidden_table")).await;
+    assert_eq!(hidden.visibility, Visibility::HiddenByLakeFormation);
+    assert_eq!(hidden.resource, "governed.hidden_table");
+    assert_eq!(hidden.code.as_deref(), Some("AccessDeniedException"));
+    assert!(
+        hidden.remedy[0].contains("grant-permissions"),
+        "{:?}",
+        hidden.remedy
+    );
+    assert!(
+        hidden.remedy[0].contains(chicory_aws_testkit::FAKE_ROLE),
+        "{:?}",
+        hidden.remedy
+    );
+    assert!(
+        hidden.remedy[0].contains(r#"{"Table":{"DatabaseName":"governed","Name":"hidden_table"}}"#),
+        "{:?}",
+        hidden.remedy
+    );
+
+    let unlisted = check(GOVERNED, Some("unlisted_table")).await;
+    assert_eq!(unlisted.visibility, Visibility::HiddenByLakeFormation);
+    assert_eq!(unlisted.listed, Some(false));
+    assert!(unlisted
+        .message
+        .unwrap()
+        .contains("GetTables leaves it out"));
+
+    let iam = check(IAM_DENIED, Some("t")).await;
+    assert_eq!(iam.visibility, Visibility::DeniedByIam);
+    assert_eq!(iam.resource, IAM_DENIED);
+    assert!(
+        iam.remedy[0].contains("ReadOnly permission policy"),
+        "{:?}",
+        iam.remedy
+    );
+
+    let missing = check(LAKE, Some("no_such_table")).await;
+    assert_eq!(missing.visibility, Visibility::NotFound);
+    assert_eq!(missing.code.as_deref(), Some("EntityNotFoundException"));
+    assert_eq!(
+        check("no_such_db", None).await.visibility,
+        Visibility::NotFound
+    );
+    assert_eq!(check(LAKE, None).await.visibility, Visibility::Visible);
+
+    // Bad input is refused before any request.
+    let before = lakehouse::requests(sts.server()).await.len();
+    let err = CheckVisibility::new(&conn)
+        .call(VisibilityInput {
+            database: LAKE.into(),
+            table: None,
+            catalog_id: Some("abc".into()),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.field(), Some("catalog_id"));
+    assert_eq!(lakehouse::requests(sts.server()).await.len(), before);
 }

@@ -1,7 +1,8 @@
 //! A Glue fake (JSON 1.1, shapes from the AWS Glue API model) serving a lakehouse as Glue
 //! describes it today, for what moto lacks: multi-catalog (`GetCatalogs`, an S3 Tables catalog
 //! and its child), Iceberg tables with dropped columns, Delta and Hudi tables, a view, and
-//! resource links to another account's catalog, live and orphaned.
+//! resource links to another account's catalog, live and orphaned, and a database governed
+//! by Lake Formation ([`GOVERNED`]) where the role was granted DESCRIBE on one table only.
 //!
 //! The caller's account is [`ACCOUNT`] (the [`crate::FakeSts`] role's); [`SHARED`] is the
 //! account that shares `sales` with it. Requests without `CatalogId` read [`ACCOUNT`]'s
@@ -33,6 +34,13 @@ pub const LAKE_TABLES: [&str; 7] = [
     "shared_orders_link",
     "gone_link",
 ];
+
+/// A database governed by Lake Formation: `open_table` is granted (read and listed);
+/// `hidden_table` is not (GetTable is refused with "Insufficient Lake Formation permission(s)"
+/// and GetTables leaves it out); `unlisted_table` reads but GetTables leaves it out.
+pub const GOVERNED: &str = "governed";
+/// A database IAM refuses to read (GetDatabase answers AccessDeniedException).
+pub const IAM_DENIED: &str = "iam_denied";
 
 const EPOCH: f64 = 1.7e9;
 
@@ -113,6 +121,11 @@ fn table(catalog: &str, db: &str, name: &str) -> Option<Value> {
                 "org.apache.hadoop.mapred.FileInputFormat",
                 "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe")
         }),
+        (ACCOUNT, GOVERNED, "open_table" | "unlisted_table") => json!({
+            "TableType": "EXTERNAL_TABLE",
+            "IsRegisteredWithLakeFormation": true,
+            "StorageDescriptor": sd(vec![col("id", "bigint")], "s3://governed/t", PARQUET_IN, PARQUET_SERDE)
+        }),
         (SHARED, "sales", "orders") => json!({
             "TableType": "EXTERNAL_TABLE",
             "Parameters": {"classification": "parquet"},
@@ -135,6 +148,7 @@ fn table(catalog: &str, db: &str, name: &str) -> Option<Value> {
 fn tables_of(catalog: &str, db: &str) -> Option<Vec<&'static str>> {
     match (catalog, db) {
         (ACCOUNT, LAKE) => Some(LAKE_TABLES.to_vec()),
+        (ACCOUNT, GOVERNED) => Some(vec!["open_table"]),
         (S3_TABLES_BUCKET, "ns1") => Some(vec!["metrics"]),
         (SHARED, "sales") => Some(vec!["orders"]),
         _ => None,
@@ -150,7 +164,7 @@ fn databases(catalog: &str) -> Option<Vec<Value>> {
                 json!({"CatalogId": SHARED, "DatabaseName": "sales", "Region": "us-east-1"});
             let mut orphan = db("orphan_link");
             orphan["TargetDatabase"] = json!({"CatalogId": SHARED, "DatabaseName": "dropped_db"});
-            Some(vec![db(LAKE), shared, orphan])
+            Some(vec![db(LAKE), shared, orphan, db(GOVERNED)])
         }
         S3_TABLES => Some(vec![]),
         S3_TABLES_BUCKET => Some(vec![db("ns1")]),
@@ -192,6 +206,13 @@ fn ok(v: Value) -> ResponseTemplate {
         .set_body_json(v)
 }
 
+fn denied(message: &str) -> ResponseTemplate {
+    ResponseTemplate::new(400)
+        .insert_header("content-type", "application/x-amz-json-1.1")
+        .insert_header("x-amzn-errortype", "AccessDeniedException")
+        .set_body_json(json!({"__type": "AccessDeniedException", "Message": message}))
+}
+
 fn not_found(what: &str) -> ResponseTemplate {
     ResponseTemplate::new(400)
         .insert_header("content-type", "application/x-amz-json-1.1")
@@ -218,6 +239,26 @@ pub fn answer(op: &str, b: &Value) -> ResponseTemplate {
                 .collect::<Vec<_>>()})),
             None => not_found(&format!("Database {db}")),
         },
+        "GetDatabase" => {
+            let name = b["Name"].as_str().unwrap_or("");
+            let found = databases(catalog)
+                .unwrap_or_default()
+                .into_iter()
+                .find(|d| d["Name"] == name);
+            match found {
+                _ if name == IAM_DENIED => denied(&format!(
+                    "User: arn:aws:sts::{ACCOUNT}:assumed-role/CustomerRole/chicory is not \
+                     authorized to perform: glue:GetDatabase on resource: \
+                     arn:aws:glue:us-east-1:{ACCOUNT}:database/{name} because no \
+                     identity-based policy allows the glue:GetDatabase action"
+                )),
+                Some(d) => ok(json!({"Database": d})),
+                None => not_found(&format!("Database {name}")),
+            }
+        }
+        "GetTable" if catalog == ACCOUNT && db == GOVERNED && b["Name"] == "hidden_table" => {
+            denied("Insufficient Lake Formation permission(s) on hidden_table")
+        }
         "GetTable" => match table(catalog, db, b["Name"].as_str().unwrap_or("")) {
             Some(t) => ok(json!({"Table": t})),
             None => not_found(&format!("Table {db}.{}", b["Name"])),
