@@ -9,5 +9,5 @@ cd "$(dirname "$0")/.."
 bash scripts/emulator.sh start
 # moto has no DataZone: with --demo, DataZone requests go to the test kit's DataZone fake on
 # another loopback port, signed with the same assumed-role session.
-cargo run -q -p chicory-aws-examples --bin test_connection -- --demo
+cargo run -q -p chicory-aws-examples --bin test_connection -- --demo --expect-table demo_sales.orders
 cargo run -q -p chicory-aws-examples --bin scan -- --demo --out demo-scan.jsonl "$@"

@@ -25,7 +25,10 @@ fn run(bin: &str, args: &[&str]) -> std::process::Output {
 
 #[test]
 fn test_connection_reports_every_service_readable_and_the_external_id_enforced() {
-    let out = run(env!("CARGO_BIN_EXE_test_connection"), &["--demo"]);
+    let out = run(
+        env!("CARGO_BIN_EXE_test_connection"),
+        &["--demo", "--expect-table", "demo_sales.orders"],
+    );
     let report = String::from_utf8_lossy(&out.stdout);
     for line in [
         "glue      OK  glue:GetDatabases",
@@ -33,6 +36,7 @@ fn test_connection_reports_every_service_readable_and_the_external_id_enforced()
         "s3        OK  s3:ListAllMyBuckets",
         "datazone  OK  datazone:ListDomains",
         "external id  OK  AssumeRole without the External ID is denied",
+        "visible   OK  demo_sales.orders",
     ] {
         assert!(report.contains(line), "missing {line:?} in:\n{report}");
     }
@@ -70,10 +74,42 @@ fn the_demo_scan_writes_every_service_of_the_demo_account() {
             .filter(|r| r["kind"] == kind && r["name"] == name)
             .count()
     };
-    // Glue: 2 databases x 3 tables, 30 partitions of each `events` table.
-    assert_eq!(kinds.get("glue_database"), Some(&2), "{kinds:?}");
-    assert_eq!(kinds.get("glue_table"), Some(&6), "{kinds:?}");
+    // Glue: 2 databases x 3 tables, 30 partitions of each `events` table; an Iceberg table and
+    // a table link, and a database link (whose tables live in its target: not listed).
+    assert_eq!(kinds.get("glue_database"), Some(&3), "{kinds:?}");
+    assert_eq!(kinds.get("glue_table"), Some(&8), "{kinds:?}");
     assert_eq!(kinds.get("glue_partition"), Some(&60), "{kinds:?}");
+    let table = |db: &str, name: &str| {
+        records
+            .iter()
+            .find(|r| r["kind"] == "glue_table" && r["database"] == db && r["name"] == name)
+            .unwrap_or_else(|| panic!("no table {db}.{name}"))
+    };
+    let iceberg = table("demo_sales", "events_iceberg");
+    assert_eq!(iceberg["format"], "iceberg");
+    let cols = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(cols(&iceberg["columns"]), ["id", "payload"]);
+    assert_eq!(cols(&iceberg["dropped_columns"]), ["legacy_flag"]);
+    assert!(iceberg["iceberg"]["metadata_location"]
+        .as_str()
+        .unwrap()
+        .ends_with("00002-demo.metadata.json"));
+    assert_eq!(table("demo_sales", "orders")["format"], "hive");
+    let link = table("demo_marketing", "orders_link");
+    assert_eq!(link["format"], Value::Null);
+    assert_eq!(link["link_target"]["database"], "demo_sales");
+    assert_eq!(link["link_target"]["name"], "orders");
+    let db_link = records
+        .iter()
+        .find(|r| r["kind"] == "glue_database" && r["name"] == "demo_shared_link")
+        .expect("the database link");
+    assert_eq!(db_link["link_target"]["database"], "demo_sales");
     assert_eq!(named("athena_workgroup", "demo-analysts"), 1, "{kinds:?}");
     assert_eq!(named("s3_bucket", "chicory-demo-lake"), 1, "{kinds:?}");
     assert_eq!(kinds.get("s3_object"), Some(&7), "{kinds:?}");

@@ -5,9 +5,14 @@
 //! cargo run -p chicory-aws-examples --bin scan -- --demo --out scan.jsonl
 //! ```
 //!
-//! With `--demo`, a small demo catalog (databases, tables, partitions, an Athena workgroup) and
-//! a demo bucket (objects under a few prefixes) are first seeded on the local emulator with its
-//! admin credentials, then scanned through the demo customer's ReadOnly role.
+//! With `--demo`, a small demo catalog (databases, tables, partitions, an Iceberg table with a
+//! dropped column, a table and a database resource link, an Athena workgroup) and a demo bucket
+//! (objects under a few prefixes) are first seeded on the local emulator with its admin
+//! credentials, then scanned through the demo customer's ReadOnly role.
+//!
+//! Glue: `--all-catalogs` scans every catalog of the account (federated and S3 Tables catalogs;
+//! needs `glue:GetCatalogs`), `--follow-links` reads resource links' targets in the catalogs
+//! they point to.
 //!
 //! Exit codes: 0 the scan is complete (every part read, or skipped because denied or gone); 2
 //! the scan finished but some parts are incomplete (named on stderr and as `scan_incomplete`
@@ -54,6 +59,13 @@ struct Args {
     /// Leave out databases matching this glob; repeatable.
     #[arg(long)]
     exclude_databases: Vec<String>,
+    /// Scan every Glue catalog of the account (default, federated, S3 Tables), not only the
+    /// default one.
+    #[arg(long)]
+    all_catalogs: bool,
+    /// Follow resource links into the catalogs they point to.
+    #[arg(long)]
+    follow_links: bool,
     /// Databases scanned at once.
     #[arg(long, default_value_t = 8)]
     concurrency: usize,
@@ -142,6 +154,10 @@ async fn seed_demo_s3() -> Result<(), Box<dyn std::error::Error>> {
 
 const DEMO_DATABASES: [&str; 2] = ["demo_sales", "demo_marketing"];
 
+// The demo catalog also holds an Iceberg table with a dropped column and resource links (see
+// `seed_demo_lakehouse`): the scan shows each table's `format`, an Iceberg table's current
+// `columns` and its `dropped_columns`, and each link's `link_target`.
+
 /// Seeds the demo catalog on the emulator; idempotent (existing entities are kept).
 async fn seed_demo() -> Result<(), Box<dyn std::error::Error>> {
     let admin = chicory_aws_testkit::Emulator::get().admin_config().await;
@@ -229,6 +245,7 @@ async fn seed_demo() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
     }
+    seed_demo_lakehouse(&glue).await?;
     let r = athena
         .create_work_group()
         .name("demo-analysts")
@@ -239,6 +256,91 @@ async fn seed_demo() -> Result<(), Box<dyn std::error::Error>> {
         let code = aws_sdk_athena::error::ProvideErrorMetadata::code(&e).map(str::to_owned);
         // moto answers a duplicate workgroup with InvalidRequestException.
         if code.as_deref() != Some("InvalidRequestException") {
+            return Err(e.into());
+        }
+    }
+    Ok(())
+}
+
+/// The demo's lakehouse tables: an Iceberg table whose `legacy_flag` column was dropped (Glue
+/// keeps listing it, marked `iceberg.field.current = false`), a table resource link in
+/// `demo_marketing` to `demo_sales.orders`, and a database resource link `demo_shared_link`
+/// to `demo_sales` (as Lake Formation sharing creates them); idempotent.
+async fn seed_demo_lakehouse(
+    glue: &aws_sdk_glue::Client,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use aws_sdk_glue::types::{DatabaseIdentifier, TableIdentifier};
+    let exists = |code: Option<&str>| code == Some("AlreadyExistsException");
+    let account = chicory_aws_testkit::Emulator::get().account_id().to_owned();
+    let iceberg_col = |name: &str, ty: &str, id: u32, current: bool| {
+        Column::builder()
+            .name(name)
+            .r#type(ty)
+            .parameters("iceberg.field.id", id.to_string())
+            .parameters("iceberg.field.current", current.to_string())
+            .build()
+    };
+    let iceberg = TableInput::builder()
+        .name("events_iceberg")
+        .table_type("EXTERNAL_TABLE")
+        .parameters("table_type", "ICEBERG")
+        .parameters(
+            "metadata_location",
+            "s3://demo-lake/demo_sales/events_iceberg/metadata/00002-demo.metadata.json",
+        )
+        .parameters(
+            "previous_metadata_location",
+            "s3://demo-lake/demo_sales/events_iceberg/metadata/00001-demo.metadata.json",
+        )
+        .storage_descriptor(
+            StorageDescriptor::builder()
+                .columns(iceberg_col("id", "bigint", 1, true)?)
+                .columns(iceberg_col("legacy_flag", "boolean", 2, false)?)
+                .columns(iceberg_col("payload", "string", 3, true)?)
+                .location("s3://demo-lake/demo_sales/events_iceberg")
+                .build(),
+        )
+        .build()?;
+    let link = TableInput::builder()
+        .name("orders_link")
+        .target_table(
+            TableIdentifier::builder()
+                .catalog_id(&account)
+                .database_name("demo_sales")
+                .name("orders")
+                .build(),
+        )
+        .build()?;
+    for (db, input) in [("demo_sales", iceberg), ("demo_marketing", link)] {
+        let r = glue
+            .create_table()
+            .database_name(db)
+            .table_input(input)
+            .send()
+            .await;
+        if let Err(e) = r {
+            if !exists(aws_sdk_glue::error::ProvideErrorMetadata::code(&e)) {
+                return Err(e.into());
+            }
+        }
+    }
+    let r = glue
+        .create_database()
+        .database_input(
+            DatabaseInput::builder()
+                .name("demo_shared_link")
+                .target_database(
+                    DatabaseIdentifier::builder()
+                        .catalog_id(&account)
+                        .database_name("demo_sales")
+                        .build(),
+                )
+                .build()?,
+        )
+        .send()
+        .await;
+    if let Err(e) = r {
+        if !exists(aws_sdk_glue::error::ProvideErrorMetadata::code(&e)) {
             return Err(e.into());
         }
     }
@@ -288,7 +390,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         conn.access_level(),
         args.out.display()
     );
-    let mut options = CatalogOptions::default().concurrency(args.concurrency);
+    let mut options = CatalogOptions::default()
+        .concurrency(args.concurrency)
+        .follow_links(args.follow_links);
+    if args.all_catalogs {
+        options = options.all_catalogs();
+    }
     for p in &args.include_databases {
         options = options.include_databases(p.clone());
     }

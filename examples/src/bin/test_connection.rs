@@ -1,14 +1,18 @@
 //! Tests a customer connection as the integration guides' setup ends: assumes the role, asks
 //! STS who we are, checks read access to Glue, Athena, S3 and DataZone, and checks that the
-//! role cannot be assumed without the External ID. Prints a report; exits 1 if unhealthy.
+//! role cannot be assumed without the External ID. With `--expect-table DB.TABLE` (or
+//! `--expect-table DB`), also says for each whether the role sees it, and if not whether IAM
+//! denies it, Lake Formation hides it, or it does not exist, with the remedy. Prints a report;
+//! exits 1 if unhealthy or an expected table is not visible.
 //!
 //! `cargo run -p chicory-aws-examples --bin test_connection -- --params customer.json`
 //! `cargo run -p chicory-aws-examples --bin test_connection -- --demo` (local emulator)
 
+use chicory_aws_core::Operator;
 use chicory_aws_core::{ConfusedDeputyCheck, ServiceProbe};
 use chicory_aws_datazone::DataZoneProbe;
 use chicory_aws_examples::ConnectArgs;
-use chicory_aws_glue::{AthenaProbe, GlueProbe};
+use chicory_aws_glue::{AthenaProbe, CheckVisibility, GlueProbe, Visibility, VisibilityInput};
 use chicory_aws_s3::S3Probe;
 use clap::Parser;
 
@@ -23,6 +27,10 @@ struct Args {
     /// The services to probe.
     #[arg(long, value_delimiter = ',', default_value = "glue,athena,s3,datazone")]
     services: Vec<Probe>,
+    /// A Glue table (`DATABASE.TABLE`) or database (`DATABASE`) the customer expects the scan
+    /// to see; repeatable.
+    #[arg(long)]
+    expect_table: Vec<String>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -54,8 +62,26 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         })
         .collect();
     let report = conn.test_connection(&probes).await;
+    let mut visibility = Vec::new();
+    for expected in &args.expect_table {
+        let (database, table) = match expected.split_once('.') {
+            Some((d, t)) => (d.to_owned(), Some(t.to_owned())),
+            None => (expected.clone(), None),
+        };
+        let input = VisibilityInput {
+            database,
+            table,
+            catalog_id: None,
+        };
+        visibility.push(CheckVisibility::new(&conn).call(input).await?);
+    }
+    let all_visible = visibility
+        .iter()
+        .all(|v| v.visibility == Visibility::Visible);
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        let mut json = serde_json::to_value(&report)?;
+        json["visibility"] = serde_json::to_value(&visibility)?;
+        println!("{}", serde_json::to_string_pretty(&json)?);
     } else {
         println!(
             "account   {} ({}), access level {}",
@@ -84,8 +110,24 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             ConfusedDeputyCheck::NotApplicable => println!("external id  n/a (access keys)"),
             _ => {}
         }
+        for v in &visibility {
+            match v.visibility {
+                Visibility::Visible => println!("visible   OK  {}", v.resource),
+                other => {
+                    let verdict = match other {
+                        Visibility::DeniedByIam => "DENIED BY IAM",
+                        Visibility::HiddenByLakeFormation => "HIDDEN BY LAKE FORMATION",
+                        _ => "NOT FOUND",
+                    };
+                    println!("visible   {verdict}  {}", v.resource);
+                    for step in &v.remedy {
+                        println!("          - {step}");
+                    }
+                }
+            }
+        }
     }
-    if !report.is_healthy() {
+    if !report.is_healthy() || !all_visible {
         std::process::exit(1);
     }
     Ok(())
