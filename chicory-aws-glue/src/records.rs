@@ -509,8 +509,25 @@ pub struct DataCatalogRecord {
     pub region: String,
     /// Name.
     pub name: Option<String>,
-    /// `GLUE`, `LAMBDA`, `HIVE`, ...
+    /// `GLUE`, `LAMBDA`, `HIVE`, `FEDERATED`, ...
     pub catalog_type: Option<String>,
+    /// Description (GetDataCatalog).
+    pub description: Option<String>,
+    /// Parameters (GetDataCatalog): e.g. `catalog-id` for a `GLUE` catalog, `function` or
+    /// `metadata-function` for a `LAMBDA` one; `None` when they could not be read (see
+    /// `unread`).
+    pub parameters: Option<HashMap<String, String>>,
+    /// For a `GLUE` catalog: the Glue catalog it reads (its `catalog-id` parameter), which
+    /// may be another account's; scan it with `CatalogOptions::catalog_id`.
+    pub glue_catalog_id: Option<String>,
+    /// Status, e.g. `CREATE_COMPLETE` (federated catalogs).
+    pub status: Option<String>,
+    /// Connection type of a federated catalog, e.g. `DYNAMODB`.
+    pub connection_type: Option<String>,
+    /// The fields that could not be read (left out of the JSON when empty): `parameters`
+    /// (with `description` and `glue_catalog_id`) when GetDataCatalog failed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unread: Vec<String>,
 }
 
 /// A Glue user-defined function.

@@ -344,3 +344,86 @@ async fn workgroups_and_catalogs_are_updated_with_the_models_shapes() {
     assert_eq!(err.field(), Some("name"));
     assert_eq!(athena_requests(&sts).await.len(), before);
 }
+
+/// Athena data catalogs of every type, each with its details from GetDataCatalog: a GLUE
+/// catalog names the (here cross-account) Glue catalog it reads; a catalog whose details are
+/// denied is still emitted, with `unread` and a skipped part beside it.
+#[tokio::test]
+async fn data_catalogs_of_every_type_carry_their_parameters() {
+    use chicory_aws_glue::DataCatalogScanner;
+    let sts = fake().await;
+    athena("ListDataCatalogs")
+        .respond_with(ok(json!({"DataCatalogsSummary": [
+            {"CatalogName": "AwsDataCatalog", "Type": "GLUE"},
+            {"CatalogName": "partner", "Type": "GLUE"},
+            {"CatalogName": "dynamo", "Type": "LAMBDA"},
+            {"CatalogName": "locked", "Type": "HIVE"}
+        ]})))
+        .mount(sts.server())
+        .await;
+    for (name, body) in [
+        (
+            "AwsDataCatalog",
+            json!({"Name": "AwsDataCatalog", "Type": "GLUE", "Parameters": {"catalog-id": "123456789012"}}),
+        ),
+        (
+            "partner",
+            json!({"Name": "partner", "Type": "GLUE", "Description": "shared by 210987654321", "Parameters": {"catalog-id": "210987654321"}}),
+        ),
+        (
+            "dynamo",
+            json!({"Name": "dynamo", "Type": "LAMBDA", "Parameters": {"function": "arn:aws:lambda:us-east-1:123456789012:function:ddb"}}),
+        ),
+    ] {
+        athena("GetDataCatalog")
+            .and(body_partial_json(json!({"Name": name})))
+            .respond_with(ok(json!({"DataCatalog": body})))
+            .mount(sts.server())
+            .await;
+    }
+    athena("GetDataCatalog")
+        .and(body_partial_json(json!({"Name": "locked"})))
+        .respond_with(athena_error("AccessDeniedException", "not authorized"))
+        .mount(sts.server())
+        .await;
+    let conn = connect(&sts, AccessLevel::ReadOnly).await;
+    let scanner = DataCatalogScanner::new(&conn);
+    let (mut records, mut skipped) = (Vec::new(), Vec::new());
+    let mut s = scanner.scan();
+    while let Some(item) = s.next().await {
+        match item.unwrap() {
+            ScanItem::Record(r) => records.push(r),
+            ScanItem::Skipped(k) => skipped.push(k),
+        }
+    }
+    records.sort_by(|a, b| a.name.cmp(&b.name));
+    let by = |n: &str| {
+        records
+            .iter()
+            .find(|r| r.name.as_deref() == Some(n))
+            .unwrap()
+    };
+    assert_eq!(records.len(), 4);
+    let partner = by("partner");
+    assert_eq!(partner.glue_catalog_id.as_deref(), Some("210987654321"));
+    assert_eq!(
+        partner.description.as_deref(),
+        Some("shared by 210987654321")
+    );
+    assert!(partner.unread.is_empty());
+    assert_eq!(
+        by("AwsDataCatalog").glue_catalog_id.as_deref(),
+        Some("123456789012")
+    );
+    let dynamo = by("dynamo");
+    assert_eq!(dynamo.catalog_type.as_deref(), Some("LAMBDA"));
+    assert_eq!(dynamo.glue_catalog_id, None);
+    assert!(dynamo.parameters.as_ref().unwrap()["function"].ends_with(":function:ddb"));
+    let locked = by("locked");
+    assert_eq!(locked.catalog_type.as_deref(), Some("HIVE"));
+    assert_eq!(locked.parameters, None);
+    assert_eq!(locked.unread, ["parameters"]);
+    assert_eq!(skipped.len(), 1);
+    assert_eq!(skipped[0].part, "athena:GetDataCatalog catalog=locked");
+    assert_eq!(skipped[0].kind, ErrorKind::AccessDenied);
+}

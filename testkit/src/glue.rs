@@ -157,6 +157,13 @@ fn answer(op: &str, b: &Value) -> ResponseTemplate {
                 .collect();
             ok(page(cats, b, "DataCatalogsSummary", None))
         }
+        "GetDataCatalog" => {
+            let name = b["Name"].as_str().unwrap_or("");
+            ok(json!({"DataCatalog": {
+                "Name": name, "Type": "GLUE", "Description": format!("{name} catalog"),
+                "Parameters": {"catalog-id": "123456789012"}
+            }}))
+        }
         "ListDatabases" => ok(page(
             (0..DATABASES)
                 .map(|i| json!({"Name": format!("db{i}")}))
