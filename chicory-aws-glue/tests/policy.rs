@@ -15,6 +15,7 @@ macro_rules! ops {
 fn operators_declare_actions_their_level_grants() {
     let reads: Vec<(&str, &[Action])> = ops![
         GetDatabase,
+        CheckVisibility,
         GetTable,
         SearchTables,
         GetAthenaQueryResults,
@@ -58,6 +59,16 @@ async fn scanners_declare_actions_the_read_only_policy_grants() {
             DatabaseScanner::new(&conn, o()).unwrap().actions(),
         ),
         ("tables", TableScanner::new(&conn, o()).unwrap().actions()),
+        (
+            "every catalog, links followed",
+            CatalogScanner::new(&conn, o().all_catalogs().follow_links(true), Some(4))
+                .unwrap()
+                .actions(),
+        ),
+        (
+            "glue catalogs",
+            GlueCatalogScanner::new(&conn).unwrap().actions(),
+        ),
         (
             "partitions",
             PartitionScanner::new(&conn, o(), "db", "t", 4)
