@@ -78,6 +78,7 @@ mod athena_meta;
 mod athena_ops;
 mod column_stats;
 mod data_quality;
+mod iceberg;
 mod operators;
 mod query;
 pub mod records;
@@ -107,6 +108,7 @@ pub use data_quality::{
     StartDataQualityEvaluationRun, StartDataQualityRecommendationRun, StartRunInput,
     UpdateDataQualityRuleset, UpdateRulesetInput, UpdateRulesetOutput,
 };
+pub use iceberg::MAX_METADATA_BYTES;
 pub use operators::{
     GetDatabase, GetTable, SearchTables, SearchTablesInput, SearchTablesOutput, TableRef,
 };
@@ -116,7 +118,8 @@ pub use query::{
     RunAthenaQuery, RunQueryInput, StopAthenaQuery, StopQueryInput, StopQueryOutput,
 };
 pub use records::{
-    DatabaseLink, FederatedCatalog, GlueCatalogRecord, IcebergTable, TableFormat, TableLink,
+    DatabaseLink, FederatedCatalog, GlueCatalogRecord, IcebergField, IcebergPartitionField,
+    IcebergTable, TableFormat, TableLink,
 };
 pub use scanners::{
     glob_match, CatalogOptions, CatalogPartitionScanner, CatalogRecord, CatalogScanner, Catalogs,

@@ -167,6 +167,11 @@ pub struct TableRecord {
     pub view_text: Option<String>,
     /// Version id.
     pub version_id: Option<String>,
+    /// The fields that could not be read (left out of the JSON when empty): `iceberg.schema`
+    /// (with `partition_spec` and `matches_glue`) when the Iceberg metadata file could not be
+    /// read.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unread: Vec<String>,
 }
 
 impl TableRecord {
@@ -216,6 +221,7 @@ impl TableRecord {
             last_access_time: time(t.last_access_time.as_ref()),
             view_text: t.view_original_text.clone(),
             version_id: t.version_id.clone(),
+            unread: Vec::new(),
         }
     }
 }
@@ -309,8 +315,41 @@ pub struct IcebergTable {
     pub metadata_location: Option<String>,
     /// The metadata file before the last commit (`previous_metadata_location`).
     pub previous_metadata_location: Option<String>,
-    /// The table format version (`format-version`), when Glue has it.
+    /// The table format version (`format-version`), from Glue or the metadata file.
     pub format_version: Option<String>,
+    /// The current schema, from the metadata file (with
+    /// `CatalogOptions::read_iceberg_metadata`; `None` otherwise or when it could not be read).
+    pub schema: Option<Vec<IcebergField>>,
+    /// The default partition spec, from the metadata file (as `schema`).
+    pub partition_spec: Option<Vec<IcebergPartitionField>>,
+    /// Whether Glue's current columns are the metadata file's schema, by name and order (as
+    /// `schema`).
+    pub matches_glue: Option<bool>,
+}
+
+/// A field of an Iceberg schema.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct IcebergField {
+    /// Field id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Iceberg type, e.g. `long`, `timestamptz`, or a nested type as JSON.
+    #[serde(rename = "type")]
+    pub data_type: String,
+    /// Whether the field is required.
+    pub required: bool,
+}
+
+/// A field of an Iceberg partition spec.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct IcebergPartitionField {
+    /// Partition field name.
+    pub name: String,
+    /// Transform, e.g. `day`, `bucket[16]`, `identity`.
+    pub transform: String,
+    /// The schema field it is derived from.
+    pub source_id: Option<i64>,
 }
 
 impl IcebergTable {
@@ -322,6 +361,9 @@ impl IcebergTable {
             previous_metadata_location: param("previous_metadata_location"),
             format_version: param("format-version")
                 .or_else(|| meta.and_then(|m| m.format_version.clone())),
+            schema: None,
+            partition_spec: None,
+            matches_glue: None,
         }
     }
 }

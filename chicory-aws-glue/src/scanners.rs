@@ -1,6 +1,7 @@
 //! Glue Data Catalog scanners: databases, tables, partitions, table versions, UDFs.
 
 use crate::glue_client;
+use crate::iceberg::{enriched, S3Clients};
 use crate::records::{
     DatabaseRecord, GlueCatalogRecord, PartitionRecord, TableRecord, TableVersionRecord, UdfRecord,
 };
@@ -102,6 +103,11 @@ pub struct CatalogOptions {
     /// connection's own account, or one of [`Catalogs::Ids`]) are not followed, so nothing is
     /// emitted twice. Default: off (a link is emitted as a record naming its target).
     pub follow_links: bool,
+    /// Read each Iceberg table's current metadata file from S3 (one `s3:GetObject` per Iceberg
+    /// table, at most [`MAX_METADATA_BYTES`](crate::MAX_METADATA_BYTES)) for its own schema and
+    /// partition spec, compared with Glue's columns (`iceberg.schema`, `partition_spec`,
+    /// `matches_glue`). Table and catalog scanners only. Default: off.
+    pub read_iceberg_metadata: bool,
 }
 
 impl Default for CatalogOptions {
@@ -113,6 +119,7 @@ impl Default for CatalogOptions {
             concurrency: 8,
             updated_since: None,
             follow_links: false,
+            read_iceberg_metadata: false,
         }
     }
 }
@@ -134,6 +141,11 @@ impl CatalogOptions {
     /// Follows resource links (see [`CatalogOptions::follow_links`]).
     pub fn follow_links(mut self, on: bool) -> Self {
         self.follow_links = on;
+        self
+    }
+    /// Reads Iceberg tables' metadata files (see [`CatalogOptions::read_iceberg_metadata`]).
+    pub fn read_iceberg_metadata(mut self, on: bool) -> Self {
+        self.read_iceberg_metadata = on;
         self
     }
     /// Adds a database include pattern.
@@ -228,6 +240,8 @@ pub(crate) struct Ctx {
     pub(crate) options: CatalogOptions,
     pub(crate) concurrency: Concurrency,
     pub(crate) retry: PageRetry,
+    /// S3 clients, with `read_iceberg_metadata`.
+    pub(crate) s3: Option<Arc<S3Clients>>,
 }
 
 /// A database whose tables a scan lists: the catalog to ask (`None`: the default catalog,
@@ -277,6 +291,9 @@ impl Ctx {
             region: conn.region().to_owned(),
             concurrency: Concurrency::new("concurrency", options.concurrency)?,
             retry: conn.page_retry(),
+            s3: options
+                .read_iceberg_metadata
+                .then(|| Arc::new(S3Clients::new(conn))),
             options,
         }))
     }
@@ -592,11 +609,19 @@ impl Scanner for TableScanner {
             .actions(&[actions::glue::GET_DATABASES, actions::glue::GET_TABLES])
     }
     fn scan(&self) -> ScanStream<TableRecord> {
-        self.ctx.per_database(|ctx, db| {
+        let tables = self.ctx.per_database(|ctx, db| {
             let records = ctx.clone();
             ctx.tables(db).map_records(move |(db, t)| {
                 TableRecord::new(&records.account_id, &records.region, &db.name, &t)
             })
+        });
+        let Some(s3) = self.ctx.s3.clone() else {
+            return tables;
+        };
+        let retry = self.ctx.retry;
+        tables.then_records(self.ctx.concurrency, move |t| {
+            let s3 = s3.clone();
+            async move { enriched(&s3, retry, t, |t| t).await }
         })
     }
 }
@@ -964,7 +989,7 @@ impl Scanner for CatalogScanner {
         let (ctx, segments) = (self.ctx.clone(), self.segments);
         let record = |r| Ok(ScanItem::Record(Step::Record(r)));
         let visit = |n| Ok(ScanItem::Record(Step::Visit(n)));
-        walk(vec![CatalogNode::Root], self.ctx.concurrency, move |node| {
+        let records = walk(vec![CatalogNode::Root], self.ctx.concurrency, move |node| {
             let ctx = ctx.clone();
             match node {
                 CatalogNode::Root => ctx.catalogs().flat_map_records(one(), move |(id, c)| {
@@ -1002,6 +1027,21 @@ impl Scanner for CatalogScanner {
                 }
                 CatalogNode::Table(db, table) => partitions(ctx, db, table, segments.unwrap_or(1))
                     .map_records(|p| Step::Record(CatalogRecord::Partition(p))),
+            }
+        });
+        let Some(s3) = self.ctx.s3.clone() else {
+            return records;
+        };
+        let retry = self.ctx.retry;
+        records.then_records(self.ctx.concurrency, move |r| {
+            let s3 = s3.clone();
+            async move {
+                match r {
+                    CatalogRecord::Table(t) => {
+                        enriched(&s3, retry, *t, |t| CatalogRecord::Table(Box::new(t))).await
+                    }
+                    other => vec![Ok(ScanItem::Record(other))],
+                }
             }
         })
     }
@@ -1055,6 +1095,9 @@ impl Ctx {
         list.extend_from_slice(base);
         if self.options.follow_links {
             list.push(actions::glue::GET_TABLE);
+        }
+        if self.options.read_iceberg_metadata {
+            list.push(actions::s3::GET_OBJECT);
         }
         let mut lists = LISTS
             .get_or_init(Default::default)

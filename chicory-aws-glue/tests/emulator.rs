@@ -491,3 +491,193 @@ async fn visibility_check_against_real_iam() {
     assert_eq!(denied.code.as_deref(), Some("AccessDeniedException"));
     assert!(!denied.remedy.is_empty());
 }
+
+/// With `read_iceberg_metadata`, each Iceberg table's current metadata file is read from S3
+/// through the ReadOnly role: Iceberg's own schema and partition spec, compared with Glue's
+/// current columns; a missing file is a skipped part and the record names what it lacks.
+#[tokio::test]
+async fn iceberg_metadata_files_are_read_and_compared_with_glue() {
+    use aws_sdk_s3::primitives::ByteStream;
+    let emu = Emulator::get();
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&emu.admin_config().await)
+            .force_path_style(true)
+            .build(),
+    );
+    let bucket = unique("ice").to_lowercase();
+    s3.create_bucket().bucket(&bucket).send().await.unwrap();
+    let metadata = |fields: serde_json::Value| {
+        serde_json::json!({
+            "format-version": 2, "table-uuid": "00000000-0000-0000-0000-000000000001",
+            "location": format!("s3://{bucket}/events"), "current-schema-id": 1,
+            "schemas": [
+                {"type": "struct", "schema-id": 0, "fields": [
+                    {"id": 1, "name": "id", "required": true, "type": "long"},
+                    {"id": 2, "name": "legacy_flag", "required": false, "type": "boolean"}]},
+                {"type": "struct", "schema-id": 1, "fields": fields}
+            ],
+            "default-spec-id": 0,
+            "partition-specs": [{"spec-id": 0, "fields": [
+                {"name": "id_bucket", "transform": "bucket[16]", "source-id": 1, "field-id": 1000}]}]
+        })
+        .to_string()
+    };
+    let current = serde_json::json!([
+        {"id": 1, "name": "id", "required": true, "type": "long"},
+        {"id": 3, "name": "name", "required": false, "type": "string"}]);
+    let wider = serde_json::json!([
+        {"id": 1, "name": "id", "required": true, "type": "long"},
+        {"id": 3, "name": "name", "required": false, "type": "string"},
+        {"id": 4, "name": "tags", "required": false,
+         "type": {"type": "list", "element-id": 5, "element": "string", "element-required": false}}]);
+    for (key, body) in [
+        ("events.json", metadata(current)),
+        ("wider.json", metadata(wider)),
+    ] {
+        s3.put_object()
+            .bucket(&bucket)
+            .key(format!("meta/{key}"))
+            .body(ByteStream::from(body.into_bytes()))
+            .send()
+            .await
+            .unwrap();
+    }
+    let glue = admin_glue().await;
+    let db = unique("ice").replace('-', "_");
+    glue.create_database()
+        .database_input(DatabaseInput::builder().name(&db).build().unwrap())
+        .send()
+        .await
+        .unwrap();
+    let iceberg_col = |name: &str, current: bool| {
+        Column::builder()
+            .name(name)
+            .r#type("string")
+            .parameters("iceberg.field.current", current.to_string())
+            .build()
+            .unwrap()
+    };
+    for (table, key) in [
+        ("events", "events.json"),
+        ("wider", "wider.json"),
+        ("lost", "gone.json"),
+    ] {
+        let input = TableInput::builder()
+            .name(table)
+            .table_type("EXTERNAL_TABLE")
+            .parameters("table_type", "ICEBERG")
+            .parameters("metadata_location", format!("s3://{bucket}/meta/{key}"))
+            .storage_descriptor(
+                StorageDescriptor::builder()
+                    .columns(iceberg_col("id", true))
+                    .columns(iceberg_col("legacy_flag", false))
+                    .columns(iceberg_col("name", true))
+                    .build(),
+            )
+            .build()
+            .unwrap();
+        glue.create_table()
+            .database_name(&db)
+            .table_input(input)
+            .send()
+            .await
+            .unwrap();
+    }
+    // Through a counting proxy (no faults), to measure what the option costs.
+    let policy = permission_policy(
+        Integration::Glue,
+        AccessLevel::ReadOnly,
+        &PolicyOptions::default(),
+    )
+    .unwrap()
+    .to_json_compact();
+    let (vendor, params) = emu
+        .customer(
+            &format!("chicory-{}", unique("ice")),
+            &[("GluePolicy", &policy)],
+        )
+        .await;
+    let proxy = chicory_aws_testkit::faults::FaultProxy::start(emu.endpoint(), 1).await;
+    let conn = emu
+        .connection(&vendor, params)
+        .endpoint_url(proxy.url())
+        .connect()
+        .await
+        .unwrap();
+    let plain = CatalogOptions::default().include_databases(db.clone());
+    let (without, _) = records(&TableScanner::new(&conn, plain.clone()).unwrap()).await;
+    assert_eq!(without.len(), 3);
+    assert!(without
+        .iter()
+        .all(|t| t.iceberg.as_ref().unwrap().schema.is_none()));
+    let base = proxy.counts();
+    assert_eq!(base.requests.get("GetObject"), None, "{:?}", base.requests);
+    proxy.reset_counts();
+    let options = plain.read_iceberg_metadata(true);
+    let scanner = TableScanner::new(&conn, options).unwrap();
+    assert!(scanner
+        .actions()
+        .iter()
+        .any(|a| a.iam_name() == "s3:GetObject"));
+    let (mut tables, mut skipped) = (Vec::new(), Vec::new());
+    let mut stream = scanner.scan();
+    while let Some(item) = stream.next().await {
+        match item.unwrap() {
+            ScanItem::Record(t) => tables.push(t),
+            ScanItem::Skipped(k) => skipped.push(k),
+        }
+    }
+    let by = |n: &str| tables.iter().find(|t| t.name == n).unwrap();
+
+    let events = by("events");
+    let ice = events.iceberg.as_ref().unwrap();
+    let schema = ice.schema.as_ref().unwrap();
+    assert_eq!(
+        schema
+            .iter()
+            .map(|f| (f.id, f.name.as_str(), f.data_type.as_str(), f.required))
+            .collect::<Vec<_>>(),
+        [(1, "id", "long", true), (3, "name", "string", false)]
+    );
+    let spec = ice.partition_spec.as_ref().unwrap();
+    assert_eq!(
+        (
+            spec[0].name.as_str(),
+            spec[0].transform.as_str(),
+            spec[0].source_id
+        ),
+        ("id_bucket", "bucket[16]", Some(1))
+    );
+    assert_eq!(ice.matches_glue, Some(true));
+    assert_eq!(ice.format_version.as_deref(), Some("2"));
+    assert!(events.unread.is_empty());
+
+    let wider = by("wider").iceberg.as_ref().unwrap();
+    assert_eq!(wider.matches_glue, Some(false), "Glue lacks `tags`");
+    assert!(wider.schema.as_ref().unwrap()[2]
+        .data_type
+        .contains("\"list\""));
+
+    let lost = by("lost");
+    assert_eq!(lost.iceberg.as_ref().unwrap().schema, None);
+    assert_eq!(lost.unread, ["iceberg.schema"]);
+    assert_eq!(skipped.len(), 1, "{skipped:?}");
+    assert!(
+        skipped[0]
+            .part
+            .starts_with(&format!("s3:GetObject table={db}.lost metadata=s3://")),
+        "{skipped:?}"
+    );
+    assert_eq!(skipped[0].kind, ErrorKind::NotFound);
+    // The cost: one GetObject per Iceberg table, and the Glue requests of the plain scan.
+    let with = proxy.counts();
+    assert_eq!(
+        with.requests.get("GetObject"),
+        Some(&3),
+        "{:?}",
+        with.requests
+    );
+    for op in ["GetDatabases", "GetTables"] {
+        assert_eq!(with.requests.get(op), base.requests.get(op), "{op}");
+    }
+}
