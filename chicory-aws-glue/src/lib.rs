@@ -79,6 +79,7 @@ mod operators;
 mod query;
 pub mod records;
 mod scanners;
+mod tools;
 
 pub use athena::{DataCatalogScanner, WorkGroupScanner};
 pub use athena_meta::{
@@ -115,6 +116,7 @@ pub use scanners::{
     glob_match, CatalogOptions, CatalogPartitionScanner, CatalogRecord, CatalogScanner,
     DatabaseScanner, NameFilter, PartitionScanner, TableScanner, TableVersionScanner, UdfScanner,
 };
+pub use tools::tools;
 
 use async_trait::async_trait;
 
