@@ -77,6 +77,12 @@ impl ConnectArgs {
 /// The demo account on the local emulator.
 pub mod demo {
     use super::*;
+    use chicory_aws_glue::aws_sdk_athena;
+    use chicory_aws_glue::aws_sdk_glue::{
+        self,
+        types::{Column, DatabaseInput, PartitionInput, SerDeInfo, StorageDescriptor, TableInput},
+    };
+    use chicory_aws_s3::aws_sdk_s3;
     use chicory_aws_testkit::{Emulator, Vendor};
 
     /// The External ID of the demo project.
@@ -105,6 +111,179 @@ pub mod demo {
         use chicory_aws_testkit::datazone::{serve, MockServer};
         static SERVER: tokio::sync::OnceCell<MockServer> = tokio::sync::OnceCell::const_new();
         SERVER.get_or_init(|| serve("ASIA")).await.uri()
+    }
+
+    /// Seeds the demo catalog (Glue databases, tables and partitions, an Athena workgroup) and
+    /// the demo bucket on the emulator, with its admin credentials; idempotent.
+    pub async fn seed() -> Result<(), Box<dyn std::error::Error>> {
+        seed_catalog().await?;
+        seed_s3().await
+    }
+
+    /// The demo bucket.
+    pub const BUCKET: &str = "chicory-demo-lake";
+
+    /// Seeds the demo bucket on the emulator; idempotent.
+    async fn seed_s3() -> Result<(), Box<dyn std::error::Error>> {
+        let admin = chicory_aws_testkit::Emulator::get().admin_config().await;
+        let s3 = aws_sdk_s3::Client::from_conf(
+            aws_sdk_s3::config::Builder::from(&admin)
+                .force_path_style(true)
+                .build(),
+        );
+        if let Err(e) = s3.create_bucket().bucket(BUCKET).send().await {
+            let code = aws_sdk_s3::error::ProvideErrorMetadata::code(&e).map(str::to_owned);
+            if !matches!(
+                code.as_deref(),
+                Some("BucketAlreadyOwnedByYou" | "BucketAlreadyExists")
+            ) {
+                return Err(e.into());
+            }
+        }
+        s3.put_bucket_tagging()
+            .bucket(BUCKET)
+            .tagging(
+                aws_sdk_s3::types::Tagging::builder()
+                    .tag_set(
+                        aws_sdk_s3::types::Tag::builder()
+                            .key("purpose")
+                            .value("demo")
+                            .build()?,
+                    )
+                    .build()?,
+            )
+            .send()
+            .await?;
+        for table in ["orders", "customers"] {
+            for day in 1..=3 {
+                let key = format!("raw/{table}/dt=2024-06-{day:02}/part-0000.csv");
+                s3.put_object()
+                    .bucket(BUCKET)
+                    .key(key)
+                    .content_type("text/csv")
+                    .body(aws_sdk_s3::primitives::ByteStream::from(
+                        format!("id,{table}\n1,demo\n").into_bytes(),
+                    ))
+                    .send()
+                    .await?;
+            }
+        }
+        s3.put_object()
+            .bucket(BUCKET)
+            .key("curated/summary.json")
+            .content_type("application/json")
+            .body(aws_sdk_s3::primitives::ByteStream::from_static(
+                b"{\"rows\":6}",
+            ))
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    /// The demo databases.
+    pub const DATABASES: [&str; 2] = ["demo_sales", "demo_marketing"];
+
+    /// Seeds the demo catalog on the emulator; idempotent (existing entities are kept).
+    async fn seed_catalog() -> Result<(), Box<dyn std::error::Error>> {
+        let admin = chicory_aws_testkit::Emulator::get().admin_config().await;
+        let glue = aws_sdk_glue::Client::new(&admin);
+        let athena = aws_sdk_athena::Client::new(&admin);
+        let exists = |code: Option<&str>| code == Some("AlreadyExistsException");
+        let col = |n: &str, t: &str| Column::builder().name(n).r#type(t).build();
+        for db in DATABASES {
+            let r = glue
+                .create_database()
+                .database_input(
+                    DatabaseInput::builder()
+                        .name(db)
+                        .description(format!("{db} (demo)"))
+                        .location_uri(format!("s3://demo-lake/{db}/"))
+                        .build()?,
+                )
+                .send()
+                .await;
+            if let Err(e) = r {
+                if !exists(aws_sdk_glue::error::ProvideErrorMetadata::code(&e)) {
+                    return Err(e.into());
+                }
+            }
+            for table in ["orders", "customers", "events"] {
+                let mut input = TableInput::builder()
+                    .name(table)
+                    .table_type("EXTERNAL_TABLE")
+                    .parameters("classification", "parquet")
+                    .storage_descriptor(
+                        StorageDescriptor::builder()
+                            .columns(col("id", "bigint")?)
+                            .columns(col("payload", "string")?)
+                            .location(format!("s3://demo-lake/{db}/{table}/"))
+                            .input_format(
+                                "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
+                            )
+                            .output_format(
+                                "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
+                            )
+                            .serde_info(
+                                SerDeInfo::builder()
+                                    .serialization_library(
+                                        "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe",
+                                    )
+                                    .build(),
+                            )
+                            .build(),
+                    );
+                if table == "events" {
+                    input = input.partition_keys(col("dt", "string")?);
+                }
+                let r = glue
+                    .create_table()
+                    .database_name(db)
+                    .table_input(input.build()?)
+                    .send()
+                    .await;
+                match r {
+                    Ok(_) if table == "events" => {
+                        let parts: Vec<_> = (1..=30)
+                            .map(|d| {
+                                PartitionInput::builder()
+                                    .values(format!("2024-06-{d:02}"))
+                                    .storage_descriptor(
+                                        StorageDescriptor::builder()
+                                            .location(format!(
+                                                "s3://demo-lake/{db}/events/dt=2024-06-{d:02}/"
+                                            ))
+                                            .build(),
+                                    )
+                                    .build()
+                            })
+                            .collect();
+                        glue.batch_create_partition()
+                            .database_name(db)
+                            .table_name("events")
+                            .set_partition_input_list(Some(parts))
+                            .send()
+                            .await?;
+                    }
+                    Ok(_) => {}
+                    Err(e) if exists(aws_sdk_glue::error::ProvideErrorMetadata::code(&e)) => {}
+                    Err(e) => return Err(e.into()),
+                }
+            }
+        }
+        let r = athena
+            .create_work_group()
+            .name("demo-analysts")
+            .description("demo workgroup")
+            .send()
+            .await;
+        if let Err(e) = r {
+            let code = aws_sdk_athena::error::ProvideErrorMetadata::code(&e).map(str::to_owned);
+            // moto answers a duplicate workgroup with InvalidRequestException.
+            if code.as_deref() != Some("InvalidRequestException") {
+                return Err(e.into());
+            }
+        }
+        Ok(())
     }
 
     /// Creates a vendor user and a customer role trusting it with [`EXTERNAL_ID`], holding

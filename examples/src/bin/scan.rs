@@ -25,13 +25,7 @@
 use chicory_aws_core::{run_scan, JsonLinesSink, ScanSummary, Scanner, Sink};
 use chicory_aws_datazone::{DataZoneOptions, DataZoneScanner};
 use chicory_aws_examples::ConnectArgs;
-use chicory_aws_glue::aws_sdk_athena;
-use chicory_aws_glue::aws_sdk_glue::{
-    self,
-    types::{Column, DatabaseInput, PartitionInput, SerDeInfo, StorageDescriptor, TableInput},
-};
 use chicory_aws_glue::{CatalogOptions, CatalogScanner, DataCatalogScanner, WorkGroupScanner};
-use chicory_aws_s3::aws_sdk_s3;
 use chicory_aws_s3::{BucketScanner, ObjectOptions, ObjectScanner};
 use clap::Parser;
 use std::path::PathBuf;
@@ -80,171 +74,6 @@ enum Service {
 /// The exit code of a scan that finished with incomplete parts (1: the scan failed).
 const EXIT_INCOMPLETE: i32 = 2;
 
-/// The demo bucket.
-const DEMO_BUCKET: &str = "chicory-demo-lake";
-
-/// Seeds the demo bucket on the emulator; idempotent.
-async fn seed_demo_s3() -> Result<(), Box<dyn std::error::Error>> {
-    let admin = chicory_aws_testkit::Emulator::get().admin_config().await;
-    let s3 = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(&admin)
-            .force_path_style(true)
-            .build(),
-    );
-    if let Err(e) = s3.create_bucket().bucket(DEMO_BUCKET).send().await {
-        let code = aws_sdk_s3::error::ProvideErrorMetadata::code(&e).map(str::to_owned);
-        if !matches!(
-            code.as_deref(),
-            Some("BucketAlreadyOwnedByYou" | "BucketAlreadyExists")
-        ) {
-            return Err(e.into());
-        }
-    }
-    s3.put_bucket_tagging()
-        .bucket(DEMO_BUCKET)
-        .tagging(
-            aws_sdk_s3::types::Tagging::builder()
-                .tag_set(
-                    aws_sdk_s3::types::Tag::builder()
-                        .key("purpose")
-                        .value("demo")
-                        .build()?,
-                )
-                .build()?,
-        )
-        .send()
-        .await?;
-    for table in ["orders", "customers"] {
-        for day in 1..=3 {
-            let key = format!("raw/{table}/dt=2024-06-{day:02}/part-0000.csv");
-            s3.put_object()
-                .bucket(DEMO_BUCKET)
-                .key(key)
-                .content_type("text/csv")
-                .body(aws_sdk_s3::primitives::ByteStream::from(
-                    format!("id,{table}\n1,demo\n").into_bytes(),
-                ))
-                .send()
-                .await?;
-        }
-    }
-    s3.put_object()
-        .bucket(DEMO_BUCKET)
-        .key("curated/summary.json")
-        .content_type("application/json")
-        .body(aws_sdk_s3::primitives::ByteStream::from_static(
-            b"{\"rows\":6}",
-        ))
-        .send()
-        .await?;
-    Ok(())
-}
-
-const DEMO_DATABASES: [&str; 2] = ["demo_sales", "demo_marketing"];
-
-/// Seeds the demo catalog on the emulator; idempotent (existing entities are kept).
-async fn seed_demo() -> Result<(), Box<dyn std::error::Error>> {
-    let admin = chicory_aws_testkit::Emulator::get().admin_config().await;
-    let glue = aws_sdk_glue::Client::new(&admin);
-    let athena = aws_sdk_athena::Client::new(&admin);
-    let exists = |code: Option<&str>| code == Some("AlreadyExistsException");
-    let col = |n: &str, t: &str| Column::builder().name(n).r#type(t).build();
-    for db in DEMO_DATABASES {
-        let r = glue
-            .create_database()
-            .database_input(
-                DatabaseInput::builder()
-                    .name(db)
-                    .description(format!("{db} (demo)"))
-                    .location_uri(format!("s3://demo-lake/{db}/"))
-                    .build()?,
-            )
-            .send()
-            .await;
-        if let Err(e) = r {
-            if !exists(aws_sdk_glue::error::ProvideErrorMetadata::code(&e)) {
-                return Err(e.into());
-            }
-        }
-        for table in ["orders", "customers", "events"] {
-            let mut input = TableInput::builder()
-                .name(table)
-                .table_type("EXTERNAL_TABLE")
-                .parameters("classification", "parquet")
-                .storage_descriptor(
-                    StorageDescriptor::builder()
-                        .columns(col("id", "bigint")?)
-                        .columns(col("payload", "string")?)
-                        .location(format!("s3://demo-lake/{db}/{table}/"))
-                        .input_format(
-                            "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
-                        )
-                        .output_format(
-                            "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
-                        )
-                        .serde_info(
-                            SerDeInfo::builder()
-                                .serialization_library(
-                                    "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe",
-                                )
-                                .build(),
-                        )
-                        .build(),
-                );
-            if table == "events" {
-                input = input.partition_keys(col("dt", "string")?);
-            }
-            let r = glue
-                .create_table()
-                .database_name(db)
-                .table_input(input.build()?)
-                .send()
-                .await;
-            match r {
-                Ok(_) if table == "events" => {
-                    let parts: Vec<_> = (1..=30)
-                        .map(|d| {
-                            PartitionInput::builder()
-                                .values(format!("2024-06-{d:02}"))
-                                .storage_descriptor(
-                                    StorageDescriptor::builder()
-                                        .location(format!(
-                                            "s3://demo-lake/{db}/events/dt=2024-06-{d:02}/"
-                                        ))
-                                        .build(),
-                                )
-                                .build()
-                        })
-                        .collect();
-                    glue.batch_create_partition()
-                        .database_name(db)
-                        .table_name("events")
-                        .set_partition_input_list(Some(parts))
-                        .send()
-                        .await?;
-                }
-                Ok(_) => {}
-                Err(e) if exists(aws_sdk_glue::error::ProvideErrorMetadata::code(&e)) => {}
-                Err(e) => return Err(e.into()),
-            }
-        }
-    }
-    let r = athena
-        .create_work_group()
-        .name("demo-analysts")
-        .description("demo workgroup")
-        .send()
-        .await;
-    if let Err(e) = r {
-        let code = aws_sdk_athena::error::ProvideErrorMetadata::code(&e).map(str::to_owned);
-        // moto answers a duplicate workgroup with InvalidRequestException.
-        if code.as_deref() != Some("InvalidRequestException") {
-            return Err(e.into());
-        }
-    }
-    Ok(())
-}
-
 async fn scan_one<S: Scanner>(
     scanner: &S,
     sink: &mut JsonLinesSink<tokio::fs::File>,
@@ -277,8 +106,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let start = Instant::now();
     if args.connect.demo {
         eprintln!("seeding the demo catalog on the emulator...");
-        seed_demo().await?;
-        seed_demo_s3().await?;
+        chicory_aws_examples::demo::seed().await?;
     }
     let conn = args.connect.builder().await?.connect().await?;
     eprintln!(
@@ -318,7 +146,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         summaries.push(scan_one(&BucketScanner::new(&conn), &mut sink).await?);
         let mut buckets = args.s3_bucket.clone();
         if args.connect.demo && buckets.is_empty() {
-            buckets.push(DEMO_BUCKET.to_owned());
+            buckets.push(chicory_aws_examples::demo::BUCKET.to_owned());
         }
         for bucket in &buckets {
             let mut options = ObjectOptions::default();
