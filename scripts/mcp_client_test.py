@@ -17,7 +17,8 @@ TableScanner returns for them. This script puts a counting HTTP proxy in front o
 and writes the server's config, naming two accounts:
 
 - `ro`: the first role, access level ReadOnly, reached through the counting proxy;
-- `rw`: the second role, access level ReadWrite, reached directly.
+- `rw`: the second role, access level ReadWrite, reached directly;
+- `wrongid`: the first role with a wrong External ID (AssumeRole is denied).
 
 Checks, over stdio:
 1. tools/list: every input and output schema is a valid JSON Schema with `type: object`, every
@@ -30,6 +31,9 @@ Checks, over stdio:
    (so the count can move).
 4. athena_run_query on `rw`: typed rows (bigint as a JSON integer).
 5. A missing or unknown `account` is refused (tool error naming the field).
+6. AWS errors are tool errors with the library's kind, the AWS code and the remedy: a missing
+   table (NotFound, EntityNotFoundException, glue:GetTable) and a wrong External ID
+   (AccessDenied, the External ID remedy); neither shows the vendor's secret or a session key.
 
 Over Streamable HTTP (bearer token): tools/call and initialize without a token, with a wrong
 token and with a token one character short are answered 401 and nothing reaches the proxy;
@@ -162,6 +166,13 @@ role_arn = "{fx['roles']['ro']}"
 external_id = "{fx['external_id']}"
 region = "{fx['region']}"
 access_level = "ReadOnly"
+
+[accounts.wrongid]
+endpoint_url = "{fx['endpoint']}"
+[accounts.wrongid.params]
+role_arn = "{fx['roles']['ro']}"
+external_id = "chicory-not-the-customers-external-id"
+region = "{fx['region']}"
 
 [accounts.rw]
 endpoint_url = "{fx['endpoint']}"
@@ -397,6 +408,34 @@ async def check_query(session, fx, log):
     log["query"] = out
 
 
+async def check_errors(session, fx):
+    """AWS errors come as tool errors with the library's kind, the AWS code and the remedy,
+    and no secret."""
+    secrets = [fx["vendor"]["secret_access_key"]]
+    missing = await call(session, "glue_get_table",
+                         {"account": "rw", "database": fx["databases"][0], "table": "nope"})
+    check(missing.is_error, "reading a missing table is not an error")
+    d = error_details(missing)
+    check(d["kind"] == "NotFound" and d["code"] == "EntityNotFoundException",
+          f"missing table: kind {d['kind']}, code {d['code']}")
+    check(d["operation"] == "glue:GetTable" and "nope" in (d["resource"] or ""),
+          f"missing table: operation {d['operation']}, resource {d['resource']}")
+    denied = await call(session, "glue_get_database",
+                        {"account": "wrongid", "database": fx["databases"][0]})
+    check(denied.is_error, "a wrong External ID was let through")
+    d = error_details(denied)
+    check(d["kind"] == "AccessDenied" and d["code"] == "AccessDenied",
+          f"wrong External ID: kind {d['kind']}, code {d['code']}")
+    check("External ID" in (d["remedy"] or ""), f"no External ID remedy: {d['remedy']}")
+    for r in (missing, denied):
+        shown = json.dumps([c.text for c in r.content])
+        for s in secrets:
+            check(s not in shown, "a tool error shows the vendor's secret key")
+        check("ASIA" not in shown, "a tool error shows a session key id")
+    return {"not_found": text_of(missing).splitlines()[0],
+            "access_denied": text_of(denied).splitlines()[0]}
+
+
 async def check_accounts(session, databases):
     missing = await call(session, "glue_get_database", {"database": databases[0]})
     check(missing.is_error and error_details(missing)["field"] == "account",
@@ -527,6 +566,8 @@ async def main():
                 await check_query(session, fx, log)
             with step("stdio: missing and unknown accounts refused"):
                 await check_accounts(session, databases)
+            with step("stdio: AWS errors: kind, AWS code, remedy, no secret"):
+                log["errors"] = await check_errors(session, fx)
         with step("http: 401 without or with a wrong token, nothing sent; works with it"):
             await check_http(args, config, key, proxy, databases, log)
     log["proxy_requests"] = proxy.requests
