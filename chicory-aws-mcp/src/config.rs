@@ -156,16 +156,16 @@ impl Config {
     }
 
     /// The accounts, each connecting with the vendor's credentials from the SDK's default
-    /// chain and the endpoints the file names.
-    pub fn accounts(&self) -> Vec<Account> {
+    /// chain and the endpoints the file names. Fails on a bad account name (which
+    /// [`Config::parse`] already refuses).
+    pub fn accounts(&self) -> chicory_aws_core::Result<Vec<Account>> {
         self.accounts
             .iter()
             .map(|(name, c)| {
                 let endpoint = c.endpoint_url.clone();
                 let services = c.service_endpoints.clone();
-                Account::new(name.clone(), c.params.clone())
-                    .expect("names are checked when the file is parsed")
-                    .configure(move |mut b| {
+                Ok(
+                    Account::new(name.clone(), c.params.clone())?.configure(move |mut b| {
                         if let Some(url) = &endpoint {
                             b = b.endpoint_url(url);
                         }
@@ -173,7 +173,8 @@ impl Config {
                             b = b.service_endpoint_url(service, url);
                         }
                         b
-                    })
+                    }),
+                )
             })
             .collect()
     }
@@ -206,7 +207,7 @@ mod tests {
         );
         let c = Config::parse(&text, false).expect("valid");
         assert_eq!(c.http.address, Some("127.0.0.1:9000".parse().unwrap()));
-        let accounts = c.accounts();
+        let accounts = c.accounts().unwrap();
         let names: Vec<_> = accounts.iter().map(|a| a.name().to_owned()).collect();
         assert_eq!(names, ["acme", "globex"]);
         assert_eq!(
@@ -225,7 +226,7 @@ mod tests {
             r#"{{"accounts": {{"acme": {{"params": {{"role_arn": "{ROLE}", "external_id": "{EXT}"}}}}}}}}"#
         );
         let c = Config::parse(&text, true).expect("valid");
-        assert_eq!(c.accounts().len(), 1);
+        assert_eq!(c.accounts().unwrap().len(), 1);
     }
 
     #[test]
@@ -268,7 +269,7 @@ mod tests {
             params = { access_key_id = "AKIAEXAMPLEEXAMPLE12", secret_access_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY", account_id = "123456789012" }
         "#;
         let c = Config::parse(text, false).expect("valid");
-        let shown = format!("{c:?} {:?}", c.accounts());
+        let shown = format!("{c:?} {:?}", c.accounts().unwrap());
         assert!(!shown.contains("wJalrXUtnFEMI"), "{shown}");
     }
 }

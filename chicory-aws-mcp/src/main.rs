@@ -30,7 +30,7 @@ struct Args {
 async fn main_result(args: Args) -> Result<(), String> {
     let config = Config::from_file(&args.config).map_err(|e| e.to_string())?;
     let server = ChicoryMcp::builder()
-        .accounts(config.accounts())
+        .accounts(config.accounts().map_err(|e| e.to_string())?)
         .build()
         .await
         .map_err(|e| e.to_string())?;

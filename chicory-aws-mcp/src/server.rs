@@ -131,7 +131,7 @@ impl ChicoryMcpBuilder {
             let conn = account.builder().build().await.map_err(|e| {
                 Error::invalid(
                     "accounts",
-                    format!("account {:?} cannot connect: {e}", account.name()),
+                    format!("account {:?} cannot be set up: {e}", account.name()),
                 )
             })?;
             catalogue_conn.get_or_insert(conn);

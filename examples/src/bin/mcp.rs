@@ -59,7 +59,7 @@ async fn main_result(args: Args) -> Result<(), Box<dyn std::error::Error>> {
             .as_ref()
             .expect("clap requires --config without --demo");
         let config = Config::from_file(path)?;
-        let server = builder.accounts(config.accounts()).build().await?;
+        let server = builder.accounts(config.accounts()?).build().await?;
         (server, config.http, TokenSource::Required)
     };
     run(server, &args.serve, &http, source).await?;
