@@ -12,8 +12,8 @@ or emulator is a failure.
 The fixture (JSON): the emulator's endpoint, region and account id; a vendor's access key
 (allowed only sts:AssumeRole); two customer roles trusting it with the External ID, both
 allowed every action by IAM (so only the server's own access gate can refuse a write); the
-names of a seeded Glue catalog of databases x tables; and the table records the library's
-TableScanner returns for them. This script puts a counting HTTP proxy in front of the emulator
+names of a seeded Glue catalog of databases x tables and of a small bucket; and the records
+the library's TableScanner and ObjectScanner return for them. This script puts a counting HTTP proxy in front of the emulator
 and writes the server's config, naming two accounts:
 
 - `ro`: the first role, access level ReadOnly, reached through the counting proxy;
@@ -24,7 +24,8 @@ Checks, over stdio:
 1. tools/list: every input and output schema is a valid JSON Schema with `type: object`, every
    name is unique, every tool takes `account`; annotations follow the level.
 2. glue_list_tables pages through the tables (page_size 25: at least 3 pages with a cursor)
-   and returns exactly the library scanner's table records; glue_get_table agrees.
+   and returns exactly the library scanner's table records; glue_get_table agrees;
+   s3_scan_objects pages a bucket (3 a page) into exactly the ObjectScanner's records.
 3. Write tools on `ro` (athena_run_query, glue_create_data_quality_ruleset, s3_put_object,
    glue_delete_column_statistics): a tool error of kind WriteNotPermitted naming ReadWrite,
    with a remedy, and ZERO requests reach the proxy; reads on `ro` around them do reach it
@@ -326,6 +327,28 @@ async def check_paging(session, fx, log):
     log["pages"] = pages
 
 
+async def check_objects(session, fx, log):
+    """s3_scan_objects pages a bucket (3 a page) into the library ObjectScanner's records."""
+    result = await call(session, "s3_scan_objects",
+                        {"account": "rw", "bucket": fx["bucket"], "page_size": 3})
+    pages, records = [], []
+    while True:
+        check(not result.is_error, f"s3_scan_objects failed: {text_of(result)}")
+        page = result.structured_content
+        check(page["incomplete"] == [] and page["skipped"] == [], f"parts missing: {page}")
+        pages.append(len(page["records"]))
+        records.extend(page["records"])
+        if page["cursor"] is None:
+            break
+        check(len(pages) < 10, "the cursor never ends")
+        result = await call(session, "s3_scan_objects", {"account": "rw", "cursor": page["cursor"]})
+    check(pages[:2] == [3, 3], f"pages of {pages}, want 3 a page")
+    key = lambda r: r["key"]
+    check(sorted(records, key=key) == sorted(fx["objects"], key=key),
+          "s3_scan_objects and the library's ObjectScanner differ")
+    log["object_pages"] = pages
+
+
 async def check_refused_writes(session, proxy, databases, log):
     # A read on `ro` first: it connects (AssumeRole) through the proxy, and shows it counts.
     before = proxy.count()
@@ -560,6 +583,8 @@ async def main():
                 await check_listing(session, log)
             with step("stdio: glue_list_tables pages with a cursor = the library's scanner"):
                 await check_paging(session, fx, log)
+            with step("stdio: s3_scan_objects pages with a cursor = the library's scanner"):
+                await check_objects(session, fx, log)
             with step("stdio: writes on the ReadOnly account refused, zero requests sent"):
                 await check_refused_writes(session, proxy, databases, log)
             with step("stdio: athena_run_query on the ReadWrite account, typed rows"):

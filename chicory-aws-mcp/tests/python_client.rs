@@ -4,8 +4,8 @@
 //! (scripts/mcp_client_test.py; its docstring lists the checks).
 //!
 //! This test provisions what the script needs and the answer it compares with: a vendor, two
-//! customer roles, a Glue catalog bigger than one page of the scan tool, and the table records
-//! the library's `TableScanner` returns for it. Needs the emulator (`bash scripts/emulator.sh
+//! customer roles, a Glue catalog bigger than one page of the scan tool and a small bucket, and
+//! the records the library's `TableScanner` and `ObjectScanner` return for them. Needs the emulator (`bash scripts/emulator.sh
 //! start`, which this test runs itself); fails, never skips, without it.
 
 use chicory_aws_core::{AccessLevel, ConnectionParams, ScanItem, Scanner};
@@ -18,6 +18,7 @@ use std::time::Instant;
 
 const DATABASES: usize = 2;
 const TABLES_PER_DATABASE: usize = 30;
+const OBJECTS: usize = 7;
 
 /// IAM lets both roles do anything: a refused write can only be the server's own gate.
 const EVERYTHING: &str =
@@ -67,6 +68,44 @@ async fn seed_catalog(uid: &str) -> Vec<String> {
     names
 }
 
+/// A bucket of `OBJECTS` objects under `raw/`; returns its name.
+async fn seed_bucket(uid: &str) -> String {
+    use chicory_aws_s3::aws_sdk_s3;
+    let admin = Emulator::get().admin_config().await;
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&admin)
+            .force_path_style(true)
+            .build(),
+    );
+    let bucket = format!("mcp-{}", uid.replace('_', "-"));
+    s3.create_bucket().bucket(&bucket).send().await.unwrap();
+    for i in 0..OBJECTS {
+        s3.put_object()
+            .bucket(&bucket)
+            .key(format!("raw/part-{i:02}.csv"))
+            .body(aws_sdk_s3::primitives::ByteStream::from(
+                format!("id\n{i}\n").into_bytes(),
+            ))
+            .send()
+            .await
+            .unwrap();
+    }
+    bucket
+}
+
+/// Every record of a scan, as JSON; the scan must be complete.
+async fn records<S: Scanner>(scanner: S) -> Vec<Value> {
+    let mut stream = scanner.scan();
+    let mut out = Vec::new();
+    while let Some(item) = stream.next().await {
+        match item.expect("the scan is complete") {
+            ScanItem::Record(r) => out.push(serde_json::to_value(r).unwrap()),
+            ScanItem::Skipped(s) => panic!("skipped {s:?}"),
+        }
+    }
+    out
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn the_official_python_client_drives_the_server_over_stdio_and_http() {
     let emu = Emulator::get();
@@ -100,15 +139,13 @@ async fn the_official_python_client_drives_the_server_over_stdio_and_http() {
     for db in &databases {
         options = options.include_databases(db.clone());
     }
-    let mut stream = TableScanner::new(&conn, options).unwrap().scan();
-    let mut tables = Vec::new();
-    while let Some(item) = stream.next().await {
-        match item.expect("the scan is complete") {
-            ScanItem::Record(r) => tables.push(serde_json::to_value(r).unwrap()),
-            ScanItem::Skipped(s) => panic!("skipped {s:?}"),
-        }
-    }
+    let tables = records(TableScanner::new(&conn, options).unwrap()).await;
     assert_eq!(tables.len(), DATABASES * TABLES_PER_DATABASE);
+    let bucket = seed_bucket(&uid).await;
+    let objects =
+        records(chicory_aws_s3::ObjectScanner::new(&conn, &bucket, Default::default()).unwrap())
+            .await;
+    assert_eq!(objects.len(), OBJECTS);
 
     let dir = std::env::temp_dir().join(unique("chicory-mcp-client"));
     std::fs::create_dir_all(&dir).unwrap();
@@ -126,6 +163,8 @@ async fn the_official_python_client_drives_the_server_over_stdio_and_http() {
         "databases": databases,
         "tables_per_database": TABLES_PER_DATABASE,
         "tables": tables,
+        "bucket": bucket,
+        "objects": objects,
     });
     std::fs::write(&fixture, serde_json::to_vec_pretty(&fx).unwrap()).unwrap();
     let setup = started.elapsed();
