@@ -36,6 +36,10 @@ Checks, over stdio:
    table (NotFound, EntityNotFoundException, glue:GetTable) and a wrong External ID
    (AccessDenied, the External ID remedy); neither shows the vendor's secret or a session key.
 
+With `--demo MCP` instead (run by examples/tests/mcp_demo.rs): every scan tool over the
+`mcp --demo` server's demo account, DataZone included (the test kit's fake), each page
+validated by the SDK against the tool's output schema.
+
 Over Streamable HTTP (bearer token): tools/call and initialize without a token, with a wrong
 token and with a token one character short are answered 401 and nothing reaches the proxy;
 with the token, the SDK's client lists the same tools, reads, and is refused a write.
@@ -562,12 +566,55 @@ async def check_http(args, config, key, proxy, databases, log):
             proc.kill()
 
 
+DEMO_SCANS = {
+    "glue_list_databases": ({}, 2),
+    "glue_list_tables": ({"include_databases": ["demo_*"]}, 6),
+    "athena_list_workgroups": ({}, 1),
+    "athena_list_data_catalogs": ({}, 0),
+    "s3_scan_buckets": ({}, 1),
+    "s3_scan_objects": ({"bucket": "chicory-demo-lake"}, 7),
+    "datazone_list_domains": ({}, 3),
+    "datazone_list_projects": ({}, 1),
+    "datazone_list_assets": ({}, 1),
+}
+
+
+async def demo(server):
+    """`mcp --demo`: every scan tool over the demo account (Glue, Athena, S3 on the emulator,
+    DataZone from the test kit's fake); the SDK validates each page against its output schema."""
+    params = StdioServerParameters(
+        command=server, args=["--demo"], cwd=str(ROOT),
+        env={"CHICORY_MOTO_PORT": os.environ.get("CHICORY_MOTO_PORT", "5055"),
+             "RUST_LOG": "chicory_aws_mcp=warn"},
+    )
+    async with stdio_client(params) as (read, write):
+        async with ClientSession(read, write) as session:
+            await session.initialize()
+            await session.list_tools()
+            for name, (args, at_least) in DEMO_SCANS.items():
+                with step(f"demo: {name}"):
+                    result = await call(session, name, args)
+                    check(not result.is_error, f"{name}: {text_of(result)}")
+                    page = result.structured_content
+                    n = len(page["records"])
+                    check(n >= at_least, f"{name}: {n} records, want at least {at_least}")
+                    check(page["incomplete"] == [], f"{name}: incomplete {page['incomplete']}")
+    print("MCP demo client tests passed")
+
+
 async def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--server", required=True, help="the chicory-aws-mcp binary")
-    parser.add_argument("--fixture", required=True, help="the fixture JSON (see above)")
+    parser.add_argument("--server", help="the chicory-aws-mcp binary")
+    parser.add_argument("--fixture", help="the fixture JSON (see above)")
     parser.add_argument("--transcript", help="write the session's log (JSON) here")
+    parser.add_argument("--demo", metavar="MCP", help="instead: the examples' mcp binary, "
+                        "run with --demo, through every scan tool")
     args = parser.parse_args()
+    if args.demo:
+        check(os.access(args.demo, os.X_OK), f"{args.demo} is not an executable")
+        await demo(args.demo)
+        return
+    check(args.server and args.fixture, "--server and --fixture are required (or --demo)")
     check(os.access(args.server, os.X_OK), f"{args.server} is not an executable")
     fx = json.loads(Path(args.fixture).read_text())
     emulator_answers(fx["endpoint"])

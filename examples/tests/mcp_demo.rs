@@ -123,3 +123,30 @@ fn the_demo_server_lists_reads_and_refuses_a_write() {
     let text = refused["content"][0]["text"].as_str().unwrap();
     assert!(text.contains("needs ReadWrite"), "{text}");
 }
+
+/// Every scan tool of the demo server through the official MCP Python client, which checks
+/// each page against the tool's output schema (scripts/mcp_client_test.py --demo).
+#[test]
+fn every_scan_tool_of_the_demo_passes_the_official_clients_schema_checks() {
+    chicory_aws_testkit::Emulator::get();
+    let root = chicory_aws_testkit::repo_root();
+    let python = root.join(".venv/bin/python");
+    assert!(
+        python.exists(),
+        "{} is missing: run `bash scripts/emulator.sh setup`",
+        python.display()
+    );
+    let out = Command::new(python)
+        .arg(root.join("scripts/mcp_client_test.py"))
+        .arg("--demo")
+        .arg(env!("CARGO_BIN_EXE_mcp"))
+        .current_dir(&root)
+        .output()
+        .expect("python runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("MCP demo client tests passed"),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
