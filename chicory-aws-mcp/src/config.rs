@@ -82,23 +82,32 @@ pub enum ConfigError {
         source: std::io::Error,
     },
     /// The file does not parse, or a value breaks a rule.
-    #[error("config file {path}: {field}: {message}")]
+    #[error("config file {path}: {}{message}", field_prefix(field))]
     Invalid {
         /// The file.
         path: PathBuf,
-        /// The field, e.g. `accounts.acme.params` (or `file` for a syntax error).
+        /// The field, e.g. `accounts.acme.endpoint_url`; empty when the parser's message
+        /// names it (with its line and column).
         field: String,
         /// What is wrong (with the line and column for parse errors).
         message: String,
     },
 }
 
+fn field_prefix(field: &str) -> String {
+    if field.is_empty() {
+        String::new()
+    } else {
+        format!("{field}: ")
+    }
+}
+
 impl ConfigError {
-    /// The field the error is about.
+    /// The field the error is about, when the parser's message does not name it itself.
     pub fn field(&self) -> Option<&str> {
         match self {
-            ConfigError::Invalid { field, .. } => Some(field),
-            ConfigError::Read { .. } => None,
+            ConfigError::Invalid { field, .. } if !field.is_empty() => Some(field),
+            _ => None,
         }
     }
 }
@@ -118,12 +127,13 @@ impl Config {
         })
     }
 
-    /// Parses and validates config text (`json`: JSON, else TOML); the error is (field, message).
+    /// Parses and validates config text (`json`: JSON, else TOML); the error is (field,
+    /// message), the field empty when the parser's message names the key, line and column.
     pub fn parse(text: &str, json: bool) -> Result<Config, (String, String)> {
         let config: Config = if json {
-            serde_json::from_str(text).map_err(|e| ("file".to_owned(), e.to_string()))?
+            serde_json::from_str(text).map_err(|e| (String::new(), e.to_string()))?
         } else {
-            toml::from_str(text).map_err(|e| ("file".to_owned(), e.to_string()))?
+            toml::from_str(text).map_err(|e| (String::new(), e.to_string()))?
         };
         if config.accounts.is_empty() {
             return Err((
@@ -236,8 +246,9 @@ mod tests {
             "[accounts.acme]\nparams = {{ role_arn = \"{ROLE}\", externl_id = \"{EXT}\" }}\n"
         );
         let (field, message) = Config::parse(&text, false).unwrap_err();
-        assert_eq!(field, "file");
+        assert_eq!(field, "", "the parser's message names the key");
         assert!(message.contains("externl_id"), "{message}");
+        assert!(message.contains("line 2"), "{message}");
         // A rule broken by a value: the library's validation names the field.
         let text = "[accounts.acme]\nparams = { role_arn = \"arn:aws:iam::123:role/x\", external_id = \"chicory-p1-abcdef\" }\n";
         let (_, message) = Config::parse(text, false).unwrap_err();
