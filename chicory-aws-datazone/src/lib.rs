@@ -87,7 +87,10 @@
 mod operators;
 pub mod records;
 mod scanners;
+mod tools;
 mod validate;
+
+pub use tools::tools;
 
 pub use operators::*;
 pub use records::DataZoneRecord;

@@ -83,6 +83,7 @@ mod operators;
 mod query;
 pub mod records;
 mod scanners;
+mod tools;
 mod visibility;
 
 pub use athena::{DataCatalogScanner, WorkGroupScanner};
@@ -127,6 +128,7 @@ pub use scanners::{
     TableVersionScanner, UdfScanner,
 };
 
+pub use tools::tools;
 pub use visibility::{CheckVisibility, Visibility, VisibilityInput, VisibilityReport};
 
 use async_trait::async_trait;

@@ -33,8 +33,11 @@ mod compat;
 mod operators;
 pub mod records;
 mod scanners;
+mod tools;
 mod transfer;
 mod validate;
+
+pub use tools::tools;
 
 pub use operators::*;
 pub use scanners::{

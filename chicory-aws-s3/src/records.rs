@@ -46,7 +46,8 @@ pub struct BucketRecord {
     /// The fields that could not be read (left out of the JSON when empty): `region`
     /// (neither HeadBucket, GetBucketLocation nor ListBuckets gave one), `versioning` (with
     /// `mfa_delete`), `tags`, `policy` (with `has_policy`).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    // `default`: only for the JSON Schema, which must not require a field the JSON leaves out.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unread: Vec<String>,
 }
 
@@ -86,7 +87,8 @@ pub struct ObjectRecord {
     pub tags: Option<BTreeMap<String, String>>,
     /// The fields asked for that could not be read (left out of the JSON when empty):
     /// `content_type` and `content_encoding` (HeadObject), `tags` (GetObjectTagging).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    // `default`: only for the JSON Schema, which must not require a field the JSON leaves out.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unread: Vec<String>,
 }
 

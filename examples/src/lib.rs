@@ -77,6 +77,12 @@ impl ConnectArgs {
 /// The demo account on the local emulator.
 pub mod demo {
     use super::*;
+    use chicory_aws_glue::aws_sdk_athena;
+    use chicory_aws_glue::aws_sdk_glue::{
+        self,
+        types::{Column, DatabaseInput, PartitionInput, SerDeInfo, StorageDescriptor, TableInput},
+    };
+    use chicory_aws_s3::aws_sdk_s3;
     use chicory_aws_testkit::{Emulator, Vendor};
 
     /// The External ID of the demo project.
@@ -105,6 +111,263 @@ pub mod demo {
         use chicory_aws_testkit::datazone::{serve, MockServer};
         static SERVER: tokio::sync::OnceCell<MockServer> = tokio::sync::OnceCell::const_new();
         SERVER.get_or_init(|| serve("ASIA")).await.uri()
+    }
+
+    /// Seeds the demo catalog (Glue databases, tables and partitions, an Athena workgroup) and
+    /// the demo bucket on the emulator, with its admin credentials; idempotent.
+    pub async fn seed() -> Result<(), Box<dyn std::error::Error>> {
+        seed_catalog().await?;
+        seed_s3().await
+    }
+
+    /// The demo bucket.
+    pub const BUCKET: &str = "chicory-demo-lake";
+
+    /// Seeds the demo bucket on the emulator; idempotent.
+    async fn seed_s3() -> Result<(), Box<dyn std::error::Error>> {
+        let admin = chicory_aws_testkit::Emulator::get().admin_config().await;
+        let s3 = aws_sdk_s3::Client::from_conf(
+            aws_sdk_s3::config::Builder::from(&admin)
+                .force_path_style(true)
+                .build(),
+        );
+        if let Err(e) = s3.create_bucket().bucket(BUCKET).send().await {
+            let code = aws_sdk_s3::error::ProvideErrorMetadata::code(&e).map(str::to_owned);
+            if !matches!(
+                code.as_deref(),
+                Some("BucketAlreadyOwnedByYou" | "BucketAlreadyExists")
+            ) {
+                return Err(e.into());
+            }
+        }
+        s3.put_bucket_tagging()
+            .bucket(BUCKET)
+            .tagging(
+                aws_sdk_s3::types::Tagging::builder()
+                    .tag_set(
+                        aws_sdk_s3::types::Tag::builder()
+                            .key("purpose")
+                            .value("demo")
+                            .build()?,
+                    )
+                    .build()?,
+            )
+            .send()
+            .await?;
+        for table in ["orders", "customers"] {
+            for day in 1..=3 {
+                let key = format!("raw/{table}/dt=2024-06-{day:02}/part-0000.csv");
+                s3.put_object()
+                    .bucket(BUCKET)
+                    .key(key)
+                    .content_type("text/csv")
+                    .body(aws_sdk_s3::primitives::ByteStream::from(
+                        format!("id,{table}\n1,demo\n").into_bytes(),
+                    ))
+                    .send()
+                    .await?;
+            }
+        }
+        s3.put_object()
+            .bucket(BUCKET)
+            .key("curated/summary.json")
+            .content_type("application/json")
+            .body(aws_sdk_s3::primitives::ByteStream::from_static(
+                b"{\"rows\":6}",
+            ))
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    /// The demo databases.
+    pub const DATABASES: [&str; 2] = ["demo_sales", "demo_marketing"];
+
+    /// The demo's lakehouse tables: an Iceberg table whose `legacy_flag` column was dropped (Glue
+    /// keeps listing it, marked `iceberg.field.current = false`), a table resource link in
+    /// `demo_marketing` to `demo_sales.orders`, and a database resource link `demo_shared_link`
+    /// to `demo_sales` (as Lake Formation sharing creates them); idempotent.
+    async fn seed_lakehouse(glue: &aws_sdk_glue::Client) -> Result<(), Box<dyn std::error::Error>> {
+        use aws_sdk_glue::types::{DatabaseIdentifier, TableIdentifier};
+        let exists = |code: Option<&str>| code == Some("AlreadyExistsException");
+        let account = chicory_aws_testkit::Emulator::get().account_id().to_owned();
+        let iceberg_col = |name: &str, ty: &str, id: u32, current: bool| {
+            Column::builder()
+                .name(name)
+                .r#type(ty)
+                .parameters("iceberg.field.id", id.to_string())
+                .parameters("iceberg.field.current", current.to_string())
+                .build()
+        };
+        let iceberg = TableInput::builder()
+            .name("events_iceberg")
+            .table_type("EXTERNAL_TABLE")
+            .parameters("table_type", "ICEBERG")
+            .parameters(
+                "metadata_location",
+                "s3://demo-lake/demo_sales/events_iceberg/metadata/00002-demo.metadata.json",
+            )
+            .parameters(
+                "previous_metadata_location",
+                "s3://demo-lake/demo_sales/events_iceberg/metadata/00001-demo.metadata.json",
+            )
+            .storage_descriptor(
+                StorageDescriptor::builder()
+                    .columns(iceberg_col("id", "bigint", 1, true)?)
+                    .columns(iceberg_col("legacy_flag", "boolean", 2, false)?)
+                    .columns(iceberg_col("payload", "string", 3, true)?)
+                    .location("s3://demo-lake/demo_sales/events_iceberg")
+                    .build(),
+            )
+            .build()?;
+        let link = TableInput::builder()
+            .name("orders_link")
+            .target_table(
+                TableIdentifier::builder()
+                    .catalog_id(&account)
+                    .database_name("demo_sales")
+                    .name("orders")
+                    .build(),
+            )
+            .build()?;
+        for (db, input) in [("demo_sales", iceberg), ("demo_marketing", link)] {
+            let r = glue
+                .create_table()
+                .database_name(db)
+                .table_input(input)
+                .send()
+                .await;
+            if let Err(e) = r {
+                if !exists(aws_sdk_glue::error::ProvideErrorMetadata::code(&e)) {
+                    return Err(e.into());
+                }
+            }
+        }
+        let r = glue
+            .create_database()
+            .database_input(
+                DatabaseInput::builder()
+                    .name("demo_shared_link")
+                    .target_database(
+                        DatabaseIdentifier::builder()
+                            .catalog_id(&account)
+                            .database_name("demo_sales")
+                            .build(),
+                    )
+                    .build()?,
+            )
+            .send()
+            .await;
+        if let Err(e) = r {
+            if !exists(aws_sdk_glue::error::ProvideErrorMetadata::code(&e)) {
+                return Err(e.into());
+            }
+        }
+        Ok(())
+    }
+
+    /// Seeds the demo catalog on the emulator; idempotent (existing entities are kept).
+    async fn seed_catalog() -> Result<(), Box<dyn std::error::Error>> {
+        let admin = chicory_aws_testkit::Emulator::get().admin_config().await;
+        let glue = aws_sdk_glue::Client::new(&admin);
+        let athena = aws_sdk_athena::Client::new(&admin);
+        let exists = |code: Option<&str>| code == Some("AlreadyExistsException");
+        let col = |n: &str, t: &str| Column::builder().name(n).r#type(t).build();
+        for db in DATABASES {
+            let r = glue
+                .create_database()
+                .database_input(
+                    DatabaseInput::builder()
+                        .name(db)
+                        .description(format!("{db} (demo)"))
+                        .location_uri(format!("s3://demo-lake/{db}/"))
+                        .build()?,
+                )
+                .send()
+                .await;
+            if let Err(e) = r {
+                if !exists(aws_sdk_glue::error::ProvideErrorMetadata::code(&e)) {
+                    return Err(e.into());
+                }
+            }
+            for table in ["orders", "customers", "events"] {
+                let mut input = TableInput::builder()
+                    .name(table)
+                    .table_type("EXTERNAL_TABLE")
+                    .parameters("classification", "parquet")
+                    .storage_descriptor(
+                        StorageDescriptor::builder()
+                            .columns(col("id", "bigint")?)
+                            .columns(col("payload", "string")?)
+                            .location(format!("s3://demo-lake/{db}/{table}/"))
+                            .input_format(
+                                "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
+                            )
+                            .output_format(
+                                "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
+                            )
+                            .serde_info(
+                                SerDeInfo::builder()
+                                    .serialization_library(
+                                        "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe",
+                                    )
+                                    .build(),
+                            )
+                            .build(),
+                    );
+                if table == "events" {
+                    input = input.partition_keys(col("dt", "string")?);
+                }
+                let r = glue
+                    .create_table()
+                    .database_name(db)
+                    .table_input(input.build()?)
+                    .send()
+                    .await;
+                match r {
+                    Ok(_) if table == "events" => {
+                        let parts: Vec<_> = (1..=30)
+                            .map(|d| {
+                                PartitionInput::builder()
+                                    .values(format!("2024-06-{d:02}"))
+                                    .storage_descriptor(
+                                        StorageDescriptor::builder()
+                                            .location(format!(
+                                                "s3://demo-lake/{db}/events/dt=2024-06-{d:02}/"
+                                            ))
+                                            .build(),
+                                    )
+                                    .build()
+                            })
+                            .collect();
+                        glue.batch_create_partition()
+                            .database_name(db)
+                            .table_name("events")
+                            .set_partition_input_list(Some(parts))
+                            .send()
+                            .await?;
+                    }
+                    Ok(_) => {}
+                    Err(e) if exists(aws_sdk_glue::error::ProvideErrorMetadata::code(&e)) => {}
+                    Err(e) => return Err(e.into()),
+                }
+            }
+        }
+        seed_lakehouse(&glue).await?;
+        let r = athena
+            .create_work_group()
+            .name("demo-analysts")
+            .description("demo workgroup")
+            .send()
+            .await;
+        if let Err(e) = r {
+            let code = aws_sdk_athena::error::ProvideErrorMetadata::code(&e).map(str::to_owned);
+            // moto answers a duplicate workgroup with InvalidRequestException.
+            if code.as_deref() != Some("InvalidRequestException") {
+                return Err(e.into());
+            }
+        }
+        Ok(())
     }
 
     /// Creates a vendor user and a customer role trusting it with [`EXTERNAL_ID`], holding
