@@ -568,7 +568,7 @@ async def check_http(args, config, key, proxy, databases, log):
 
 DEMO_SCANS = {
     "glue_list_databases": ({}, 2),
-    "glue_list_tables": ({"include_databases": ["demo_*"]}, 6),
+    "glue_list_tables": ({"include_databases": ["demo_*"]}, 8),
     "athena_list_workgroups": ({}, 1),
     "athena_list_data_catalogs": ({}, 0),
     "s3_scan_buckets": ({}, 1),

@@ -170,7 +170,7 @@ pub struct TableRecord {
     /// The fields that could not be read (left out of the JSON when empty): `iceberg.schema`
     /// (with `partition_spec` and `matches_glue`) when the Iceberg metadata file could not be
     /// read.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unread: Vec<String>,
 }
 
@@ -568,7 +568,7 @@ pub struct DataCatalogRecord {
     pub connection_type: Option<String>,
     /// The fields that could not be read (left out of the JSON when empty): `parameters`
     /// (with `description` and `glue_catalog_id`) when GetDataCatalog failed.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unread: Vec<String>,
 }
 
