@@ -592,8 +592,8 @@ mod tests {
             assert_eq!(out.get("type"), Some(&json!("object")), "{}", t.name);
             assert!(t.annotations.as_ref().unwrap().read_only_hint.is_some());
         }
-        // 55 operators and 9 scans.
-        assert_eq!(s.tools().len(), 55 + 9);
+        // 56 operators and 9 scans.
+        assert_eq!(s.tools().len(), 56 + 9);
     }
 
     #[tokio::test]

@@ -523,6 +523,8 @@ async fn object_enrichments_that_fail_leave_their_fields_unread() {
     let (vendor, params) = customer().await;
     let proxy = FaultProxy::start(Emulator::get().endpoint(), 7).await;
     proxy.set_rules(vec![
+        // No region from HeadBucket's header either (it is tried first).
+        Rule::new("HeadBucket", Fault::Deny, 1.0),
         Rule::new("GetBucketLocation", Fault::SlowDown, 1.0),
         Rule::new("GetObjectTagging", Fault::Throttle, 1.0),
         Rule::new("HeadObject", Fault::Deny, 1.0),
@@ -557,14 +559,18 @@ async fn object_enrichments_that_fail_leave_their_fields_unread() {
     assert_eq!(ops(&incomplete), want, "{incomplete:?}");
 }
 
-/// A denied GetBucketLocation is skipped and the versions are listed in the connection's
-/// region.
+/// A denied GetBucketLocation (with HeadBucket denied too) is skipped and the versions are
+/// listed in the connection's region.
 #[tokio::test]
 async fn a_denied_bucket_location_is_skipped_and_the_scan_goes_on() {
     let bucket = object_bucket().await;
     let (vendor, params) = customer().await;
     let proxy = FaultProxy::start(Emulator::get().endpoint(), 7).await;
-    proxy.set_rules(vec![Rule::new("GetBucketLocation", Fault::Deny, 1.0)]);
+    // HeadBucket (tried first for the region) denied too, so the region is unknown.
+    proxy.set_rules(vec![
+        Rule::new("HeadBucket", Fault::Deny, 1.0),
+        Rule::new("GetBucketLocation", Fault::Deny, 1.0),
+    ]);
     let conn = fast_retries(through(&vendor, &params, proxy.url().to_owned()))
         .build()
         .await
