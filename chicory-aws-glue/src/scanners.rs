@@ -476,8 +476,14 @@ impl Ctx {
             return listed;
         }
         let ctx = self.clone();
+        // A link whose target lacks its database or name cannot be followed: it is emitted
+        // as the link record, naming what it has.
         listed.flat_map_records(one(), move |(db, t)| match &t.target_table {
-            Some(target) if ctx.follows(target.catalog_id.as_deref()) => {
+            Some(target)
+                if ctx.follows(target.catalog_id.as_deref())
+                    && target.database_name.is_some()
+                    && target.name.is_some() =>
+            {
                 ctx.linked_table(&db, &t.name, target)
             }
             _ => stream::iter([Ok(ScanItem::Record((db, t)))]).boxed(),
@@ -491,10 +497,8 @@ impl Ctx {
         link: &str,
         target: &aws_sdk_glue::types::TableIdentifier,
     ) -> ScanStream<(Db, aws_sdk_glue::types::Table)> {
-        let (Some(database), Some(name)) = (target.database_name.clone(), target.name.clone())
-        else {
-            return stream::empty().boxed();
-        };
+        let database = target.database_name.clone().expect("checked by the caller");
+        let name = target.name.clone().expect("checked by the caller");
         let db = Db {
             catalog: target.catalog_id.clone(),
             name: database,

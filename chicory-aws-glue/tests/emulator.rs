@@ -7,7 +7,9 @@
 use aws_sdk_glue::types::{
     Column, DatabaseInput, PartitionInput, SerDeInfo, StorageDescriptor, TableInput,
 };
-use chicory_aws_core::{AccessLevel, Connection, ErrorKind, Operator, ScanItem, Scanner};
+use chicory_aws_core::{
+    AccessLevel, Connection, ConnectionParams, ErrorKind, Operator, ScanItem, Scanner,
+};
 use chicory_aws_glue::{
     CatalogOptions, CatalogPartitionScanner, CreateWorkGroup, DataCatalogScanner, DatabaseScanner,
     DeleteWorkGroup, GetDatabase, GetTable, PartitionScanner, RunAthenaQuery, RunQueryInput,
@@ -17,14 +19,22 @@ use chicory_aws_policy::permissions::{permission_policy, Integration, PolicyOpti
 use chicory_aws_testkit::{unique, Emulator};
 use futures::StreamExt;
 
-async fn connect(level: AccessLevel) -> Connection {
-    let emu = Emulator::get();
+/// A vendor and a customer role holding the policy crate's Glue policy for `level`.
+async fn customer(level: AccessLevel) -> (chicory_aws_testkit::Vendor, ConnectionParams) {
     let policy = permission_policy(Integration::Glue, level, &PolicyOptions::default())
         .unwrap()
         .to_json_compact();
     let ext = format!("chicory-{}", unique("glue"));
-    let (vendor, params) = emu.customer(&ext, &[("GluePolicy", &policy)]).await;
-    emu.connection(&vendor, params.with_access_level(level))
+    let (vendor, params) = Emulator::get()
+        .customer(&ext, &[("GluePolicy", &policy)])
+        .await;
+    (vendor, params.with_access_level(level))
+}
+
+async fn connect(level: AccessLevel) -> Connection {
+    let (vendor, params) = customer(level).await;
+    Emulator::get()
+        .connection(&vendor, params)
         .connect()
         .await
         .unwrap()
@@ -584,19 +594,7 @@ async fn iceberg_metadata_files_are_read_and_compared_with_glue() {
             .unwrap();
     }
     // Through a counting proxy (no faults), to measure what the option costs.
-    let policy = permission_policy(
-        Integration::Glue,
-        AccessLevel::ReadOnly,
-        &PolicyOptions::default(),
-    )
-    .unwrap()
-    .to_json_compact();
-    let (vendor, params) = emu
-        .customer(
-            &format!("chicory-{}", unique("ice")),
-            &[("GluePolicy", &policy)],
-        )
-        .await;
+    let (vendor, params) = customer(AccessLevel::ReadOnly).await;
     let proxy = chicory_aws_testkit::faults::FaultProxy::start(emu.endpoint(), 1).await;
     let conn = emu
         .connection(&vendor, params)

@@ -236,19 +236,24 @@ fn execution(id: &str) -> Value {
     })
 }
 
+/// A JSON-protocol request's operation (the last part of `x-amz-target`) and body.
+pub(crate) fn json_op(req: &Request) -> (String, Value) {
+    let target = req
+        .headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let op = target.rsplit('.').next().unwrap_or(target).to_owned();
+    (op, serde_json::from_slice(&req.body).unwrap_or(Value::Null))
+}
+
 /// Starts the fake on a loopback port: send `glue` and `athena` to its `uri()`.
 pub async fn serve() -> MockServer {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .respond_with(|req: &Request| {
-            let target = req
-                .headers
-                .get("x-amz-target")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("");
-            let op = target.rsplit('.').next().unwrap_or(target);
-            let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
-            answer(op, &body)
+            let (op, body) = json_op(req);
+            answer(&op, &body)
         })
         .mount(&server)
         .await;

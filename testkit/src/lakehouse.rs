@@ -275,14 +275,8 @@ pub async fn mount(server: &MockServer) {
     Mock::given(method("POST"))
         .and(header_regex("x-amz-target", "^AWSGlue\\."))
         .respond_with(|req: &Request| {
-            let target = req
-                .headers
-                .get("x-amz-target")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("");
-            let op = target.rsplit('.').next().unwrap_or(target);
-            let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
-            answer(op, &body)
+            let (op, body) = crate::glue::json_op(req);
+            answer(&op, &body)
         })
         .mount(server)
         .await;

@@ -22,11 +22,13 @@ pub mod faults;
 pub mod glue;
 pub mod lakehouse;
 pub mod memory;
+mod registry;
 pub mod s3;
 
 pub use clock::TestClock;
 pub use declared::assert_declared_actions_granted;
 pub use fake_sts::{FakeSts, StsBehaviour, FAKE_EXTERNAL_ID, FAKE_ROLE};
+pub use registry::assert_registry_complete;
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::Credentials;
