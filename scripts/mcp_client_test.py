@@ -36,8 +36,8 @@ Checks, over stdio:
    table (NotFound, EntityNotFoundException, glue:GetTable) and a wrong External ID
    (AccessDenied, the External ID remedy); neither shows the vendor's secret or a session key.
 
-With `--demo MCP` instead (run by examples/tests/mcp_demo.rs): every scan tool over the
-`mcp --demo` server's demo account, DataZone included (the test kit's fake), each page
+With `--demo CLI` instead (run by examples/tests/mcp_demo.rs): every scan tool over the
+`chicory-aws mcp --demo` server's demo account, DataZone included (the test kit's fake), each page
 validated by the SDK against the tool's output schema.
 
 Over Streamable HTTP (bearer token): tools/call and initialize without a token, with a wrong
@@ -580,10 +580,10 @@ DEMO_SCANS = {
 
 
 async def demo(server):
-    """`mcp --demo`: every scan tool over the demo account (Glue, Athena, S3 on the emulator,
+    """`chicory-aws mcp --demo`: every scan tool over the demo account (Glue, Athena, S3 on the emulator,
     DataZone from the test kit's fake); the SDK validates each page against its output schema."""
     params = StdioServerParameters(
-        command=server, args=["--demo"], cwd=str(ROOT),
+        command=server, args=["mcp", "--demo"], cwd=str(ROOT),
         env={"CHICORY_MOTO_PORT": os.environ.get("CHICORY_MOTO_PORT", "5055"),
              "RUST_LOG": "chicory_aws_mcp=warn"},
     )
@@ -607,8 +607,8 @@ async def main():
     parser.add_argument("--server", help="the chicory-aws-mcp binary")
     parser.add_argument("--fixture", help="the fixture JSON (see above)")
     parser.add_argument("--transcript", help="write the session's log (JSON) here")
-    parser.add_argument("--demo", metavar="MCP", help="instead: the examples' mcp binary, "
-                        "run with --demo, through every scan tool")
+    parser.add_argument("--demo", metavar="CLI", help="instead: the chicory-aws binary, run "
+                        "as `chicory-aws mcp --demo`, through every scan tool")
     args = parser.parse_args()
     if args.demo:
         check(os.access(args.demo, os.X_OK), f"{args.demo} is not an executable")

@@ -1,4 +1,4 @@
-//! The command line of the server binaries (`chicory-aws-mcp`, and the examples' `mcp`):
+//! The command line of the server binaries (`chicory-aws-mcp`, and `chicory-aws mcp`):
 //! stdio by default, Streamable HTTP with `--http`.
 
 use crate::config::HttpConfig;

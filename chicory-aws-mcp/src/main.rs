@@ -8,7 +8,7 @@
 //! The vendor's own AWS credentials come from the SDK's default chain (environment, profile,
 //! instance role), never from the config file. Logs go to stderr (`RUST_LOG`), never stdout,
 //! which is the stdio transport's. The emulator's demo account: `cargo run -p
-//! chicory-aws-examples --bin mcp -- --demo`.
+//! chicory-aws-examples -- mcp --demo` (the `chicory-aws` CLI).
 
 use chicory_aws_mcp::cli::{init_logging, run, ServeArgs, TokenSource};
 use chicory_aws_mcp::{ChicoryMcp, Config};

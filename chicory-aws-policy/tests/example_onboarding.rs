@@ -1,9 +1,9 @@
-//! The `onboarding` example binary (examples/src/bin/onboarding.rs) compiled against this crate
-//! and run on arguments, so the example cannot rot while the examples crate (which needs the
+//! The `chicory-aws onboarding` subcommand (examples/src/bin/chicory-aws/onboarding.rs)
+//! compiled against this crate and run on arguments, so the example cannot rot while the examples crate (which needs the
 //! AWS SDK) is not built.
 
 #[allow(dead_code)]
-#[path = "../../examples/src/bin/onboarding.rs"]
+#[path = "../../examples/src/bin/chicory-aws/onboarding.rs"]
 mod onboarding;
 
 use chicory_aws_policy::PolicyDocument;
@@ -12,7 +12,9 @@ fn run(args: &[&str]) -> Result<String, String> {
     let mut out = Vec::new();
     let mut argv = vec!["onboarding"];
     argv.extend_from_slice(args);
-    onboarding::run(argv, &mut out).map_err(|e| e.to_string())?;
+    let args =
+        <onboarding::Args as clap::Parser>::try_parse_from(argv).map_err(|e| e.to_string())?;
+    onboarding::print(&args, &mut out).map_err(|e| e.to_string())?;
     Ok(String::from_utf8(out).unwrap())
 }
 

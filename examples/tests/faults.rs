@@ -261,8 +261,8 @@ async fn at_any_fault_rate_no_record_is_lost_or_duplicated_silently() {
     }
 }
 
-/// The `scan` binary, every GetTables throttled: exit 2, the databases named, and the output
-/// marks the parts incomplete.
+/// `chicory-aws scan`, every GetTables throttled: exit 2, the databases named, the output marks
+/// the parts incomplete, and the --json summary says "incomplete".
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_scan_binary_exits_non_zero_naming_the_databases_whose_tables_it_could_not_list() {
     let emulator = Emulator::get();
@@ -272,8 +272,16 @@ async fn the_scan_binary_exits_non_zero_naming_the_databases_whose_tables_it_cou
     let url = proxy.url().to_owned();
     let path = out.clone();
     let output = tokio::task::spawn_blocking(move || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_scan"))
-            .args(["--demo", "--services", "glue", "--endpoint-url", &url])
+        std::process::Command::new(env!("CARGO_BIN_EXE_chicory-aws"))
+            .args([
+                "scan",
+                "--demo",
+                "--services",
+                "glue",
+                "--json",
+                "--endpoint-url",
+                &url,
+            ])
             .arg("--out")
             .arg(&path)
             .arg("--include-databases")
@@ -297,6 +305,18 @@ async fn the_scan_binary_exits_non_zero_naming_the_databases_whose_tables_it_cou
             "names {db}: {stderr}"
         );
     }
+    let summary: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("--json prints JSON");
+    assert_eq!(summary["outcome"], "incomplete", "{summary}");
+    assert_eq!(summary["exit_code"], 2);
+    assert_eq!(summary["scanners"][0]["complete"], false, "{summary}");
+    assert_eq!(
+        summary["scanners"][0]["incomplete"]
+            .as_array()
+            .map(Vec::len),
+        Some(2),
+        "{summary}"
+    );
     let text = std::fs::read_to_string(&out).unwrap();
     let incomplete = text
         .lines()

@@ -1,22 +1,31 @@
-//! The README's main job, as `scripts/demo.sh` runs it: the `test_connection` and `scan`
-//! binaries against the demo account on the local emulator (DataZone from the test kit's fake).
+//! The README's main job, as `scripts/demo.sh` runs it: `chicory-aws test-connection` and
+//! `chicory-aws scan` against the demo account on the local emulator (DataZone from the test
+//! kit's fake); and the CLI's exit codes.
 
 use chicory_aws_testkit::datazone;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::process::Command;
 
-fn run(bin: &str, args: &[&str]) -> std::process::Output {
-    // Starts the emulator (or fails naming the command) before the binary needs it.
-    chicory_aws_testkit::Emulator::get();
-    let out = Command::new(bin)
+const CLI: &str = env!("CARGO_BIN_EXE_chicory-aws");
+
+/// Runs the CLI with `args` and returns its output, whatever its exit code.
+fn cli(args: &[&str]) -> std::process::Output {
+    Command::new(CLI)
         .args(args)
         .current_dir(chicory_aws_testkit::repo_root())
         .output()
-        .unwrap_or_else(|e| panic!("cannot run {bin}: {e}"));
+        .unwrap_or_else(|e| panic!("cannot run {CLI}: {e}"))
+}
+
+/// Runs the CLI against the emulator and checks it exits 0.
+fn run(args: &[&str]) -> std::process::Output {
+    // Starts the emulator (or fails naming the command) before the binary needs it.
+    chicory_aws_testkit::Emulator::get();
+    let out = cli(args);
     assert!(
         out.status.success(),
-        "{bin} {args:?} failed: {}\n{}",
+        "chicory-aws {args:?} failed: {}\n{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
@@ -25,10 +34,12 @@ fn run(bin: &str, args: &[&str]) -> std::process::Output {
 
 #[test]
 fn test_connection_reports_every_service_readable_and_the_external_id_enforced() {
-    let out = run(
-        env!("CARGO_BIN_EXE_test_connection"),
-        &["--demo", "--expect-table", "demo_sales.orders"],
-    );
+    let out = run(&[
+        "test-connection",
+        "--demo",
+        "--expect-table",
+        "demo_sales.orders",
+    ]);
     let report = String::from_utf8_lossy(&out.stdout);
     for line in [
         "glue      OK  glue:GetDatabases",
@@ -49,21 +60,60 @@ fn the_demo_scan_writes_every_service_of_the_demo_account() {
     let out_file = dir.join("scan.jsonl");
     // Other tests share the emulator's account: only the demo's databases are scanned, and
     // only the demo's buckets and workgroups are counted.
-    run(
-        env!("CARGO_BIN_EXE_scan"),
-        &[
-            "--demo",
-            "--include-databases",
-            "demo_*",
-            "--out",
-            out_file.to_str().unwrap(),
-        ],
-    );
+    let out = run(&[
+        "scan",
+        "--demo",
+        "--include-databases",
+        "demo_*",
+        "--out",
+        out_file.to_str().unwrap(),
+        "--json",
+    ]);
     let text = std::fs::read_to_string(&out_file).unwrap();
     let records: Vec<Value> = text
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad line {l}: {e}")))
         .collect();
+    // The --json summary on stdout agrees with the file, scanner by scanner.
+    let summary: Value = serde_json::from_slice(&out.stdout).expect("--json prints JSON");
+    assert_eq!(summary["outcome"], "complete", "{summary}");
+    assert_eq!(summary["exit_code"], 0);
+    let outcome_lines = records
+        .iter()
+        .filter(|r| r["kind"] == "scan_skipped" || r["kind"] == "scan_incomplete")
+        .count();
+    assert_eq!(
+        summary["records"].as_u64(),
+        Some((records.len() - outcome_lines) as u64),
+        "{summary}"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let scanners = summary["scanners"].as_array().unwrap();
+    assert_eq!(
+        scanners.len(),
+        6,
+        "glue, 2 athena, 2 s3, datazone: {summary}"
+    );
+    for s in scanners {
+        assert_eq!(s["complete"], true, "{s}");
+        // Not a terminal: plain progress lines on stderr, one per scanner at its end.
+        let name = s["scanner"].as_str().unwrap();
+        let line = format!("{name:<22} {:>9} records", s["records"].as_u64().unwrap());
+        assert!(
+            stderr
+                .lines()
+                .any(|l| l.contains(&line) && l.contains("records/s")),
+            "no progress line {line:?} in:\n{stderr}"
+        );
+    }
+    assert!(
+        summary["requests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["api"] == "glue:GetTables" && a["requests"].as_u64() >= Some(2)),
+        "{summary}"
+    );
     let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
     for r in &records {
         *kinds.entry(r["kind"].as_str().unwrap()).or_default() += 1;
@@ -136,4 +186,94 @@ fn the_demo_scan_writes_every_service_of_the_demo_account() {
         assert_eq!(kinds.get(kind), Some(&n), "{kind}: {kinds:?}");
     }
     std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_wrong_command_line_exits_64_and_help_exits_0() {
+    let out = cli(&["scan", "--no-such-flag"]);
+    assert_eq!(out.status.code(), Some(64), "usage error");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--no-such-flag"));
+    let out = cli(&["--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    let help = String::from_utf8_lossy(&out.stdout);
+    for sub in ["test-connection", "scan", "onboarding", "mcp"] {
+        assert!(help.contains(sub), "{sub} in:\n{help}");
+    }
+}
+
+#[test]
+fn bad_connection_parameters_fail_with_exit_1_naming_the_field_before_any_request() {
+    let dir = std::env::temp_dir().join(format!("chicory-cli-params-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let params = dir.join("customer.json");
+    std::fs::write(
+        &params,
+        r#"{"role_arn": "arn:aws:iam::123456789012:role/R", "external_id": "x"}"#,
+    )
+    .unwrap();
+    // An endpoint nothing listens on: had a request been sent, the error would say so.
+    let out = cli(&[
+        "scan",
+        "--params",
+        params.to_str().unwrap(),
+        "--endpoint-url",
+        "http://127.0.0.1:9",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("external_id"), "{stderr}");
+    assert!(
+        !stderr.contains("dispatch") && !stderr.contains("connect"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn onboarding_prints_the_policies_offline() {
+    let out = cli(&[
+        "onboarding",
+        "--service",
+        "glue",
+        "--vendor-account",
+        "123456789012",
+        "--external-id",
+        "chicory-8f14e45f-ceea-467f-a0e1-7c5b2f5f1b3a",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("== Trust policy (trust-policy.json) =="),
+        "{text}"
+    );
+    assert!(text.contains("\"sts:ExternalId\""), "{text}");
+}
+
+/// On a terminal (a pseudo-terminal from util-linux's `script`), the scan draws a live line per
+/// scanner (indicatif: spinner, erase-line escapes); elsewhere it prints plain lines (the demo
+/// scan test above).
+#[test]
+fn on_a_terminal_the_scan_draws_live_progress() {
+    chicory_aws_testkit::Emulator::get();
+    let out_file = std::env::temp_dir().join(format!("chicory-tty-{}.jsonl", std::process::id()));
+    let command = format!(
+        "{CLI} scan --demo --services athena --out {}",
+        out_file.display()
+    );
+    let out = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(chicory_aws_testkit::repo_root())
+        .output()
+        .expect("`script` (util-linux) runs: install it with `apt-get install util-linux`");
+    let tty = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{tty}");
+    assert!(
+        tty.contains("\u{1b}[2K"),
+        "indicatif redraws its line: {tty:?}"
+    );
+    assert!(
+        tty.contains("athena_workgroups") && tty.contains("records/s"),
+        "{tty}"
+    );
+    std::fs::remove_file(&out_file).ok();
 }

@@ -1,4 +1,4 @@
-//! `mcp --demo`, as a newcomer runs it: the MCP server over the emulator's demo account,
+//! `chicory-aws mcp --demo`, as a newcomer runs it: the MCP server over the emulator's demo account,
 //! spoken to over stdio (newline-delimited JSON-RPC, as MCP's stdio transport is).
 
 use serde_json::{json, Value};
@@ -53,8 +53,8 @@ impl Drop for Session {
 fn the_demo_server_lists_reads_and_refuses_a_write() {
     // Starts the emulator (or fails naming the command) before the binary needs it.
     chicory_aws_testkit::Emulator::get();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mcp"))
-        .arg("--demo")
+    let mut child = Command::new(env!("CARGO_BIN_EXE_chicory-aws"))
+        .args(["mcp", "--demo"])
         .current_dir(chicory_aws_testkit::repo_root())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -140,7 +140,7 @@ fn every_scan_tool_of_the_demo_passes_the_official_clients_schema_checks() {
     let out = Command::new(python)
         .arg(root.join("scripts/mcp_client_test.py"))
         .arg("--demo")
-        .arg(env!("CARGO_BIN_EXE_mcp"))
+        .arg(env!("CARGO_BIN_EXE_chicory-aws"))
         .current_dir(&root)
         .output()
         .expect("python runs");

@@ -1,24 +1,25 @@
-//! Tests a customer connection as the integration guides' setup ends: assumes the role, asks
+//! `chicory-aws test-connection`: tests a customer connection as the integration guides' setup ends: assumes the role, asks
 //! STS who we are, checks read access to Glue, Athena, S3 and DataZone, and checks that the
 //! role cannot be assumed without the External ID. With `--expect-table DB.TABLE` (or
 //! `--expect-table DB`), also says for each whether the role sees it, and if not whether IAM
-//! denies it, Lake Formation hides it, or it does not exist, with the remedy. Prints a report;
-//! exits 1 if unhealthy or an expected table is not visible.
+//! denies it, Lake Formation hides it, or it does not exist, with the remedy. Prints a report
+//! (`--json`: as JSON, with `healthy`); exits 1 if unhealthy or an expected table is not
+//! visible.
 //!
-//! `cargo run -p chicory-aws-examples --bin test_connection -- --params customer.json`
-//! `cargo run -p chicory-aws-examples --bin test_connection -- --demo` (local emulator)
+//! `chicory-aws test-connection --params customer.json`
+//! `chicory-aws test-connection --demo` (local emulator)
 
+use crate::Outcome;
 use chicory_aws_core::Operator;
 use chicory_aws_core::{ConfusedDeputyCheck, ServiceProbe};
 use chicory_aws_datazone::DataZoneProbe;
 use chicory_aws_examples::ConnectArgs;
 use chicory_aws_glue::{AthenaProbe, CheckVisibility, GlueProbe, Visibility, VisibilityInput};
 use chicory_aws_s3::S3Probe;
-use clap::Parser;
 
-#[derive(Parser)]
-#[command(about = "Test a chicory-aws customer connection")]
-struct Args {
+/// Test a chicory-aws customer connection.
+#[derive(Debug, clap::Args)]
+pub struct Args {
     #[command(flatten)]
     connect: ConnectArgs,
     /// Print the report as JSON.
@@ -33,7 +34,7 @@ struct Args {
     expect_table: Vec<String>,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum Probe {
     Glue,
     Athena,
@@ -41,13 +42,8 @@ enum Probe {
     Datazone,
 }
 
-#[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
-        .with_writer(std::io::stderr)
-        .init();
-    let args = Args::parse();
+/// Runs the test `args` describe: `Complete` when healthy and every expected table visible.
+pub async fn run(args: Args) -> Result<Outcome, Box<dyn std::error::Error>> {
     let conn = args.connect.builder().await?.build().await?;
     let probes: Vec<&dyn ServiceProbe> = args
         .services
@@ -80,6 +76,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .all(|v| v.visibility == Visibility::Visible);
     if args.json {
         let mut json = serde_json::to_value(&report)?;
+        json["healthy"] = (report.is_healthy() && all_visible).into();
         json["visibility"] = serde_json::to_value(&visibility)?;
         println!("{}", serde_json::to_string_pretty(&json)?);
     } else {
@@ -127,8 +124,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
     }
-    if !report.is_healthy() || !all_visible {
-        std::process::exit(1);
-    }
-    Ok(())
+    Ok(if report.is_healthy() && all_visible {
+        Outcome::Complete
+    } else {
+        Outcome::Failed
+    })
 }

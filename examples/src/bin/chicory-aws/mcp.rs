@@ -1,9 +1,9 @@
-//! The MCP server (chicory-aws-mcp) over a config file's accounts, or over the demo account of
-//! the local emulator in one command:
+//! `chicory-aws mcp`: the MCP server (chicory-aws-mcp) over a config file's accounts, or over
+//! the demo account of the local emulator in one command:
 //!
 //! ```sh
-//! cargo run -p chicory-aws-examples --bin mcp -- --demo              # stdio
-//! cargo run -p chicory-aws-examples --bin mcp -- --demo --http       # http://127.0.0.1:8750/mcp
+//! chicory-aws mcp --demo              # stdio
+//! chicory-aws mcp --demo --http       # http://127.0.0.1:8750/mcp
 //! ```
 //!
 //! With `--demo`, the demo catalog and bucket are seeded on the emulator (started if needed)
@@ -13,16 +13,14 @@
 //! `CHICORY_MCP_TOKEN`, a random token is made and printed on stderr.
 
 use chicory_aws_examples::demo;
-use chicory_aws_mcp::cli::{init_logging, run, ServeArgs, TokenSource};
+use chicory_aws_mcp::cli::{ServeArgs, TokenSource};
 use chicory_aws_mcp::config::HttpConfig;
 use chicory_aws_mcp::{Account, ChicoryMcp, Config};
-use clap::Parser;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 /// An MCP server over AWS Glue, Athena, S3 and DataZone of customer accounts.
-#[derive(Debug, Parser)]
-struct Args {
+#[derive(Debug, clap::Args)]
+pub struct Args {
     /// The config file naming the accounts (TOML, or JSON when it ends in .json).
     #[arg(long, conflicts_with = "demo", required_unless_present = "demo")]
     config: Option<PathBuf>,
@@ -33,7 +31,8 @@ struct Args {
     serve: ServeArgs,
 }
 
-async fn main_result(args: Args) -> Result<(), Box<dyn std::error::Error>> {
+/// Serves until stdin closes (stdio) or Ctrl-C (HTTP).
+pub async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let builder = ChicoryMcp::builder();
     let (server, http, source) = if args.demo {
         eprintln!("mcp: seeding and provisioning the demo account on the emulator...");
@@ -62,18 +61,6 @@ async fn main_result(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         let server = builder.accounts(config.accounts()?).build().await?;
         (server, config.http, TokenSource::Required)
     };
-    run(server, &args.serve, &http, source).await?;
+    chicory_aws_mcp::cli::run(server, &args.serve, &http, source).await?;
     Ok(())
-}
-
-#[tokio::main]
-async fn main() -> ExitCode {
-    init_logging();
-    match main_result(Args::parse()).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("mcp: {e}");
-            ExitCode::FAILURE
-        }
-    }
 }

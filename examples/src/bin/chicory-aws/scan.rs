@@ -1,8 +1,9 @@
-//! Scans a customer's Glue Data Catalog, Athena, S3 and DataZone into a JSON Lines file, with
-//! progress on stderr and a summary at the end.
+//! `chicory-aws scan`: scans a customer's Glue Data Catalog, Athena, S3 and DataZone into a
+//! JSON Lines file, with progress on stderr and a summary at the end (`--json`: on stdout, as
+//! JSON).
 //!
 //! ```sh
-//! cargo run -p chicory-aws-examples --bin scan -- --demo --out scan.jsonl
+//! chicory-aws scan --demo --out scan.jsonl
 //! ```
 //!
 //! With `--demo`, a small demo catalog (databases, tables, partitions, an Iceberg table with a
@@ -27,18 +28,20 @@
 //! the same assumed-role session (`--service-endpoint datazone=URL` does this for any
 //! endpoint).
 
-use chicory_aws_core::{run_scan, JsonLinesSink, ScanSummary, Scanner, Sink};
+use crate::progress::{Mode, Reporter};
+use crate::Outcome;
+use chicory_aws_core::{run_scan, Connection, JsonLinesSink, ScanSummary, Scanner, Sink};
 use chicory_aws_datazone::{DataZoneOptions, DataZoneScanner};
 use chicory_aws_examples::ConnectArgs;
 use chicory_aws_glue::{CatalogOptions, CatalogScanner, DataCatalogScanner, WorkGroupScanner};
 use chicory_aws_s3::{BucketScanner, ObjectOptions, ObjectScanner};
-use clap::Parser;
+use serde_json::json;
 use std::path::PathBuf;
 use std::time::Instant;
 
 /// Scan Glue, Athena, S3 and DataZone into JSON Lines.
-#[derive(Debug, Parser)]
-struct Args {
+#[derive(Debug, clap::Args)]
+pub struct Args {
     #[command(flatten)]
     connect: ConnectArgs,
     /// The services to scan.
@@ -73,6 +76,12 @@ struct Args {
     /// Only objects under this key prefix.
     #[arg(long)]
     s3_prefix: Option<String>,
+    /// Progress on stderr: a live line when stderr is a terminal (auto), plain lines, or none.
+    #[arg(long, value_enum, default_value_t = Mode::Auto)]
+    progress: Mode,
+    /// Print the summary as JSON on stdout (the human summary still goes to stderr).
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -83,38 +92,26 @@ enum Service {
     Datazone,
 }
 
-/// The exit code of a scan that finished with incomplete parts (1: the scan failed).
-const EXIT_INCOMPLETE: i32 = 2;
+type Out = JsonLinesSink<tokio::fs::File>;
 
 async fn scan_one<S: Scanner>(
+    conn: &Connection,
+    mode: Mode,
     scanner: &S,
-    sink: &mut JsonLinesSink<tokio::fs::File>,
+    sink: &mut Out,
 ) -> Result<ScanSummary, Box<dyn std::error::Error>>
 where
     S::Record: Sync,
-    JsonLinesSink<tokio::fs::File>: Sink<S::Record>,
+    Out: Sink<S::Record>,
 {
-    let summary = run_scan(scanner, sink, 1000, |p| {
-        eprintln!(
-            "  {:<22} {:>7} records  {:>3} skipped  {:>3} incomplete  {:>6.2}s",
-            p.scanner,
-            p.records,
-            p.skipped,
-            p.incomplete,
-            p.elapsed.as_secs_f64()
-        );
-    })
-    .await?;
+    let reporter = Reporter::start(conn, scanner.name(), mode);
+    let summary = run_scan(scanner, sink, reporter.every(), |p| reporter.update(p)).await?;
+    reporter.finish();
     Ok(summary)
 }
 
-#[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
-        .init();
-    let args = Args::parse();
+/// Runs the scan `args` describe.
+pub async fn run(args: Args) -> Result<Outcome, Box<dyn std::error::Error>> {
     let start = Instant::now();
     if args.connect.demo {
         eprintln!("seeding the demo catalog on the emulator...");
@@ -148,19 +145,22 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map_err(|e| format!("cannot create {}: {e}", args.out.display()))?;
     let mut sink = JsonLinesSink::new(file);
     let on = |service| args.services.contains(&service);
+    let mode = args.progress;
     let mut summaries = Vec::new();
     if on(Service::Glue) {
         // One pass lists each database and table once: the output never holds partitions of a
         // table it does not hold.
         let catalog = CatalogScanner::new(&conn, options, Some(segments))?;
-        summaries.push(scan_one(&catalog, &mut sink).await?);
+        summaries.push(scan_one(&conn, mode, &catalog, &mut sink).await?);
     }
     if on(Service::Athena) {
-        summaries.push(scan_one(&DataCatalogScanner::new(&conn), &mut sink).await?);
-        summaries.push(scan_one(&WorkGroupScanner::new(&conn), &mut sink).await?);
+        let catalogs = DataCatalogScanner::new(&conn);
+        summaries.push(scan_one(&conn, mode, &catalogs, &mut sink).await?);
+        let workgroups = WorkGroupScanner::new(&conn);
+        summaries.push(scan_one(&conn, mode, &workgroups, &mut sink).await?);
     }
     if on(Service::S3) {
-        summaries.push(scan_one(&BucketScanner::new(&conn), &mut sink).await?);
+        summaries.push(scan_one(&conn, mode, &BucketScanner::new(&conn), &mut sink).await?);
         let mut buckets = args.s3_bucket.clone();
         if args.connect.demo && buckets.is_empty() {
             buckets.push(chicory_aws_examples::demo::BUCKET.to_owned());
@@ -170,23 +170,37 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             if let Some(p) = &args.s3_prefix {
                 options = options.prefix(p.clone());
             }
-            summaries
-                .push(scan_one(&ObjectScanner::new(&conn, bucket, options)?, &mut sink).await?);
+            let objects = ObjectScanner::new(&conn, bucket, options)?;
+            summaries.push(scan_one(&conn, mode, &objects, &mut sink).await?);
         }
     }
     if on(Service::Datazone) {
         let scanner =
             DataZoneScanner::new(&conn, DataZoneOptions::default().asset_revisions(true))?;
-        summaries.push(scan_one(&scanner, &mut sink).await?);
+        summaries.push(scan_one(&conn, mode, &scanner, &mut sink).await?);
     }
+    let outcome = if summaries.iter().all(ScanSummary::is_complete) {
+        Outcome::Complete
+    } else {
+        Outcome::Incomplete
+    };
+    report(&args, &conn, &summaries, start.elapsed(), outcome)?;
+    Ok(outcome)
+}
+
+/// The summary: on stderr for people, and with `--json` on stdout for scripts.
+fn report(
+    args: &Args,
+    conn: &Connection,
+    summaries: &[ScanSummary],
+    elapsed: std::time::Duration,
+    outcome: Outcome,
+) -> Result<(), Box<dyn std::error::Error>> {
     eprintln!("\nsummary ({}):", args.out.display());
-    let mut total = 0;
-    let mut complete = true;
-    for s in &summaries {
-        total += s.records;
-        complete &= s.is_complete();
+    let total: u64 = summaries.iter().map(|s| s.records).sum();
+    for s in summaries {
         eprintln!(
-            "  {:<22} {:>7} records  {:>3} skipped  {:>3} incomplete  {:>6.2}s",
+            "  {:<22} {:>9} records  {:>4} skipped  {:>4} incomplete  {:>7.2}s",
             s.scanner,
             s.records,
             s.skipped.len(),
@@ -200,24 +214,45 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             eprintln!("      INCOMPLETE {}: {}", k.part, k.reason);
         }
     }
-    eprintln!(
-        "  total {total} records in {:.2}s",
-        start.elapsed().as_secs_f64()
-    );
-    for a in conn.request_stats() {
-        if a.throttled > 0 {
-            eprintln!(
-                "  {}: {} requests, {} throttled",
-                a.api, a.requests, a.throttled
-            );
-        }
+    eprintln!("  total {total} records in {:.2}s", elapsed.as_secs_f64());
+    let stats = conn.request_stats();
+    for a in stats.iter().filter(|a| a.throttled > 0) {
+        eprintln!(
+            "  {}: {} requests, {} throttled",
+            a.api, a.requests, a.throttled
+        );
     }
-    if !complete {
+    if outcome == Outcome::Incomplete {
         eprintln!(
             "INCOMPLETE: records may be missing from the parts named above; do not treat \
-             this output as the whole account (exit code {EXIT_INCOMPLETE})"
+             this output as the whole account (exit code {})",
+            outcome.code()
         );
-        std::process::exit(EXIT_INCOMPLETE);
+    }
+    if args.json {
+        let summary = json!({
+            "outcome": match outcome {
+                Outcome::Complete => "complete",
+                Outcome::Incomplete => "incomplete",
+                Outcome::Failed => "failed",
+            },
+            "exit_code": outcome.code(),
+            "output": args.out,
+            "account_id": conn.account_id(),
+            "region": conn.region(),
+            "records": total,
+            "seconds": elapsed.as_secs_f64(),
+            "scanners": summaries.iter().map(|s| json!({
+                "scanner": s.scanner,
+                "records": s.records,
+                "seconds": s.duration.as_secs_f64(),
+                "complete": s.is_complete(),
+                "skipped": s.skipped,
+                "incomplete": s.incomplete,
+            })).collect::<Vec<_>>(),
+            "requests": stats,
+        });
+        println!("{}", serde_json::to_string_pretty(&summary)?);
     }
     Ok(())
 }

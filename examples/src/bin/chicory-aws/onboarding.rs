@@ -1,9 +1,10 @@
-//! Prints what a customer runs to onboard one integration: the trust policy, the permission
-//! policy, the CloudFormation template, the quick-create link and the AWS CLI commands of the
-//! manual method. Needs only `chicory-aws-policy` (no AWS SDK, no network).
+//! `chicory-aws onboarding`: prints what a customer runs to onboard one integration: the trust
+//! policy, the permission policy, the CloudFormation template, the quick-create link and the
+//! AWS CLI commands of the manual method. Needs only `chicory-aws-policy` (no AWS SDK, no
+//! network); `chicory-aws-policy/tests/example_onboarding.rs` compiles this file on its own.
 //!
 //! ```text
-//! cargo run -p chicory-aws-examples --bin onboarding -- \
+//! chicory-aws onboarding \
 //!     --service glue --level ReadOnly \
 //!     --vendor-account 123456789012 \
 //!     --external-id chicory-8f14e45f-ceea-467f-a0e1-7c5b2f5f1b3a \
@@ -15,13 +16,11 @@ use chicory_aws_policy::onboarding::OnboardingRequest;
 use chicory_aws_policy::trust::VendorPrincipal;
 use chicory_aws_policy::{AccessLevel, Integration, ResourceScope};
 use clap::Parser;
-use std::ffi::OsString;
 use std::io::Write;
-use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
 #[command(about = "Print a customer's AWS onboarding material for one chicory-aws integration")]
-struct Args {
+pub struct Args {
     /// The integration: glue (with Athena and S3), datazone or s3.
     #[arg(long)]
     service: Integration,
@@ -57,28 +56,8 @@ struct Args {
     format: TemplateFormat,
 }
 
-fn main() -> ExitCode {
-    let mut stdout = std::io::stdout().lock();
-    match run(std::env::args_os(), &mut stdout) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => match e.downcast::<clap::Error>() {
-            // --help, --version and usage errors print as clap prints them.
-            Ok(clap_error) => clap_error.exit(),
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::FAILURE
-            }
-        },
-    }
-}
-
-/// Parses `args` (program name first) and writes the onboarding material to `out`.
-pub fn run<I, T>(args: I, out: &mut impl Write) -> Result<(), Box<dyn std::error::Error>>
-where
-    I: IntoIterator<Item = T>,
-    T: Into<OsString> + Clone,
-{
-    let args = Args::try_parse_from(args)?;
+/// Writes the onboarding material `args` describe to `out`.
+pub fn print(args: &Args, out: &mut impl Write) -> Result<(), Box<dyn std::error::Error>> {
     let vendor = match (&args.vendor_principal, &args.vendor_account) {
         (Some(arn), _) => VendorPrincipal::arn(arn)?,
         (None, Some(account)) => VendorPrincipal::account(account)?,
