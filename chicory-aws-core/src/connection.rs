@@ -1,7 +1,8 @@
 //! A connection to one customer account: parameters + one credential cache + SDK config.
 
 use crate::budget::{ApiStats, Budget, BudgetInterceptor, BudgetSettings};
-use crate::credentials::{CrossAccountCredentials, RefreshSettings};
+use crate::cache::RefreshSettings;
+use crate::credentials::CrossAccountCredentials;
 use crate::error::{Error, ErrorKind, Result};
 use crate::params::{ConnectionParams, CustomerAuth, Secret};
 use crate::scan::PageRetry;

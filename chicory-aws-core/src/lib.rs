@@ -38,6 +38,7 @@
 #![warn(missing_docs)]
 
 pub mod budget;
+pub mod cache;
 mod check;
 mod connection;
 pub mod credentials;
@@ -47,10 +48,11 @@ pub mod params;
 pub mod scan;
 
 pub use budget::{ApiStats, BudgetSettings};
+pub use cache::{RefreshSettings, RefreshingCache};
 pub use check::{ConfusedDeputyCheck, ConnectionReport, ServiceCheck, ServiceProbe};
 pub use chicory_aws_policy::{actions, AccessLevel, Action, ActionLevel};
 pub use connection::{BaseCredentials, Connection, ConnectionBuilder, DEFAULT_MAX_ATTEMPTS};
-pub use credentials::{CrossAccountCredentials, RefreshSettings};
+pub use credentials::CrossAccountCredentials;
 pub use error::{kind_from_code, BoxError, Error, ErrorKind, Result};
 pub use operator::{AccessChecked, Operator, Tool};
 pub use params::{ConnectionParams, CustomerAuth, ExternalId, RoleArn};
