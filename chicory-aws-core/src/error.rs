@@ -111,6 +111,7 @@ struct Inner {
     field: Option<&'static str>,
     code: Option<String>,
     status: Option<u16>,
+    request_id: Option<String>,
     source: Option<Arc<dyn StdError + Send + Sync + 'static>>,
 }
 
@@ -125,6 +126,7 @@ impl Error {
             field: None,
             code: None,
             status: None,
+            request_id: None,
             source: None,
         }))
     }
@@ -190,6 +192,11 @@ impl Error {
         self.0.status
     }
 
+    /// The AWS request id, when AWS answered: what AWS Support asks for.
+    pub fn request_id(&self) -> Option<&str> {
+        self.0.request_id.as_deref()
+    }
+
     /// The remedy for this error, if the integration guide gives one.
     ///
     /// STS answers AccessDenied also for a role that does not exist, so a denied
@@ -211,8 +218,15 @@ impl Error {
 
     /// Maps an AWS SDK error, by error code and HTTP status, never by message text.
     ///
-    /// If the SDK error was caused by a chicory-aws error (e.g. the credential provider failed
-    /// to assume the role), that error's kind is kept.
+    /// If the SDK error was caused by a chicory-aws error (the connection's credential
+    /// provider failed to assume the role, say), that error is returned, with its kind, code,
+    /// operation and remedy, prefixed by `operation`. Missing vendor credentials are
+    /// [`ErrorKind::InvalidCredentials`].
+    ///
+    /// The SDK error is not kept as the source: its `Debug` holds the raw HTTP response, and a
+    /// response that failed to parse (an AssumeRole answer, say) holds the session's secret.
+    /// What a caller needs is kept instead: the code, status, request id and message, and the
+    /// cause's text as the source.
     pub fn from_sdk<E>(
         err: SdkError<E, HttpResponse>,
         operation: impl Into<Cow<'static, str>>,
@@ -221,30 +235,49 @@ impl Error {
         E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
     {
         let operation = operation.into();
-        let status = err.raw_response().map(|r| r.status().as_u16());
+        if let Some(ours) = inner_chicory_error(&err) {
+            let mut e = ours.clone();
+            e.0.message = format!("{operation} failed: {}", ours.0.message).into();
+            if e.0.operation.is_none() {
+                e.0.operation = Some(operation);
+            }
+            e.0.source = Some(Arc::new(ours.clone()));
+            return e;
+        }
+        let raw = err.raw_response();
+        let status = raw.map(|r| r.status().as_u16());
         // The code from the body; else from the `x-amzn-errortype` header that JSON and REST
         // services (and emulators) send, up to its first ':'.
-        let code = err.code().map(str::to_owned).or_else(|| {
-            err.raw_response()
-                .and_then(|r| r.headers().get("x-amzn-errortype"))
-                .map(|v| v.split(':').next().unwrap_or(v).to_owned())
+        let header = |name: &str| {
+            raw.and_then(|r| r.headers().get(name))
+                .map(str::to_owned)
                 .filter(|v| !v.is_empty())
+        };
+        let code = err.code().map(str::to_owned).or_else(|| {
+            header("x-amzn-errortype").map(|v| v.split(':').next().unwrap_or(&v).to_owned())
         });
+        let request_id = err
+            .meta()
+            .extra("aws_request_id")
+            .map(str::to_owned)
+            .or_else(|| header("x-amzn-requestid"))
+            .or_else(|| header("x-amz-request-id"));
         let aws_message = err.message().map(str::to_owned);
+        let cause = SdkCause(chain(&err));
         let kind = match &err {
             SdkError::TimeoutError(_) => ErrorKind::Timeout,
             SdkError::DispatchFailure(d) if d.is_timeout() => ErrorKind::Timeout,
+            _ if credentials_not_loaded(&err) => ErrorKind::InvalidCredentials,
             SdkError::DispatchFailure(_) => ErrorKind::Service,
-            _ => match inner_chicory_error(&err) {
-                Some(kind) => kind,
-                None => kind_from_code(code.as_deref(), status),
-            },
+            _ => kind_from_code(code.as_deref(), status),
         };
         let message: Cow<'static, str> = match (&code, aws_message) {
             (Some(c), Some(m)) => format!("{operation} failed: {c}: {m}").into(),
             (Some(c), None) => format!("{operation} failed: {c}").into(),
             (None, Some(m)) => format!("{operation} failed: {m}").into(),
-            (None, None) => format!("{operation} failed").into(),
+            // No answer from AWS to show: the cause is the message ("dispatch failure: io
+            // error: connection closed before message completed").
+            (None, None) => format!("{operation} failed: {}", cause.0).into(),
         };
         Error(Box::new(Inner {
             kind,
@@ -254,21 +287,56 @@ impl Error {
             field: None,
             code,
             status,
-            source: Some(Arc::new(err)),
+            request_id,
+            source: Some(Arc::new(cause)),
         }))
     }
 }
 
+/// What is kept of an AWS SDK error: the text of its cause chain, never its raw response.
+#[derive(Clone)]
+struct SdkCause(String);
+
+impl fmt::Display for SdkCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for SdkCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("SdkCause").field(&self.0).finish()
+    }
+}
+
+impl StdError for SdkCause {}
+
 /// Finds a chicory-aws [`Error`] in the source chain (e.g. raised by the credential provider).
-fn inner_chicory_error(err: &(dyn StdError + 'static)) -> Option<ErrorKind> {
+fn inner_chicory_error<'a>(err: &'a (dyn StdError + 'static)) -> Option<&'a Error> {
     let mut cur = err.source();
     while let Some(e) = cur {
         if let Some(ours) = e.downcast_ref::<Error>() {
-            return Some(ours.0.kind);
+            return Some(ours);
         }
         cur = e.source();
     }
     None
+}
+
+/// Whether the chain holds "no credentials were found" from a credential provider (the
+/// vendor's default chain found nothing).
+fn credentials_not_loaded(err: &(dyn StdError + 'static)) -> bool {
+    use aws_credential_types::provider::error::CredentialsError;
+    let mut cur = err.source();
+    while let Some(e) = cur {
+        if let Some(CredentialsError::CredentialsNotLoaded(_)) =
+            e.downcast_ref::<CredentialsError>()
+        {
+            return true;
+        }
+        cur = e.source();
+    }
+    false
 }
 
 /// The one table from AWS error codes and HTTP statuses to [`ErrorKind`].
@@ -370,9 +438,9 @@ impl fmt::Debug for Error {
             .field("field", &e.field)
             .field("code", &e.code)
             .field("status", &e.status)
-            // The source's Display chain, not its Debug: an SDK error's Debug holds the raw
-            // HTTP response, and a response that failed to parse (an AssumeRole answer, say)
-            // would print the session's secret.
+            .field("request_id", &e.request_id)
+            // The source's Display chain, not its Debug: a source from outside the library
+            // could hold anything.
             .field("source", &e.source.as_ref().map(|s| chain(s.as_ref())))
             .finish()
     }

@@ -133,18 +133,92 @@ fn answer(expiration: &str) -> String {
     )
 }
 
+/// Every event of every target at TRACE level, formatted, into a buffer.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// An error and every error in its `source()` chain, each with `Debug`, `{:#?}` and `Display`.
+fn everything_shown(err: &chicory_aws_core::Error) -> String {
+    let mut shown = format!("{err:?}\n{err:#?}\n{err}\n{:?}\n", err.hint());
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(err);
+    while let Some(e) = cur {
+        shown.push_str(&format!("{e:?}\n{e:#?}\n{e}\n"));
+        cur = e.source();
+    }
+    shown
+}
+
 #[tokio::test]
 async fn an_assume_role_answer_that_cannot_be_used_is_refused_without_showing_its_secrets() {
+    let captured = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer({
+            let c = captured.clone();
+            move || c.clone()
+        })
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
     // An expiration that does not parse: the SDK fails on the body, and the body holds secrets.
     let unparsable = assume_with_answer(&answer("<Expiration>not-a-date</Expiration>")).await;
     // No expiration at all reads as 1970: a session over on arrival, refused rather than
     // fetched again on every call.
     let expired = assume_with_answer(&answer("")).await;
     assert!(expired.to_string().contains("already expired"), "{expired}");
-    for err in [unparsable, expired] {
-        let shown = format!("{err:?} {err} {:?}", err.hint());
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        logs.contains("sts") || logs.contains("AssumeRole"),
+        "the subscriber saw the SDK's events: {logs}"
+    );
+    for err in [&unparsable, &expired] {
+        let shown = everything_shown(err);
+        assert!(
+            shown.matches('\n').count() > 4,
+            "the chain is walked: {shown}"
+        );
         for secret in ["TOPSECRET-IN-BODY", "TOKEN-IN-BODY", "vendor-secret"] {
             assert!(!shown.contains(secret), "{secret} shown: {shown}");
+            assert!(!logs.contains(secret), "{secret} logged");
         }
     }
+}
+
+#[tokio::test]
+async fn a_dispatch_failure_shows_its_cause() {
+    // A port nothing listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let params =
+        ConnectionParams::assume_role(chicory_aws_testkit::FAKE_ROLE, "chicory-test-project")
+            .unwrap();
+    let e = Connection::builder(params)
+        .endpoint_url(format!("http://127.0.0.1:{port}"))
+        .base_credentials(BaseCredentials::from_keys(
+            "AKIAVENDOR0000000000",
+            "vendor-secret",
+        ))
+        .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(1))
+        .connect()
+        .await
+        .unwrap_err();
+    let shown = e.to_string();
+    assert!(shown.contains("dispatch failure"), "{shown}");
+    assert!(
+        shown.to_lowercase().contains("refused"),
+        "the cause: {shown}"
+    );
 }

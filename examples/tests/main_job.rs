@@ -223,6 +223,10 @@ fn bad_connection_parameters_fail_with_exit_1_naming_the_field_before_any_reques
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("external_id"), "{stderr}");
     assert!(
+        stderr.starts_with("chicory-aws: error: invalid configuration: field `external_id`"),
+        "Display, not a Debug-quoted string: {stderr}"
+    );
+    assert!(
         !stderr.contains("dispatch") && !stderr.contains("connect"),
         "{stderr}"
     );

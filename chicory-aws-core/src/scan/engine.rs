@@ -163,7 +163,8 @@ impl Part {
     }
 
     /// The outcome of this part failing with `err`, by the completeness contract: denied or
-    /// vanished is [`ScanItem::Skipped`]; anything else is incomplete (`Err`).
+    /// vanished is [`ScanItem::Skipped`]; anything else, and any failure to assume the
+    /// customer's role, is incomplete (`Err`).
     pub fn outcome<R>(&self, err: Error) -> Result<ScanItem<R>> {
         let err = if err.resource().is_none() && !self.resource.is_empty() {
             err.with_resource(self.resource.clone())
@@ -171,6 +172,11 @@ impl Part {
             err
         };
         let vanished = err.code().is_some_and(|c| self.vanished.contains(&c));
+        if err.operation() == Some("sts:AssumeRole") {
+            // The connection's credentials failed, not this part: nothing of the account can
+            // be read, so nothing may pass for denied by the customer.
+            return Err(err);
+        }
         match err.kind() {
             ErrorKind::AccessDenied | ErrorKind::NotFound => Ok(ScanItem::Skipped(
                 Skipped::from_error(self.to_string(), &err),
