@@ -440,13 +440,21 @@ impl Connection {
 }
 
 fn check_url(field: &'static str, url: &str) -> Result<()> {
-    if url.starts_with("http://") || url.starts_with("https://") {
-        Ok(())
-    } else {
-        Err(Error::invalid(
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    let host = rest.map(|r| r.split(['/', '?', '#']).next().unwrap_or(""));
+    match host {
+        Some(h) if !h.is_empty() && !h.starts_with(':') && !h.contains(char::is_whitespace) => {
+            Ok(())
+        }
+        _ => Err(Error::invalid(
             field,
-            format!("must start with http:// or https://, got {url:?}"),
-        ))
+            format!(
+                "must be http:// or https:// followed by a host (e.g. \
+                 https://glue.us-east-1.amazonaws.com), got {url:?}"
+            ),
+        )),
     }
 }
 

@@ -108,7 +108,7 @@ struct Inner {
     message: Cow<'static, str>,
     operation: Option<Cow<'static, str>>,
     resource: Option<String>,
-    field: Option<&'static str>,
+    field: Option<Cow<'static, str>>,
     code: Option<String>,
     status: Option<u16>,
     request_id: Option<String>,
@@ -132,10 +132,51 @@ impl Error {
     }
 
     /// An invalid-input error naming the field and the rule it breaks.
-    pub fn invalid(field: &'static str, rule: impl Into<Cow<'static, str>>) -> Self {
+    pub fn invalid(
+        field: impl Into<Cow<'static, str>>,
+        rule: impl Into<Cow<'static, str>>,
+    ) -> Self {
         let mut e = Error::new(ErrorKind::InvalidConfig, rule);
-        e.0.field = Some(field);
+        e.0.field = Some(field.into());
         e
+    }
+
+    /// Parses `value` as a `T`, the one way JSON input is read (connection parameters, tool
+    /// inputs): an error names the JSON path of the bad field (`tables[2].name`) and what it
+    /// expected; `what` names the whole (`input`) when the value is not a JSON object, which
+    /// is refused even where serde would read an array as a struct.
+    pub fn parse_json<T: serde::de::DeserializeOwned>(
+        value: serde_json::Value,
+        what: &'static str,
+    ) -> Result<T> {
+        if !value.is_object() {
+            let got = match &value {
+                serde_json::Value::Array(_) => "an array",
+                serde_json::Value::String(_) => "a string",
+                serde_json::Value::Number(_) => "a number",
+                serde_json::Value::Bool(_) => "a boolean",
+                _ => "null",
+            };
+            return Err(Error::invalid(
+                what,
+                format!("must be a JSON object of named fields, got {got}"),
+            ));
+        }
+        serde_path_to_error::deserialize(value).map_err(|e| {
+            let path = e.path().to_string();
+            let message = e.into_inner().to_string();
+            // serde names a missing field only in its message: "missing field `table`".
+            let missing = message
+                .strip_prefix("missing field `")
+                .and_then(|m| m.split('`').next());
+            let field = match (path.as_str(), missing) {
+                (".", Some(name)) => name.to_owned(),
+                (".", None) => what.to_owned(),
+                (p, Some(name)) => format!("{p}.{name}"),
+                (p, None) => p.to_owned(),
+            };
+            Error::invalid(field, message)
+        })
     }
 
     /// Sets the operation (e.g. `glue:GetTables` or `RunAthenaQuery`).
@@ -177,9 +218,10 @@ impl Error {
         self.0.resource.as_deref()
     }
 
-    /// The invalid field, for [`ErrorKind::InvalidConfig`] errors about an input.
-    pub fn field(&self) -> Option<&'static str> {
-        self.0.field
+    /// The invalid field, for [`ErrorKind::InvalidConfig`] errors about an input: its JSON
+    /// path, e.g. `access_level` or `tables[2].name`.
+    pub fn field(&self) -> Option<&str> {
+        self.0.field.as_deref()
     }
 
     /// The AWS error code, e.g. `AccessDenied`, when AWS answered.
@@ -413,7 +455,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let e = &self.0;
         write!(f, "{}", e.kind)?;
-        if let Some(field) = e.field {
+        if let Some(field) = &e.field {
             write!(f, ": field `{field}`")?;
         }
         write!(f, ": {}", e.message)?;

@@ -103,9 +103,7 @@ impl<O: Operator> Tool for O {
         // The access check comes before input parsing: a ReadOnly connection learns first that
         // the tool is not for it.
         self.connection().ensure_allowed(O::NAME, O::ACTIONS)?;
-        let input: O::Input = serde_json::from_value(input).map_err(|e| {
-            Error::invalid("input", format!("does not match the tool's schema: {e}"))
-        })?;
+        let input: O::Input = Error::parse_json(input, "input")?;
         let out = self.execute(input, AccessChecked(PhantomData)).await?;
         serde_json::to_value(out).map_err(|e| {
             Error::new(crate::ErrorKind::Service, "output is not serializable").with_source(e)

@@ -77,8 +77,11 @@ impl RoleArn {
             Some(i) => (&rest[..=i], &rest[i + 1..]),
             None => ("", rest),
         };
-        if path.len() > 511 || path.chars().any(|c| !('\u{21}'..='\u{7e}').contains(&c)) {
-            return Err(bad("invalid role path"));
+        if path.len() > 511
+            || path.chars().any(|c| !('\u{21}'..='\u{7e}').contains(&c))
+            || path.split('/').rev().skip(1).any(str::is_empty)
+        {
+            return Err(bad("invalid role path (an empty segment, e.g. role//Name)"));
         }
         check_chars(
             "role_arn",
@@ -375,12 +378,10 @@ impl ConnectionParams {
 
     /// Parses and validates the stored JSON; errors are [`ErrorKind::InvalidConfig`](crate::ErrorKind::InvalidConfig).
     pub fn from_json(json: &str) -> Result<Self> {
-        let raw: RawParams = serde_json::from_str(json).map_err(|e| {
-            Error::invalid(
-                "connection parameters",
-                format!("are not valid JSON for this shape: {e}"),
-            )
+        let value: serde_json::Value = serde_json::from_str(json).map_err(|e| {
+            Error::invalid("connection parameters", format!("are not valid JSON: {e}"))
         })?;
+        let raw: RawParams = Error::parse_json(value, "connection parameters")?;
         raw.try_into()
     }
 

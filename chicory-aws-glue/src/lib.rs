@@ -65,7 +65,7 @@
 //!
 //! // One operator call.
 //! let orders = GetTable::new(&conn)
-//!     .call(TableRef { database: "sales_eu".into(), table: Some("orders".into()), catalog_id: None })
+//!     .call(TableRef { database: "sales_eu".into(), table: "orders".into(), catalog_id: None })
 //!     .await?;
 //! println!("{} columns", orders.columns.len());
 //! # Ok(())
@@ -111,7 +111,8 @@ pub use data_quality::{
 };
 pub use iceberg::MAX_METADATA_BYTES;
 pub use operators::{
-    GetDatabase, GetTable, SearchTables, SearchTablesInput, SearchTablesOutput, TableRef,
+    DatabaseRef, GetDatabase, GetTable, SearchTables, SearchTablesInput, SearchTablesOutput,
+    TableRef,
 };
 pub use query::{
     typed_value, GetAthenaQueryResults, QueryExecutionRecord, QueryExecutionScanner,

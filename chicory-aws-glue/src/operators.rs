@@ -8,25 +8,58 @@ use chicory_aws_core::{
 };
 use serde::{Deserialize, Serialize};
 
-/// A database or table name in the input of an operator.
+/// A Glue database in the input of an operator.
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct TableRef {
+pub struct DatabaseRef {
     /// Database name.
     pub database: String,
-    /// Table name (ignored by `glue_get_database`).
-    #[serde(default)]
-    pub table: Option<String>,
     /// Catalog id; default: the caller's account.
     #[serde(default)]
     pub catalog_id: Option<String>,
 }
 
+/// A Glue table in the input of an operator.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TableRef {
+    /// Database name.
+    pub database: String,
+    /// Table name.
+    pub table: String,
+    /// Catalog id; default: the caller's account.
+    #[serde(default)]
+    pub catalog_id: Option<String>,
+}
+
+/// Glue's names (`NameString`): 1 to 255 characters of its single-line string pattern.
 pub(crate) fn check_name(field: &'static str, v: &str) -> Result<()> {
-    if v.is_empty() || v.len() > 255 {
-        return Err(Error::invalid(field, "must be 1 to 255 characters"));
+    check_text(field, v, 1, 255)
+}
+
+/// `min..=max` characters on one line: AWS's single-line string pattern allows tab but no
+/// other control character (NUL, newline). The value is not echoed: it may hold them.
+pub(crate) fn check_text(field: &'static str, v: &str, min: usize, max: usize) -> Result<()> {
+    let chars = v.chars().count();
+    if chars < min || chars > max {
+        return Err(Error::invalid(
+            field,
+            format!("must be {min} to {max} characters, got {chars}"),
+        ));
+    }
+    if v.chars().any(|c| c.is_control() && c != '\t') {
+        return Err(Error::invalid(
+            field,
+            "must be on one line: no control characters such as NUL or newline",
+        ));
     }
     Ok(())
+}
+
+/// An optional catalog id, checked as the scanners check theirs.
+pub(crate) fn check_optional_catalog_id(id: &Option<String>) -> Result<()> {
+    id.as_deref()
+        .map_or(Ok(()), crate::scanners::check_catalog_id)
 }
 
 operator_struct!(
@@ -36,7 +69,7 @@ operator_struct!(
 
 #[async_trait]
 impl Operator for GetDatabase {
-    type Input = TableRef;
+    type Input = DatabaseRef;
     type Output = DatabaseRecord;
     const NAME: &'static str = "glue_get_database";
     const DESCRIPTION: &'static str = "Reads one Glue Data Catalog database.";
@@ -46,8 +79,9 @@ impl Operator for GetDatabase {
         &self.conn
     }
 
-    async fn execute(&self, input: TableRef, _: AccessChecked<Self>) -> Result<DatabaseRecord> {
+    async fn execute(&self, input: DatabaseRef, _: AccessChecked<Self>) -> Result<DatabaseRecord> {
         check_name("database", &input.database)?;
+        check_optional_catalog_id(&input.catalog_id)?;
         let out = glue_client(&self.conn)
             .get_database()
             .set_catalog_id(input.catalog_id)
@@ -91,13 +125,14 @@ impl Operator for GetTable {
 
     async fn execute(&self, input: TableRef, _: AccessChecked<Self>) -> Result<TableRecord> {
         check_name("database", &input.database)?;
-        let table = input.table.clone().unwrap_or_default();
-        check_name("table", &table)?;
+        check_name("table", &input.table)?;
+        check_optional_catalog_id(&input.catalog_id)?;
+        let table = &input.table;
         let out = glue_client(&self.conn)
             .get_table()
             .set_catalog_id(input.catalog_id)
             .database_name(&input.database)
-            .name(&table)
+            .name(table)
             .send()
             .await
             .map_err(|e| {
@@ -123,7 +158,8 @@ impl Operator for GetTable {
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SearchTablesInput {
-    /// Text to search for in table names, descriptions and parameters.
+    /// Text to search for in table names, descriptions and parameters (up to 1024
+    /// characters).
     #[serde(default)]
     pub search_text: Option<String>,
     /// Page size, 1-1000 (default 100).
@@ -173,6 +209,10 @@ impl Operator for SearchTables {
         if !(1..=1000).contains(&max) {
             return Err(Error::invalid("max_results", "must be between 1 and 1000"));
         }
+        if let Some(text) = &input.search_text {
+            check_text("search_text", text, 0, 1024)?;
+        }
+        check_optional_catalog_id(&input.catalog_id)?;
         let out = glue_client(&self.conn)
             .search_tables()
             .set_catalog_id(input.catalog_id)

@@ -11,9 +11,9 @@ use chicory_aws_core::{
     AccessLevel, Connection, ConnectionParams, ErrorKind, Operator, ScanItem, Scanner,
 };
 use chicory_aws_glue::{
-    CatalogOptions, CatalogPartitionScanner, CreateWorkGroup, DataCatalogScanner, DatabaseScanner,
-    DeleteWorkGroup, GetDatabase, GetTable, PartitionScanner, RunAthenaQuery, RunQueryInput,
-    TableRef, TableScanner, TableVersionScanner, WorkGroupInput, WorkGroupScanner,
+    CatalogOptions, CatalogPartitionScanner, CreateWorkGroup, DataCatalogScanner, DatabaseRef,
+    DatabaseScanner, DeleteWorkGroup, GetDatabase, GetTable, PartitionScanner, RunAthenaQuery,
+    RunQueryInput, TableRef, TableScanner, TableVersionScanner, WorkGroupInput, WorkGroupScanner,
 };
 use chicory_aws_policy::permissions::{permission_policy, Integration, PolicyOptions};
 use chicory_aws_testkit::{unique, Emulator};
@@ -186,16 +186,15 @@ async fn databases_and_tables_are_scanned_with_filters() {
     let t = GetTable::new(&conn)
         .call(TableRef {
             database: a.clone(),
-            table: Some("orders".into()),
+            table: "orders".into(),
             catalog_id: None,
         })
         .await
         .unwrap();
     assert_eq!(t.partition_keys.len(), 1);
     let d = GetDatabase::new(&conn)
-        .call(TableRef {
+        .call(DatabaseRef {
             database: a.clone(),
-            table: None,
             catalog_id: None,
         })
         .await
@@ -207,7 +206,7 @@ async fn databases_and_tables_are_scanned_with_filters() {
     let err = GetTable::new(&conn)
         .call(TableRef {
             database: a.clone(),
-            table: Some("missing".into()),
+            table: "missing".into(),
             catalog_id: None,
         })
         .await
@@ -227,7 +226,7 @@ async fn bad_options_fail_before_any_request() {
     let err = GetTable::new(&conn)
         .call(TableRef {
             database: "d".into(),
-            table: None,
+            table: String::new(),
             catalog_id: None,
         })
         .await

@@ -69,7 +69,7 @@ async fn an_operator_error_keeps_the_kind_of_the_failed_assume_role() {
     let e = GetTable::new(&conn)
         .call(TableRef {
             database: "sales".into(),
-            table: Some("orders".into()),
+            table: "orders".into(),
             catalog_id: None,
         })
         .await
@@ -91,4 +91,68 @@ async fn a_scan_whose_role_cannot_be_assumed_is_incomplete_not_skipped() {
             Ok(ScanItem::Record(_)) => panic!("no record without credentials"),
         }
     }
+}
+
+/// Tool input is checked before any request: the denied STS fake counts every AssumeRole, and
+/// any request would need one.
+#[tokio::test]
+async fn bad_tool_input_names_its_field_and_sends_nothing() {
+    use chicory_aws_core::Tool;
+    use chicory_aws_glue::SearchTables;
+    use serde_json::json;
+    let sts = denied_account().await;
+    let conn = unverified(&sts).await;
+    let get_table = GetTable::new(&conn);
+    let search = SearchTables::new(&conn);
+    let cases: Vec<(&dyn Tool, serde_json::Value, &str)> = vec![
+        (&get_table, json!(["sales"]), "input"),
+        (&get_table, json!({"database": 5, "table": "t"}), "database"),
+        (&get_table, json!({"database": "sales"}), "table"),
+        (
+            &get_table,
+            json!({"database": "sa\nles", "table": "t"}),
+            "database",
+        ),
+        (
+            &get_table,
+            json!({"database": "sa\0les", "table": "t"}),
+            "database",
+        ),
+        (
+            &get_table,
+            json!({"database": "sales", "table": "t", "catalog_id": "abc"}),
+            "catalog_id",
+        ),
+        (
+            &search,
+            json!({"search_text": "x".repeat(1 << 20)}),
+            "search_text",
+        ),
+        (&search, json!({"catalog_id": "abc"}), "catalog_id"),
+    ];
+    for (tool, input, field) in cases {
+        let e = tool.call_json(input.clone()).await.unwrap_err();
+        let shown: String = input.to_string().chars().take(60).collect();
+        assert_eq!(e.kind(), ErrorKind::InvalidConfig, "{shown}: {e}");
+        assert_eq!(e.field(), Some(field), "{shown}: {e}");
+        let text = e.to_string();
+        assert!(
+            !text.contains('\n') && !text.contains('\0'),
+            "not echoed: {text:?}"
+        );
+    }
+    assert_eq!(sts.assume_role_calls().await, 0, "no request was sent");
+}
+
+/// The input schema says what the tool requires: `glue_get_table` needs its table.
+#[test]
+fn get_table_schema_requires_the_table() {
+    let schema = serde_json::to_value(schemars::schema_for!(TableRef)).unwrap();
+    let required: Vec<&str> = schema["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(required, ["database", "table"]);
 }

@@ -233,9 +233,9 @@ impl fmt::Display for Action {
 }
 
 /// The access a customer grants: scanning and reading, or also managing and writing.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+///
+/// Read from text and from JSON by one rule, [`FromStr`](std::str::FromStr)'s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize)]
 pub enum AccessLevel {
     /// Scan, discover and read.
     #[default]
@@ -268,6 +268,13 @@ impl AccessLevel {
             AccessLevel::ReadOnly => "ReadOnly",
             AccessLevel::ReadWrite => "ReadWrite",
         }
+    }
+}
+
+impl<'de> Deserialize<'de> for AccessLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
     }
 }
 
