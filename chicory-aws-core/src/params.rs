@@ -649,10 +649,10 @@ mod tests {
 
     const ARN: &str = "arn:aws:iam::123456789012:role/ChicoryGlueAccess";
 
-    fn field_of(json: &str) -> &'static str {
+    fn field_of(json: &str) -> String {
         let e = ConnectionParams::from_json(json).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidConfig);
-        e.field().unwrap()
+        e.field().unwrap().to_owned()
     }
 
     #[test]
