@@ -7,7 +7,7 @@
 //! Run: `cargo bench -p chicory-aws-benches --bench glue_scan`
 
 use chicory_aws_core::{Connection, ScanItem, Scanner};
-use chicory_aws_glue::{glue_client, CatalogOptions, TableScanner};
+use chicory_aws_glue::{unchecked_glue_client, CatalogOptions, TableScanner};
 use chicory_aws_testkit::{FakeSts, TestClock};
 use criterion::{criterion_group, criterion_main, Criterion};
 use futures::StreamExt;
@@ -115,7 +115,7 @@ fn bench(c: &mut Criterion) {
         .build()
         .unwrap();
     let (_sts, conn) = rt.block_on(setup());
-    let glue = glue_client(&conn);
+    let glue = unchecked_glue_client(&conn);
     // Both read the whole catalog.
     assert_eq!(rt.block_on(scanner_count(&conn, 16)), DATABASES * TABLES);
     assert_eq!(rt.block_on(sequential_count(&glue)), DATABASES * TABLES);

@@ -15,7 +15,7 @@
 //! Run: `cargo bench -p chicory-aws-benches --bench s3_listing`
 
 use chicory_aws_core::{Connection, ScanItem, Scanner};
-use chicory_aws_s3::{s3_client, ObjectOptions, ObjectScanner};
+use chicory_aws_s3::{unchecked_s3_client, ObjectOptions, ObjectScanner};
 use chicory_aws_testkit::{s3::mount_listing, FakeSts, TestClock};
 use criterion::{criterion_group, criterion_main, Criterion};
 use futures::StreamExt;
@@ -69,7 +69,7 @@ fn bench(c: &mut Criterion) {
         .build()
         .unwrap();
     let (_sts, conn) = rt.block_on(setup());
-    let s3 = s3_client(&conn);
+    let s3 = unchecked_s3_client(&conn);
     let total = PREFIXES * PER_PREFIX;
     // All read the whole bucket.
     assert_eq!(

@@ -89,7 +89,7 @@ impl Connection {
     /// Tests the connection: GetCallerIdentity with the customer's credentials, each probe,
     /// and AssumeRole *without* the External ID, which must be denied (it warns loudly if not).
     pub async fn test_connection(&self, probes: &[&dyn ServiceProbe]) -> ConnectionReport {
-        let sts = aws_sdk_sts::Client::new(self.sdk_config());
+        let sts = aws_sdk_sts::Client::new(self.unchecked_sdk_config());
         let (caller_arn, caller_account, identity_error) =
             match sts.get_caller_identity().send().await {
                 Ok(out) => (out.arn, out.account, None),

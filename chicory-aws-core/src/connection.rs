@@ -313,7 +313,15 @@ fn default_https_client() -> aws_smithy_runtime_api::client::http::SharedHttpCli
 
 /// A connection to one customer account. Cheap to clone; clones share one credential cache.
 ///
-/// Every service client built from [`sdk_config`](Connection::sdk_config) shares that cache.
+/// Every service client built from [`unchecked_sdk_config`](Connection::unchecked_sdk_config)
+/// shares that cache. The vendor's own base credentials, which assume the customer's role,
+/// cannot be had from a connection:
+///
+/// ```compile_fail
+/// # async fn f(conn: chicory_aws_core::Connection) {
+/// let vendor = conn.base_sdk_config(); // private: a Connection acts only as the customer
+/// # }
+/// ```
 #[derive(Clone)]
 pub struct Connection {
     inner: Arc<ConnectionInner>,
@@ -349,7 +357,7 @@ impl Connection {
         self.inner.page_retry
     }
 
-    /// The interceptor every SDK client of the library adds (`glue_client`, `s3_client`, ...):
+    /// The interceptor every SDK client of the library adds (`unchecked_glue_client`, `unchecked_s3_client`, ...):
     /// it names each request's API for the per-API rate and reports throttling to the budget.
     /// Add it to a client of your own built from [`sdk_config`](Self::sdk_config) to give it
     /// the same adaptation.
@@ -393,13 +401,20 @@ impl Connection {
         endpoint_of(&self.inner.service_endpoints, service).or_else(|| self.endpoint_url())
     }
 
-    /// SDK configuration holding the customer's credentials; build any AWS SDK client from it.
-    pub fn sdk_config(&self) -> &SdkConfig {
+    /// SDK configuration holding the customer's credentials (with the connection's budget and
+    /// endpoints), to build AWS SDK clients the library has no operator for.
+    ///
+    /// **Outside the access gate**: a client built from it sends whatever it is asked to, on a
+    /// ReadOnly connection too; only the customer's IAM policy stands in its way. The library's
+    /// operators and scanners check the access level before any request; use them where they
+    /// exist.
+    pub fn unchecked_sdk_config(&self) -> &SdkConfig {
         &self.inner.sdk_config
     }
 
-    /// SDK configuration holding the vendor's own base credentials (used for STS).
-    pub fn base_sdk_config(&self) -> &SdkConfig {
+    /// SDK configuration holding the vendor's own base credentials (used for STS): never
+    /// handed out, so a holder of a `Connection` cannot act as the vendor.
+    pub(crate) fn base_sdk_config(&self) -> &SdkConfig {
         &self.inner.base_config
     }
 

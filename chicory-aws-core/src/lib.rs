@@ -20,7 +20,7 @@
 //!     .connect()
 //!     .await?;
 //! // Any AWS SDK client built from the connection shares its credential cache.
-//! let sts = aws_sdk_sts::Client::new(conn.sdk_config());
+//! let sts = aws_sdk_sts::Client::new(conn.unchecked_sdk_config());
 //! let me = sts.get_caller_identity().send().await;
 //! # let _ = me; Ok(())
 //! # }
@@ -57,6 +57,6 @@ pub use error::{kind_from_code, BoxError, Error, ErrorKind, Result};
 pub use operator::{AccessChecked, Operator, Tool};
 pub use params::{ConnectionParams, CustomerAuth, ExternalId, RoleArn};
 pub use scan::{
-    run_scan, Concurrency, Incomplete, JsonLinesSink, PageRetry, Progress, ScanItem, ScanSummary,
-    Scanner, Sink, Skipped,
+    run_scan, Concurrency, Incomplete, JsonLinesSink, PageRetry, Progress, RunOptions, ScanItem,
+    ScanSummary, Scanner, Sink, Skipped,
 };

@@ -45,9 +45,9 @@ async fn connect(sts: &FakeSts, level: AccessLevel) -> Connection {
 async fn one_provider_and_one_cache_serve_every_client_of_a_connection() {
     let sts = fake_account().await;
     let conn = connect(&sts, AccessLevel::ReadOnly).await;
-    let glue = aws_sdk_glue::Client::new(conn.sdk_config());
+    let glue = aws_sdk_glue::Client::new(conn.unchecked_sdk_config());
     let s3 = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(conn.sdk_config())
+        aws_sdk_s3::config::Builder::from(conn.unchecked_sdk_config())
             .force_path_style(true)
             .build(),
     );
@@ -123,7 +123,7 @@ impl Operator for StartSomething {
         _input: Input,
         _: AccessChecked<Self>,
     ) -> chicory_aws_core::Result<Output> {
-        let out = aws_sdk_glue::Client::new(self.conn.sdk_config())
+        let out = aws_sdk_glue::Client::new(self.conn.unchecked_sdk_config())
             .get_databases()
             .send()
             .await
@@ -178,9 +178,10 @@ async fn tool_call(op: &dyn Tool) -> serde_json::Value {
         .call_json(serde_json::json!({"nom": 1}))
         .await
         .unwrap_err();
+    // The missing field is named (its JSON path).
     assert_eq!(
         (bad.kind(), bad.field()),
-        (ErrorKind::InvalidConfig, Some("input"))
+        (ErrorKind::InvalidConfig, Some("name"))
     );
     op.call_json(serde_json::json!({"name": "x"}))
         .await
@@ -208,14 +209,14 @@ async fn a_service_endpoint_sends_that_service_elsewhere_with_the_same_session()
         .build()
         .await
         .unwrap();
-    let dbs = aws_sdk_glue::Client::new(conn.sdk_config())
+    let dbs = aws_sdk_glue::Client::new(conn.unchecked_sdk_config())
         .get_databases()
         .send()
         .await
         .unwrap();
     assert_eq!(dbs.database_list()[0].name(), "elsewhere");
     aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(conn.sdk_config())
+        aws_sdk_s3::config::Builder::from(conn.unchecked_sdk_config())
             .force_path_style(true)
             .build(),
     )

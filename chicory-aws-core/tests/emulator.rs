@@ -26,14 +26,14 @@ async fn the_right_external_id_assumes_the_role() {
         _ => unreachable!(),
     };
     let conn = emu.connection(&vendor, params).connect().await.unwrap();
-    let sts = aws_sdk_sts::Client::new(conn.sdk_config());
+    let sts = aws_sdk_sts::Client::new(conn.unchecked_sdk_config());
     let me = sts.get_caller_identity().send().await.unwrap();
     let arn = me.arn.unwrap();
     assert!(
         arn.contains(&format!("assumed-role/{}/", role_arn.role_name())),
         "calls run as the customer role: {arn}"
     );
-    let glue = aws_sdk_glue::Client::new(conn.sdk_config());
+    let glue = aws_sdk_glue::Client::new(conn.unchecked_sdk_config());
     glue.get_databases().send().await.unwrap();
 }
 
@@ -106,7 +106,7 @@ async fn a_permission_the_role_lacks_is_access_denied() {
         .customer(&external_id(), &[("GlueRead", GLUE_LIST_ONLY)])
         .await;
     let conn = emu.connection(&vendor, params).connect().await.unwrap();
-    let glue = aws_sdk_glue::Client::new(conn.sdk_config());
+    let glue = aws_sdk_glue::Client::new(conn.unchecked_sdk_config());
     let err = glue
         .create_database()
         .database_input(
@@ -121,7 +121,7 @@ async fn a_permission_the_role_lacks_is_access_denied() {
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::AccessDenied, "{err}");
     let s3 = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(conn.sdk_config())
+        aws_sdk_s3::config::Builder::from(conn.unchecked_sdk_config())
             .force_path_style(true)
             .build(),
     );
@@ -213,7 +213,7 @@ async fn a_scan_length_workload_outlives_several_sessions_without_an_expired_tok
         .unwrap();
     // STS answers in the query protocol, whose error codes moto renders readably.
     let stale = aws_sdk_sts::Client::from_conf(
-        aws_sdk_sts::config::Builder::from(fixed.sdk_config())
+        aws_sdk_sts::config::Builder::from(fixed.unchecked_sdk_config())
             .credentials_provider(creds)
             .build(),
     );
@@ -242,7 +242,7 @@ async fn a_scan_length_workload_outlives_several_sessions_without_an_expired_tok
     let deadline = Instant::now() + Duration::from_secs(4 * SESSION_SECS as u64);
     let workers: Vec<_> = (0..4)
         .map(|_| {
-            let glue = aws_sdk_glue::Client::new(conn.sdk_config());
+            let glue = aws_sdk_glue::Client::new(conn.unchecked_sdk_config());
             tokio::spawn(async move {
                 let mut calls = 0u32;
                 while Instant::now() < deadline {
@@ -313,7 +313,7 @@ async fn access_keys_of_a_customer_user_work_through_the_same_connection_api() {
         conn.check_confused_deputy().await,
         ConfusedDeputyCheck::NotApplicable
     );
-    let glue = aws_sdk_glue::Client::new(conn.sdk_config());
+    let glue = aws_sdk_glue::Client::new(conn.unchecked_sdk_config());
     glue.get_databases().send().await.unwrap();
     let denied = glue
         .get_tables()

@@ -104,3 +104,49 @@ async fn a_sink_error_stops_the_scan() {
     assert_eq!(e.to_string(), "service error: disk full");
     assert_eq!(sink.taken, 5);
 }
+
+/// A scanner whose every part is denied or fails: `parts` of each.
+struct FailingParts {
+    parts: u32,
+}
+
+impl Scanner for FailingParts {
+    type Record = Table;
+    fn name(&self) -> &'static str {
+        "failing_parts"
+    }
+    fn actions(&self) -> &'static [Action] {
+        &[actions::glue::GET_TABLES]
+    }
+    fn scan(&self) -> BoxStream<'static, chicory_aws_core::Result<ScanItem<Table>>> {
+        stream::iter(0..self.parts)
+            .flat_map(|i| {
+                stream::iter([
+                    Ok(ScanItem::Skipped(Skipped::from_error(
+                        format!("glue:GetTables database=d{i}"),
+                        &Error::new(ErrorKind::AccessDenied, "denied"),
+                    ))),
+                    Err(Error::new(ErrorKind::Throttled, format!("gave up on d{i}"))),
+                ])
+            })
+            .boxed()
+    }
+}
+
+#[tokio::test]
+async fn the_summary_counts_every_part_but_lists_only_the_first_n() {
+    let mut sink = JsonLinesSink::new(Vec::new());
+    let options = chicory_aws_core::RunOptions::default().listed_parts(10);
+    let summary = run_scan(&FailingParts { parts: 5000 }, &mut sink, options, |_| {})
+        .await
+        .unwrap();
+    assert_eq!(summary.skipped_count, 5000);
+    assert_eq!(summary.incomplete_count, 5000);
+    assert_eq!(summary.skipped.len(), 10);
+    assert_eq!(summary.incomplete.len(), 10);
+    assert_eq!(summary.skipped[9].part, "glue:GetTables database=d9");
+    assert!(!summary.is_complete());
+    // The sink got every one.
+    let text = String::from_utf8(sink.into_inner()).unwrap();
+    assert_eq!(text.lines().count(), 10_000);
+}

@@ -108,8 +108,10 @@ use chicory_aws_core::{actions, Action, Connection, Error, Result, ServiceProbe}
 
 /// A DataZone client for `conn`, sharing its credential cache and request budget (with the
 /// connection's interceptor, which names each request's API and reports throttling).
-pub fn datazone_client(conn: &Connection) -> aws_sdk_datazone::Client {
-    let config = aws_sdk_datazone::config::Builder::from(conn.sdk_config())
+/// Outside the access gate, like [`Connection::unchecked_sdk_config`]: it sends any
+/// operation, on a ReadOnly connection too. The crate's operators check the level first.
+pub fn unchecked_datazone_client(conn: &Connection) -> aws_sdk_datazone::Client {
+    let config = aws_sdk_datazone::config::Builder::from(conn.unchecked_sdk_config())
         .interceptor(conn.interceptor())
         .build();
     aws_sdk_datazone::Client::from_conf(config)
@@ -128,7 +130,7 @@ impl ServiceProbe for DataZoneProbe {
         actions::datazone::LIST_DOMAINS
     }
     async fn probe(&self, conn: &Connection) -> Result<()> {
-        datazone_client(conn)
+        unchecked_datazone_client(conn)
             .list_domains()
             .max_results(1)
             .send()

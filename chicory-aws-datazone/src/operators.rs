@@ -1,11 +1,11 @@
 //! DataZone operators: catalog search and reads (ReadOnly); asset, listing and data source
 //! changes (ReadWrite). Inputs are checked before any request.
 
-use crate::datazone_client;
 use crate::records::{
     time, AssetRecord, AssetRevisionRecord, DataSourceRecord, GlossaryRecord, GlossaryTermRecord,
     ListingRecord, Origin,
 };
+use crate::unchecked_datazone_client;
 use crate::validate::{check_domain_id, check_id, check_name, check_page, check_text};
 use async_trait::async_trait;
 use aws_sdk_datazone::types as dz;
@@ -138,7 +138,7 @@ impl Operator for SearchCatalog {
             SearchScope::Glossary => dz::InventorySearchScope::Glossary,
             SearchScope::GlossaryTerm => dz::InventorySearchScope::GlossaryTerm,
         };
-        let out = datazone_client(&self.conn)
+        let out = unchecked_datazone_client(&self.conn)
             .search()
             .domain_identifier(&input.domain_id)
             .search_scope(scope)
@@ -243,7 +243,7 @@ impl Operator for SearchListings {
             input.max_results,
             input.search_text.as_deref(),
         )?;
-        let out = datazone_client(&self.conn)
+        let out = unchecked_datazone_client(&self.conn)
             .search_listings()
             .domain_identifier(&input.domain_id)
             .set_search_text(input.search_text)
@@ -338,7 +338,7 @@ impl Operator for GetAsset {
 
     async fn execute(&self, input: ResourceRef, _: AccessChecked<Self>) -> Result<AssetRecord> {
         input.check()?;
-        let out = datazone_client(&self.conn)
+        let out = unchecked_datazone_client(&self.conn)
             .get_asset()
             .domain_identifier(&input.domain_id)
             .identifier(&input.id)
@@ -369,7 +369,7 @@ impl Operator for GetListing {
 
     async fn execute(&self, input: ResourceRef, _: AccessChecked<Self>) -> Result<ListingRecord> {
         input.check()?;
-        let out = datazone_client(&self.conn)
+        let out = unchecked_datazone_client(&self.conn)
             .get_listing()
             .domain_identifier(&input.domain_id)
             .identifier(&input.id)
@@ -402,7 +402,7 @@ impl Operator for GetGlossary {
 
     async fn execute(&self, input: ResourceRef, _: AccessChecked<Self>) -> Result<GlossaryRecord> {
         input.check()?;
-        let out = datazone_client(&self.conn)
+        let out = unchecked_datazone_client(&self.conn)
             .get_glossary()
             .domain_identifier(&input.domain_id)
             .identifier(&input.id)
@@ -438,7 +438,7 @@ impl Operator for GetGlossaryTerm {
         _: AccessChecked<Self>,
     ) -> Result<GlossaryTermRecord> {
         input.check()?;
-        let out = datazone_client(&self.conn)
+        let out = unchecked_datazone_client(&self.conn)
             .get_glossary_term()
             .domain_identifier(&input.domain_id)
             .identifier(&input.id)
@@ -501,7 +501,7 @@ impl Operator for ListAssetRevisions {
         check_domain_id("domain_id", &input.domain_id)?;
         check_id("asset_id", &input.asset_id)?;
         check_page("max_results", input.max_results)?;
-        let out = datazone_client(&self.conn)
+        let out = unchecked_datazone_client(&self.conn)
             .list_asset_revisions()
             .domain_identifier(&input.domain_id)
             .identifier(&input.asset_id)
@@ -616,7 +616,7 @@ impl Operator for CreateAsset {
             check_id("glossary_terms", t)?;
         }
         let forms = forms(&input.forms)?;
-        let out = datazone_client(&self.conn)
+        let out = unchecked_datazone_client(&self.conn)
             .create_asset()
             .domain_identifier(&input.domain_id)
             .owning_project_identifier(&input.owning_project_id)
@@ -673,7 +673,7 @@ async fn create_revision(
         check_id("glossary_terms", t)?;
     }
     let forms = forms(&input.forms)?;
-    let out = datazone_client(conn)
+    let out = unchecked_datazone_client(conn)
         .create_asset_revision()
         .domain_identifier(&input.domain_id)
         .identifier(&input.asset_id)
@@ -784,7 +784,7 @@ impl Operator for UpdateAsset {
                 "nothing to update: give at least one field",
             ));
         }
-        let current = datazone_client(&self.conn)
+        let current = unchecked_datazone_client(&self.conn)
             .get_asset()
             .domain_identifier(&input.domain_id)
             .identifier(&input.asset_id)
@@ -865,7 +865,7 @@ impl Operator for DeleteAsset {
     async fn execute(&self, input: DeleteInput, _: AccessChecked<Self>) -> Result<Deleted> {
         check_domain_id("domain_id", &input.domain_id)?;
         check_id("id", &input.id)?;
-        datazone_client(&self.conn)
+        unchecked_datazone_client(&self.conn)
             .delete_asset()
             .domain_identifier(&input.domain_id)
             .identifier(&input.id)
@@ -917,7 +917,7 @@ async fn change_listing(
     check_domain_id("domain_id", &input.domain_id)?;
     check_id("asset_id", &input.asset_id)?;
     check_text("asset_revision", input.asset_revision.as_deref(), 64)?;
-    let out = datazone_client(conn)
+    let out = unchecked_datazone_client(conn)
         .create_listing_change_set()
         .domain_identifier(&input.domain_id)
         .entity_identifier(&input.asset_id)
@@ -1135,7 +1135,7 @@ impl Operator for CreateDataSource {
         check_text("description", input.description.as_deref(), 2048)?;
         let config = glue_configuration(&input.glue_databases, input.data_access_role)?;
         let schedule = input.schedule.as_deref().map(schedule).transpose()?;
-        let out = datazone_client(&self.conn)
+        let out = unchecked_datazone_client(&self.conn)
             .create_data_source()
             .domain_identifier(&input.domain_id)
             .project_identifier(&input.project_id)
@@ -1220,7 +1220,7 @@ impl Operator for UpdateDataSource {
             .map(|f| glue_configuration(f, None))
             .transpose()?;
         let schedule = input.schedule.as_deref().map(schedule).transpose()?;
-        let out = datazone_client(&self.conn)
+        let out = unchecked_datazone_client(&self.conn)
             .update_data_source()
             .domain_identifier(&input.domain_id)
             .identifier(&input.data_source_id)
@@ -1260,7 +1260,7 @@ impl Operator for DeleteDataSource {
     async fn execute(&self, input: DeleteInput, _: AccessChecked<Self>) -> Result<Deleted> {
         check_domain_id("domain_id", &input.domain_id)?;
         check_id("id", &input.id)?;
-        let out = datazone_client(&self.conn)
+        let out = unchecked_datazone_client(&self.conn)
             .delete_data_source()
             .domain_identifier(&input.domain_id)
             .identifier(&input.id)

@@ -4,8 +4,8 @@
 //! [`ScanItem::Skipped`] and any other failure after the retries an incomplete part (an `Err`
 //! item), decided by the engine.
 
-use crate::datazone_client;
 use crate::records::*;
+use crate::unchecked_datazone_client;
 use crate::validate::check_domain_id;
 use aws_sdk_datazone::operation::get_data_source::GetDataSourceOutput;
 use aws_sdk_datazone::types::{
@@ -168,7 +168,7 @@ impl Ctx {
     fn new(conn: &Connection, options: DataZoneOptions) -> Result<Arc<Self>> {
         options.validate()?;
         Ok(Arc::new(Ctx {
-            client: datazone_client(conn),
+            client: unchecked_datazone_client(conn),
             origin: Origin {
                 account_id: conn.account_id().to_owned(),
                 region: conn.region().to_owned(),

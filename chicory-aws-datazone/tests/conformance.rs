@@ -35,7 +35,7 @@ async fn proxy_faults_are_readable(sts: &FakeSts, upstream: &str) {
         .build()
         .await
         .expect("the connection builds");
-    let client = datazone_client(&conn);
+    let client = unchecked_datazone_client(&conn);
     for (fault, code) in [
         (Fault::Throttle, "ThrottlingException"),
         (Fault::Deny, "AccessDeniedException"),

@@ -1,7 +1,7 @@
 //! Athena scanners: workgroups and data catalogs.
 
-use crate::athena_client;
 use crate::records::{time, DataCatalogRecord, WorkGroupRecord};
+use crate::unchecked_athena_client;
 use chicory_aws_core::scan::{paged, read, Page, PageRetry, Part, ScanStream, ScanStreamExt};
 use chicory_aws_core::{actions, Action, Concurrency, Connection, ScanItem, Scanner};
 
@@ -27,7 +27,7 @@ impl WorkGroupScanner {
     /// A scanner over `conn`.
     pub fn new(conn: &Connection) -> Self {
         WorkGroupScanner {
-            client: athena_client(conn),
+            client: unchecked_athena_client(conn),
             account_id: conn.account_id().to_owned(),
             region: conn.region().to_owned(),
             retry: conn.page_retry(),
@@ -90,7 +90,7 @@ impl DataCatalogScanner {
     /// A scanner over `conn`.
     pub fn new(conn: &Connection) -> Self {
         DataCatalogScanner {
-            client: athena_client(conn),
+            client: unchecked_athena_client(conn),
             account_id: conn.account_id().to_owned(),
             region: conn.region().to_owned(),
             retry: conn.page_retry(),

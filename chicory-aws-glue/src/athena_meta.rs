@@ -2,9 +2,9 @@
 //! (`ListTableMetadata`) per data catalog; and the workgroup / data catalog update operators.
 
 use crate::athena::{AthenaError, VANISHED};
-use crate::athena_client;
 use crate::athena_ops::WorkGroupOutcome;
 use crate::records::{time, Column};
+use crate::unchecked_athena_client;
 use async_trait::async_trait;
 use aws_sdk_athena::types as sdk;
 use chicory_aws_core::scan::{paged, walk, Page, PageRetry, Part, ScanStream, ScanStreamExt, Step};
@@ -97,7 +97,7 @@ impl AthenaCtx {
             }
         }
         Ok(Arc::new(AthenaCtx {
-            client: athena_client(conn),
+            client: unchecked_athena_client(conn),
             account_id: conn.account_id().to_owned(),
             region: conn.region().to_owned(),
             catalogs,
@@ -382,7 +382,7 @@ impl Operator for UpdateWorkGroup {
         if state.is_none() && config.is_none() && input.description.is_none() {
             return Err(Error::invalid("name", "nothing to update"));
         }
-        athena_client(&self.conn)
+        unchecked_athena_client(&self.conn)
             .update_work_group()
             .work_group(&input.name)
             .set_description(input.description)
@@ -461,7 +461,7 @@ impl Operator for UpdateDataCatalog {
         if matches!(&input.description, Some(d) if d.len() > 1024) {
             return Err(Error::invalid("description", "at most 1024 characters"));
         }
-        athena_client(&self.conn)
+        unchecked_athena_client(&self.conn)
             .update_data_catalog()
             .name(&input.name)
             .r#type(t)

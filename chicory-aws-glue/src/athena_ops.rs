@@ -1,6 +1,6 @@
 //! Athena write operators: workgroup create and delete (ReadWrite).
 
-use crate::athena_client;
+use crate::unchecked_athena_client;
 use async_trait::async_trait;
 use chicory_aws_core::{
     actions, operator_struct, AccessChecked, Action, Connection, Error, Operator, Result,
@@ -63,7 +63,7 @@ impl Operator for CreateWorkGroup {
         _: AccessChecked<Self>,
     ) -> Result<WorkGroupOutcome> {
         check_workgroup(&input.name)?;
-        let mut req = athena_client(&self.conn)
+        let mut req = unchecked_athena_client(&self.conn)
             .create_work_group()
             .name(&input.name)
             .set_description(input.description);
@@ -111,7 +111,7 @@ impl Operator for DeleteWorkGroup {
         _: AccessChecked<Self>,
     ) -> Result<WorkGroupOutcome> {
         check_workgroup(&input.name)?;
-        athena_client(&self.conn)
+        unchecked_athena_client(&self.conn)
             .delete_work_group()
             .work_group(&input.name)
             .recursive_delete_option(true)

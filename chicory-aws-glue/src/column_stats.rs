@@ -1,10 +1,10 @@
 //! Glue column statistics: a scanner over tables (and optionally partitions) and the get /
 //! update / delete operators.
 
-use crate::glue_client;
 use crate::operators::check_name;
 use crate::records::{current_columns, time};
 use crate::scanners::{partitions, CatalogOptions, Ctx};
+use crate::unchecked_glue_client;
 use async_trait::async_trait;
 use aws_sdk_glue::types as sdk;
 use aws_smithy_types::date_time::Format;
@@ -107,26 +107,67 @@ pub enum ColumnStatisticsData {
     },
 }
 
-/// A Glue decimal (big-endian two's-complement unscaled value and scale) as a decimal string.
-/// `None` when it does not fit 128 bits (Hive decimals have at most 38 digits, so they do).
+/// A Glue decimal (big-endian two's-complement unscaled value and scale) as an exact decimal
+/// string: `-12.50`, or `12345E-60` when the scale is negative or above 38 (Hive's largest), so
+/// a server-given scale never pads the text (a scale of 2^31 would be 2 GB of zeros). `None`
+/// only for an empty value or one over 128 bytes (308 digits), which no Glue column holds.
 pub(crate) fn decimal_to_string(d: &sdk::DecimalNumber) -> Option<String> {
+    const MAX_PLAIN_SCALE: i32 = 38;
     let bytes = d.unscaled_value.as_ref();
-    if bytes.is_empty() || bytes.len() > 16 {
+    if bytes.is_empty() || bytes.len() > 128 {
         return None;
     }
-    let fill = if bytes[0] & 0x80 != 0 { 0xff } else { 0 };
-    let mut buf = [fill; 16];
-    buf[16 - bytes.len()..].copy_from_slice(bytes);
-    let v = i128::from_be_bytes(buf);
-    let scale = d.scale.max(0) as usize;
-    let digits = v.unsigned_abs().to_string();
-    let sign = if v < 0 { "-" } else { "" };
+    let negative = bytes[0] & 0x80 != 0;
+    let mut magnitude = bytes.to_vec();
+    if negative {
+        // Two's complement: invert and add one.
+        for b in magnitude.iter_mut() {
+            *b = !*b;
+        }
+        for b in magnitude.iter_mut().rev() {
+            let (v, carry) = b.overflowing_add(1);
+            *b = v;
+            if !carry {
+                break;
+            }
+        }
+    }
+    let digits = big_endian_to_decimal(magnitude);
+    let sign = if negative { "-" } else { "" };
+    let scale = d.scale;
     if scale == 0 {
         return Some(format!("{sign}{digits}"));
     }
+    if !(1..=MAX_PLAIN_SCALE).contains(&scale) {
+        return Some(format!("{sign}{digits}E{}", -i64::from(scale)));
+    }
+    let scale = scale as usize;
     let padded = format!("{digits:0>width$}", width = scale + 1);
     let (int, frac) = padded.split_at(padded.len() - scale);
     Some(format!("{sign}{int}.{frac}"))
+}
+
+/// The decimal digits of an unsigned big-endian integer (long division by 10).
+fn big_endian_to_decimal(mut n: Vec<u8>) -> String {
+    let mut digits = Vec::new();
+    let mut start = 0;
+    while start < n.len() {
+        let mut rem = 0u32;
+        for b in &mut n[start..] {
+            let cur = rem * 256 + u32::from(*b);
+            *b = (cur / 10) as u8;
+            rem = cur % 10;
+        }
+        digits.push(b'0' + rem as u8);
+        while start < n.len() && n[start] == 0 {
+            start += 1;
+        }
+    }
+    if digits.is_empty() {
+        digits.push(b'0');
+    }
+    digits.reverse();
+    String::from_utf8(digits).expect("ASCII digits")
 }
 
 /// Parses `"-12.50"` into Glue's decimal: minimal big-endian two's-complement bytes, scale 2.
@@ -815,7 +856,7 @@ impl Operator for GetColumnStatistics {
         for c in &input.column_names {
             check_name("column_names", c)?;
         }
-        let client = glue_client(&self.conn);
+        let client = unchecked_glue_client(&self.conn);
         let mut out = GetColumnStatisticsOutput {
             statistics: Vec::new(),
             errors: Vec::new(),
@@ -953,7 +994,7 @@ impl Operator for UpdateColumnStatistics {
             .iter()
             .map(ColumnStatisticsInput::to_sdk)
             .collect::<Result<_>>()?;
-        let client = glue_client(&self.conn);
+        let client = unchecked_glue_client(&self.conn);
         let resource = format!("{}.{}", input.database, input.table);
         let mut out = UpdateColumnStatisticsOutput {
             updated: Vec::new(),
@@ -1073,7 +1114,7 @@ impl Operator for DeleteColumnStatistics {
             input.partition_values.as_deref(),
         )?;
         check_name("column_name", &input.column_name)?;
-        let client = glue_client(&self.conn);
+        let client = unchecked_glue_client(&self.conn);
         let resource = format!("{}.{}", input.database, input.table);
         match &input.partition_values {
             None => {
@@ -1137,6 +1178,30 @@ mod tests {
         }
         let d = decimal_from_str("v", "-1").unwrap();
         assert_eq!(d.unscaled_value.as_ref(), &[0xff]);
+        // A server-given scale is never padded out: exponent form beyond 38, and for negative
+        // scales; values beyond 128 bits are exact too.
+        let dec = |bytes: &[u8], scale: i32| {
+            decimal_to_string(
+                &sdk::DecimalNumber::builder()
+                    .unscaled_value(Blob::new(bytes.to_vec()))
+                    .scale(scale)
+                    .build()
+                    .unwrap(),
+            )
+        };
+        assert_eq!(
+            dec(&[0x30, 0x39], i32::MAX).as_deref(),
+            Some("12345E-2147483647")
+        );
+        assert_eq!(dec(&[0xcf, 0xc7], 2).as_deref(), Some("-123.45"));
+        assert_eq!(dec(&[0x30, 0x39], -3).as_deref(), Some("12345E3"));
+        assert_eq!(dec(&[0x00], 0).as_deref(), Some("0"));
+        let two_to_the_136 = [&[0x01][..], &[0u8; 17][..]].concat();
+        assert_eq!(
+            dec(&two_to_the_136, 0).as_deref(),
+            Some("87112285931760246646623899502532662132736")
+        );
+        assert_eq!(dec(&[], 0), None);
         let d = decimal_from_str("v", "128").unwrap();
         assert_eq!(d.unscaled_value.as_ref(), &[0x00, 0x80]);
         assert_eq!(decimal_from_str("v", "1e5").unwrap_err().field(), Some("v"));

@@ -1,9 +1,9 @@
 //! Glue Data Quality: rulesets (create, get, update, delete, list, scan), rule recommendation
 //! and evaluation runs (start, status) and results (list).
 
-use crate::glue_client;
 use crate::records::time;
 use crate::scanners::GlueError;
+use crate::unchecked_glue_client;
 use async_trait::async_trait;
 use aws_sdk_glue::types as sdk;
 use chicory_aws_core::scan::{paged, Page, PageRetry, Part, ScanStream};
@@ -207,7 +207,7 @@ impl Operator for CreateDataQualityRuleset {
             .as_ref()
             .map(DataQualityTable::target)
             .transpose()?;
-        let out = glue_client(&self.conn)
+        let out = unchecked_glue_client(&self.conn)
             .create_data_quality_ruleset()
             .name(&input.name)
             .ruleset(&input.ruleset)
@@ -250,7 +250,7 @@ impl Operator for GetDataQualityRuleset {
         _: AccessChecked<Self>,
     ) -> Result<DataQualityRulesetRecord> {
         check_ruleset_name("name", &input.name)?;
-        let out = glue_client(&self.conn)
+        let out = unchecked_glue_client(&self.conn)
             .get_data_quality_ruleset()
             .name(&input.name)
             .send()
@@ -336,7 +336,7 @@ impl Operator for UpdateDataQualityRuleset {
                 return Err(Error::invalid("description", "at most 2048 characters"));
             }
         }
-        let out = glue_client(&self.conn)
+        let out = unchecked_glue_client(&self.conn)
             .update_data_quality_ruleset()
             .name(&input.name)
             .set_ruleset(input.ruleset)
@@ -374,7 +374,7 @@ impl Operator for DeleteDataQualityRuleset {
 
     async fn execute(&self, input: RulesetName, _: AccessChecked<Self>) -> Result<RulesetName> {
         check_ruleset_name("name", &input.name)?;
-        glue_client(&self.conn)
+        unchecked_glue_client(&self.conn)
             .delete_data_quality_ruleset()
             .name(&input.name)
             .send()
@@ -446,7 +446,7 @@ impl Operator for ListDataQualityRulesets {
         _: AccessChecked<Self>,
     ) -> Result<ListRulesetsOutput> {
         check_page(input.max_results)?;
-        let out = glue_client(&self.conn)
+        let out = unchecked_glue_client(&self.conn)
             .list_data_quality_rulesets()
             .set_filter(ruleset_filter(input.target_table.as_ref())?)
             .set_max_results(input.max_results)
@@ -480,7 +480,7 @@ impl DataQualityRulesetScanner {
     /// A scanner over `conn`; `target_table` narrows it to one table's rulesets.
     pub fn new(conn: &Connection, target_table: Option<DataQualityTable>) -> Result<Self> {
         Ok(DataQualityRulesetScanner {
-            client: glue_client(conn),
+            client: unchecked_glue_client(conn),
             account_id: conn.account_id().to_owned(),
             region: conn.region().to_owned(),
             filter: ruleset_filter(target_table.as_ref())?,
@@ -592,7 +592,7 @@ impl Operator for StartDataQualityRecommendationRun {
         if let Some(n) = &input.created_ruleset_name {
             check_ruleset_name("created_ruleset_name", n)?;
         }
-        let out = glue_client(&self.conn)
+        let out = unchecked_glue_client(&self.conn)
             .start_data_quality_rule_recommendation_run()
             .data_source(source)
             .role(&input.role)
@@ -645,7 +645,7 @@ impl Operator for StartDataQualityEvaluationRun {
                 "only for recommendation runs",
             ));
         }
-        let out = glue_client(&self.conn)
+        let out = unchecked_glue_client(&self.conn)
             .start_data_quality_ruleset_evaluation_run()
             .data_source(source)
             .role(&input.role)
@@ -717,7 +717,7 @@ impl Operator for GetDataQualityRecommendationRun {
 
     async fn execute(&self, input: RunId, _: AccessChecked<Self>) -> Result<DataQualityRunStatus> {
         check_run_id(&input.run_id)?;
-        let o = glue_client(&self.conn)
+        let o = unchecked_glue_client(&self.conn)
             .get_data_quality_rule_recommendation_run()
             .run_id(&input.run_id)
             .send()
@@ -765,7 +765,7 @@ impl Operator for GetDataQualityEvaluationRun {
 
     async fn execute(&self, input: RunId, _: AccessChecked<Self>) -> Result<DataQualityRunStatus> {
         check_run_id(&input.run_id)?;
-        let o = glue_client(&self.conn)
+        let o = unchecked_glue_client(&self.conn)
             .get_data_quality_ruleset_evaluation_run()
             .run_id(&input.run_id)
             .send()
@@ -878,7 +878,7 @@ impl Operator for ListDataQualityResults {
         } else {
             None
         };
-        let out = glue_client(&self.conn)
+        let out = unchecked_glue_client(&self.conn)
             .list_data_quality_results()
             .set_filter(filter)
             .set_max_results(input.max_results)

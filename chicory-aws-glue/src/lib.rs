@@ -141,16 +141,20 @@ pub use aws_sdk_glue;
 use chicory_aws_core::{actions, Action, Connection, Error, Result, ServiceProbe};
 
 /// A Glue client for `conn`, sharing its credential cache.
-pub fn glue_client(conn: &Connection) -> aws_sdk_glue::Client {
-    let config = aws_sdk_glue::config::Builder::from(conn.sdk_config())
+/// Outside the access gate, like [`Connection::unchecked_sdk_config`]: it sends any
+/// operation, on a ReadOnly connection too. The crate's operators check the level first.
+pub fn unchecked_glue_client(conn: &Connection) -> aws_sdk_glue::Client {
+    let config = aws_sdk_glue::config::Builder::from(conn.unchecked_sdk_config())
         .interceptor(conn.interceptor())
         .build();
     aws_sdk_glue::Client::from_conf(config)
 }
 
 /// An Athena client for `conn`, sharing its credential cache.
-pub fn athena_client(conn: &Connection) -> aws_sdk_athena::Client {
-    let config = aws_sdk_athena::config::Builder::from(conn.sdk_config())
+/// Outside the access gate, like [`Connection::unchecked_sdk_config`]: it sends any
+/// operation, on a ReadOnly connection too. The crate's operators check the level first.
+pub fn unchecked_athena_client(conn: &Connection) -> aws_sdk_athena::Client {
+    let config = aws_sdk_athena::config::Builder::from(conn.unchecked_sdk_config())
         .interceptor(conn.interceptor())
         .build();
     aws_sdk_athena::Client::from_conf(config)
@@ -169,7 +173,7 @@ impl ServiceProbe for GlueProbe {
         actions::glue::GET_DATABASES
     }
     async fn probe(&self, conn: &Connection) -> Result<()> {
-        glue_client(conn)
+        unchecked_glue_client(conn)
             .get_databases()
             .max_results(1)
             .send()
@@ -192,7 +196,7 @@ impl ServiceProbe for AthenaProbe {
         actions::athena::LIST_WORK_GROUPS
     }
     async fn probe(&self, conn: &Connection) -> Result<()> {
-        athena_client(conn)
+        unchecked_athena_client(conn)
             .list_work_groups()
             .max_results(1)
             .send()

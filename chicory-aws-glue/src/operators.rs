@@ -1,7 +1,7 @@
 //! Glue operators: get database, get table.
 
-use crate::glue_client;
 use crate::records::{DatabaseRecord, TableRecord};
+use crate::unchecked_glue_client;
 use async_trait::async_trait;
 use chicory_aws_core::{
     actions, operator_struct, AccessChecked, Action, Connection, Error, Operator, Result,
@@ -82,7 +82,7 @@ impl Operator for GetDatabase {
     async fn execute(&self, input: DatabaseRef, _: AccessChecked<Self>) -> Result<DatabaseRecord> {
         check_name("database", &input.database)?;
         check_optional_catalog_id(&input.catalog_id)?;
-        let out = glue_client(&self.conn)
+        let out = unchecked_glue_client(&self.conn)
             .get_database()
             .set_catalog_id(input.catalog_id)
             .name(&input.database)
@@ -128,7 +128,7 @@ impl Operator for GetTable {
         check_name("table", &input.table)?;
         check_optional_catalog_id(&input.catalog_id)?;
         let table = &input.table;
-        let out = glue_client(&self.conn)
+        let out = unchecked_glue_client(&self.conn)
             .get_table()
             .set_catalog_id(input.catalog_id)
             .database_name(&input.database)
@@ -213,7 +213,7 @@ impl Operator for SearchTables {
             check_text("search_text", text, 0, 1024)?;
         }
         check_optional_catalog_id(&input.catalog_id)?;
-        let out = glue_client(&self.conn)
+        let out = unchecked_glue_client(&self.conn)
             .search_tables()
             .set_catalog_id(input.catalog_id)
             .set_search_text(input.search_text)

@@ -1,8 +1,8 @@
 //! Athena queries: execution history and result scanners; run, stop and read-results operators.
 
 use crate::athena::{AthenaError, VANISHED};
-use crate::athena_client;
 use crate::records::time;
+use crate::unchecked_athena_client;
 use async_trait::async_trait;
 use aws_sdk_athena::types::QueryExecutionState;
 use chicory_aws_core::scan::{
@@ -93,7 +93,7 @@ impl QueryExecutionScanner {
     /// A scanner over `conn` for `workgroup` (None: the caller's default workgroup).
     pub fn new(conn: &Connection, workgroup: Option<String>) -> Self {
         QueryExecutionScanner {
-            client: athena_client(conn),
+            client: unchecked_athena_client(conn),
             account_id: conn.account_id().to_owned(),
             region: conn.region().to_owned(),
             workgroup,
@@ -514,7 +514,7 @@ impl QueryResultScanner {
         let id = query_execution_id.into();
         check_execution_id(&id)?;
         Ok(QueryResultScanner {
-            client: athena_client(conn),
+            client: unchecked_athena_client(conn),
             id,
             retry: conn.page_retry(),
         })
@@ -590,7 +590,7 @@ impl Operator for GetAthenaQueryResults {
     ) -> Result<QueryResults> {
         check_execution_id(&input.query_execution_id)?;
         let max_rows = check_max_rows(input.max_rows)?;
-        let athena = athena_client(&self.conn);
+        let athena = unchecked_athena_client(&self.conn);
         let execution = succeeded_execution(&athena, &input.query_execution_id).await?;
         let retry = self.conn.page_retry();
         collect_results(athena, execution, input.query_execution_id, max_rows, retry).await
@@ -643,7 +643,7 @@ impl Operator for StopAthenaQuery {
         _: AccessChecked<Self>,
     ) -> Result<StopQueryOutput> {
         check_execution_id(&input.query_execution_id)?;
-        let athena = athena_client(&self.conn);
+        let athena = unchecked_athena_client(&self.conn);
         let id = input.query_execution_id;
         athena
             .stop_query_execution()
@@ -727,7 +727,7 @@ impl Operator for RunAthenaQuery {
                 return Err(Error::invalid("output_location", "must start with s3://"));
             }
         }
-        let athena = athena_client(&self.conn);
+        let athena = unchecked_athena_client(&self.conn);
         let mut start = athena
             .start_query_execution()
             .query_string(&input.query)

@@ -1,10 +1,10 @@
 //! Glue Data Catalog scanners: databases, tables, partitions, table versions, UDFs.
 
-use crate::glue_client;
 use crate::iceberg::{enriched, S3Clients};
 use crate::records::{
     DatabaseRecord, GlueCatalogRecord, PartitionRecord, TableRecord, TableVersionRecord, UdfRecord,
 };
+use crate::unchecked_glue_client;
 use aws_sdk_glue::types::Segment;
 use aws_smithy_types::DateTime;
 use chicory_aws_core::scan::{
@@ -286,7 +286,7 @@ impl Ctx {
     pub(crate) fn new(conn: &Connection, options: CatalogOptions) -> Result<Arc<Self>> {
         options.validate()?;
         Ok(Arc::new(Ctx {
-            client: glue_client(conn),
+            client: unchecked_glue_client(conn),
             account_id: conn.account_id().to_owned(),
             region: conn.region().to_owned(),
             concurrency: Concurrency::new("concurrency", options.concurrency)?,

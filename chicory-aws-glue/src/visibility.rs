@@ -7,9 +7,9 @@
 //! The report tells these apart from what the role itself can see (`GetDatabase`, `GetTable`,
 //! `GetTables`), so it needs no Lake Formation permission.
 
-use crate::glue_client;
 use crate::operators::check_name;
 use crate::scanners::check_catalog_id;
+use crate::unchecked_glue_client;
 use async_trait::async_trait;
 use aws_sdk_glue::error::ProvideErrorMetadata;
 use chicory_aws_core::{
@@ -184,7 +184,7 @@ impl Operator for CheckVisibility {
         if let Some(c) = &input.catalog_id {
             check_catalog_id(c)?;
         }
-        let client = glue_client(&self.conn);
+        let client = unchecked_glue_client(&self.conn);
         let db = &input.database;
         let got = client
             .get_database()

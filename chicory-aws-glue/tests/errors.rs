@@ -48,7 +48,7 @@ async fn connect_says_access_denied_with_the_remedy() {
 async fn a_raw_sdk_client_error_keeps_the_kind_of_the_failed_assume_role() {
     let sts = denied_account().await;
     let conn = unverified(&sts).await;
-    let err = aws_sdk_glue::Client::new(conn.sdk_config())
+    let err = aws_sdk_glue::Client::new(conn.unchecked_sdk_config())
         .get_databases()
         .send()
         .await

@@ -114,7 +114,7 @@ fn uuid_like() -> String {
 
 async fn s3_write(conn: &chicory_aws_core::Connection) -> Result<(), Error> {
     let s3 = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(conn.sdk_config())
+        aws_sdk_s3::config::Builder::from(conn.unchecked_sdk_config())
             .force_path_style(true)
             .build(),
     );
@@ -127,7 +127,7 @@ async fn s3_write(conn: &chicory_aws_core::Connection) -> Result<(), Error> {
 }
 
 async fn athena_write(conn: &chicory_aws_core::Connection) -> Result<(), Error> {
-    aws_sdk_athena::Client::new(conn.sdk_config())
+    aws_sdk_athena::Client::new(conn.unchecked_sdk_config())
         .create_work_group()
         .name(unique("wg"))
         .send()

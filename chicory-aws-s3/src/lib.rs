@@ -58,8 +58,10 @@ use chicory_aws_core::{actions, Action, Connection, Error, Result, ServiceProbe}
 /// [interceptor](Connection::interceptor) names each request's API and reports throttling).
 /// With an endpoint override for S3 (a local emulator or a custom endpoint) it uses path-style
 /// addressing.
-pub fn s3_client(conn: &Connection) -> aws_sdk_s3::Client {
-    let config = aws_sdk_s3::config::Builder::from(conn.sdk_config())
+/// Outside the access gate, like [`Connection::unchecked_sdk_config`]: it sends any
+/// operation, on a ReadOnly connection too. The crate's operators check the level first.
+pub fn unchecked_s3_client(conn: &Connection) -> aws_sdk_s3::Client {
+    let config = aws_sdk_s3::config::Builder::from(conn.unchecked_sdk_config())
         .force_path_style(conn.endpoint_url_for("s3").is_some())
         .interceptor(conn.interceptor())
         .build();
@@ -67,9 +69,11 @@ pub fn s3_client(conn: &Connection) -> aws_sdk_s3::Client {
 }
 
 /// An S3 client for `conn` in `region` (for a bucket that lives there), sharing the
-/// connection's credential cache and request budget, as [`s3_client`].
-pub fn s3_client_in(conn: &Connection, region: &str) -> aws_sdk_s3::Client {
-    let config = aws_sdk_s3::config::Builder::from(conn.sdk_config())
+/// connection's credential cache and request budget, as [`unchecked_s3_client`].
+/// Outside the access gate, like [`Connection::unchecked_sdk_config`]: it sends any
+/// operation, on a ReadOnly connection too. The crate's operators check the level first.
+pub fn unchecked_s3_client_in(conn: &Connection, region: &str) -> aws_sdk_s3::Client {
+    let config = aws_sdk_s3::config::Builder::from(conn.unchecked_sdk_config())
         .region(aws_sdk_s3::config::Region::new(region.to_owned()))
         .force_path_style(conn.endpoint_url_for("s3").is_some())
         .interceptor(conn.interceptor())
@@ -100,7 +104,7 @@ impl ServiceProbe for S3Probe {
         actions::s3::LIST_ALL_MY_BUCKETS
     }
     async fn probe(&self, conn: &Connection) -> Result<()> {
-        s3_client(conn)
+        unchecked_s3_client(conn)
             .list_buckets()
             .max_buckets(1)
             .send()

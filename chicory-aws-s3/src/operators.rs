@@ -10,7 +10,7 @@ use crate::transfer::{put_object_stream, UploadOptions, UploadOutcome};
 use crate::validate::{
     check_bucket_name, check_key, check_prefix, check_region, check_tags, ByteRange,
 };
-use crate::{normalise_location, s3_client, s3_client_in};
+use crate::{normalise_location, unchecked_s3_client, unchecked_s3_client_in};
 use async_trait::async_trait;
 use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration, Tag, Tagging};
 use aws_smithy_types::base64;
@@ -379,7 +379,7 @@ impl Operator for ListBuckets {
                 return Err(Error::invalid("max_buckets", "must be between 1 and 10000"));
             }
         }
-        let out = s3_client(&self.conn)
+        let out = unchecked_s3_client(&self.conn)
             .list_buckets()
             .set_max_buckets(input.max_buckets)
             .set_continuation_token(input.continuation_token)
@@ -434,7 +434,7 @@ impl Operator for ListObjects {
                 return Err(Error::invalid("max_keys", "must be between 1 and 1000"));
             }
         }
-        let out = s3_client(&self.conn)
+        let out = unchecked_s3_client(&self.conn)
             .list_objects_v2()
             .bucket(&input.bucket)
             .set_prefix(input.prefix)
@@ -485,7 +485,7 @@ impl Operator for HeadObject {
         _: AccessChecked<Self>,
     ) -> Result<HeadObjectOutput> {
         input.check()?;
-        let h = s3_client(&self.conn)
+        let h = unchecked_s3_client(&self.conn)
             .head_object()
             .bucket(&input.bucket)
             .key(&input.key)
@@ -563,14 +563,26 @@ impl Operator for GetObject {
             )
             .with_resource(format!("s3://{}/{}", input.bucket, input.key)));
         }
-        let bytes = out
-            .body
-            .collect()
-            .await
-            .map_err(|e| {
+        // Read to max_bytes at most, whatever Content-Length said (or if it said nothing: a
+        // chunked answer).
+        let mut body = out.body;
+        let mut bytes = Vec::with_capacity(len.min(max) as usize);
+        while let Some(chunk) = body.next().await {
+            let chunk = chunk.map_err(|e| {
                 Error::new(ErrorKind::Service, "reading the object failed").with_source(e)
-            })?
-            .into_bytes();
+            })?;
+            if (bytes.len() + chunk.len()) as u64 > max {
+                return Err(Error::invalid(
+                    "max_bytes",
+                    format!(
+                        "the object (or range) is more than max_bytes {max} bytes; read a byte \
+                         range or stream it"
+                    ),
+                )
+                .with_resource(format!("s3://{}/{}", input.bucket, input.key)));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
         let length = bytes.len() as u64;
         let (text, base64) = match std::str::from_utf8(&bytes) {
             Ok(t) => (Some(t.to_owned()), None),
@@ -605,7 +617,7 @@ impl Operator for GetObjectTagging {
     }
     async fn execute(&self, input: ObjectInput, _: AccessChecked<Self>) -> Result<TagsOutput> {
         input.check()?;
-        let out = s3_client(&self.conn)
+        let out = unchecked_s3_client(&self.conn)
             .get_object_tagging()
             .bucket(&input.bucket)
             .key(&input.key)
@@ -641,7 +653,7 @@ impl Operator for GetBucketLocation {
         _: AccessChecked<Self>,
     ) -> Result<BucketLocationOutput> {
         check_bucket_name("bucket", &input.bucket)?;
-        let out = s3_client(&self.conn)
+        let out = unchecked_s3_client(&self.conn)
             .get_bucket_location()
             .bucket(&input.bucket)
             .send()
@@ -674,7 +686,7 @@ impl Operator for GetBucketVersioning {
         _: AccessChecked<Self>,
     ) -> Result<BucketVersioningOutput> {
         check_bucket_name("bucket", &input.bucket)?;
-        let res = s3_client(&self.conn)
+        let res = unchecked_s3_client(&self.conn)
             .get_bucket_versioning()
             .bucket(&input.bucket)
             .send()
@@ -707,7 +719,7 @@ impl Operator for GetBucketTagging {
     }
     async fn execute(&self, input: BucketInput, _: AccessChecked<Self>) -> Result<TagsOutput> {
         check_bucket_name("bucket", &input.bucket)?;
-        match s3_client(&self.conn)
+        match unchecked_s3_client(&self.conn)
             .get_bucket_tagging()
             .bucket(&input.bucket)
             .send()
@@ -753,7 +765,7 @@ impl Operator for GetBucketPolicy {
         _: AccessChecked<Self>,
     ) -> Result<BucketPolicyOutput> {
         check_bucket_name("bucket", &input.bucket)?;
-        match s3_client(&self.conn)
+        match unchecked_s3_client(&self.conn)
             .get_bucket_policy()
             .bucket(&input.bucket)
             .send()
@@ -855,7 +867,7 @@ impl Operator for DeleteObject {
     ) -> Result<DeleteObjectOutput> {
         check_bucket_name("bucket", &input.bucket)?;
         check_key("key", &input.key)?;
-        let out = s3_client(&self.conn)
+        let out = unchecked_s3_client(&self.conn)
             .delete_object()
             .bucket(&input.bucket)
             .key(&input.key)
@@ -901,7 +913,7 @@ impl Operator for DeleteObjectVersion {
         if input.version_id.is_empty() {
             return Err(Error::invalid("version_id", "must not be empty"));
         }
-        let out = s3_client(&self.conn)
+        let out = unchecked_s3_client(&self.conn)
             .delete_object()
             .bucket(&input.bucket)
             .key(&input.key)
@@ -945,7 +957,7 @@ impl Operator for PutObjectTagging {
         check_key("key", &input.key)?;
         check_tags("tags", input.tags.iter(), 10)?;
         let resource = format!("s3://{}/{}", input.bucket, input.key);
-        s3_client(&self.conn)
+        unchecked_s3_client(&self.conn)
             .put_object_tagging()
             .bucket(&input.bucket)
             .key(&input.key)
@@ -983,7 +995,7 @@ impl Operator for CreateBucket {
             .region
             .unwrap_or_else(|| self.conn.region().to_owned());
         check_region("region", &region)?;
-        let mut req = s3_client_in(&self.conn, &region)
+        let mut req = unchecked_s3_client_in(&self.conn, &region)
             .create_bucket()
             .bucket(&input.bucket);
         // us-east-1 takes no location constraint (S3 rejects one naming it).
@@ -1021,7 +1033,7 @@ impl Operator for DeleteBucket {
     }
     async fn execute(&self, input: BucketInput, _: AccessChecked<Self>) -> Result<Done> {
         check_bucket_name("bucket", &input.bucket)?;
-        s3_client(&self.conn)
+        unchecked_s3_client(&self.conn)
             .delete_bucket()
             .bucket(&input.bucket)
             .send()
@@ -1052,7 +1064,7 @@ impl Operator for PutBucketTagging {
     async fn execute(&self, input: PutBucketTaggingInput, _: AccessChecked<Self>) -> Result<Done> {
         check_bucket_name("bucket", &input.bucket)?;
         check_tags("tags", input.tags.iter(), 50)?;
-        s3_client(&self.conn)
+        unchecked_s3_client(&self.conn)
             .put_bucket_tagging()
             .bucket(&input.bucket)
             .tagging(tagging(&input.tags)?)

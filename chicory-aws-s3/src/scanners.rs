@@ -5,7 +5,7 @@
 
 use crate::records::{tag_map, time, BucketRecord, ObjectRecord, ObjectVersionRecord};
 use crate::validate::{check_bucket_name, check_prefix, check_region};
-use crate::{normalise_location, s3_client, s3_client_in};
+use crate::{normalise_location, unchecked_s3_client, unchecked_s3_client_in};
 use aws_sdk_s3::operation::list_object_versions::ListObjectVersionsOutput;
 use aws_sdk_s3::operation::list_objects_v2::ListObjectsV2Output;
 use aws_sdk_s3::types::BucketVersioningStatus;
@@ -49,9 +49,9 @@ impl Clients {
         map.entry(region.to_owned())
             .or_insert_with(|| {
                 if region == self.conn.region() {
-                    s3_client(&self.conn)
+                    unchecked_s3_client(&self.conn)
                 } else {
-                    s3_client_in(&self.conn, region)
+                    unchecked_s3_client_in(&self.conn, region)
                 }
             })
             .clone()

@@ -1,7 +1,7 @@
 //! Streaming transfers: a GetObject body as a `ByteStream`, and uploads that switch to a
 //! multipart upload above a threshold.
 
-use crate::s3_client;
+use crate::unchecked_s3_client;
 use crate::validate::{check_bucket_name, check_key, ByteRange};
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
@@ -57,7 +57,7 @@ pub async fn get_object_stream(
     if let Some(r) = &range {
         r.check()?;
     }
-    let out = s3_client(conn)
+    let out = unchecked_s3_client(conn)
         .get_object()
         .bucket(bucket)
         .key(key)
@@ -163,9 +163,52 @@ async fn fill<R: AsyncRead + Unpin>(reader: &mut R, want: usize) -> Result<Vec<u
     Ok(buf)
 }
 
+/// Aborts its multipart upload when dropped armed: the upload failed, or the caller dropped
+/// the upload's future (cancelled it). Best effort: aborting needs
+/// `s3:AbortMultipartUpload`, which the guide's policies do not grant, so an upload that
+/// cannot be aborted is left to the bucket's lifecycle rules.
+struct AbortOnDrop {
+    client: aws_sdk_s3::Client,
+    bucket: String,
+    key: String,
+    upload_id: String,
+    armed: bool,
+}
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if !self.armed {
+            return;
+        }
+        if let Ok(rt) = tokio::runtime::Handle::try_current() {
+            let client = self.client.clone();
+            let (bucket, key) = (
+                std::mem::take(&mut self.bucket),
+                std::mem::take(&mut self.key),
+            );
+            let upload_id = std::mem::take(&mut self.upload_id);
+            rt.spawn(async move {
+                let sent = client
+                    .abort_multipart_upload()
+                    .bucket(&bucket)
+                    .key(&key)
+                    .upload_id(&upload_id)
+                    .send()
+                    .await;
+                if let Err(e) = sent {
+                    tracing::warn!(bucket, key, upload_id,
+                        error = %Error::from_sdk(e, "s3:AbortMultipartUpload"),
+                        "could not abort an abandoned multipart upload");
+                }
+            });
+        }
+    }
+}
+
 /// Uploads `body` to `s3://bucket/key` (IAM `s3:PutObject`), streaming: a body up to the
 /// threshold goes up in one PutObject, a longer one in a multipart upload whose parts are read
-/// one at a time (memory: one part). A failed multipart upload is aborted (best effort; that
+/// one at a time (memory: one part, plus the byte that tells a body longer than the threshold).
+/// A multipart upload that fails, or whose future is dropped, is aborted (best effort; that
 /// needs `s3:AbortMultipartUpload`, which the guide's policies do not grant, so an abandoned
 /// upload is left to the bucket's lifecycle rules).
 pub async fn put_object_stream<R: AsyncRead + Unpin + Send>(
@@ -179,15 +222,17 @@ pub async fn put_object_stream<R: AsyncRead + Unpin + Send>(
     check_bucket_name("bucket", bucket)?;
     check_key("key", key)?;
     options.validate()?;
-    let client = s3_client(conn);
+    let client = unchecked_s3_client(conn);
     let resource = format!("s3://{bucket}/{key}");
     let first = fill(&mut body, options.multipart_threshold).await?;
-    let second = if first.len() == options.multipart_threshold {
-        fill(&mut body, options.part_size).await?
+    // One byte more tells whether the body is longer than the threshold, without reading a
+    // second part before the first is sent.
+    let carry = if first.len() == options.multipart_threshold {
+        fill(&mut body, 1).await?
     } else {
         Vec::new()
     };
-    if second.is_empty() {
+    if carry.is_empty() {
         let size = first.len() as u64;
         let out = client
             .put_object()
@@ -222,80 +267,73 @@ pub async fn put_object_stream<R: AsyncRead + Unpin + Send>(
             "CreateMultipartUpload returned no upload id",
         )
     })?;
-    let result = async {
-        let mut parts = Vec::new();
-        let mut size = 0u64;
-        let mut next = Some(first);
-        let mut after = Some(second);
-        let mut number = 0i32;
-        while let Some(chunk) = next.take() {
-            number += 1;
-            if number > MAX_PARTS {
-                return Err(Error::invalid(
-                    "part_size",
-                    "the body needs more than 10,000 parts; use a larger part size",
-                ));
-            }
-            size += chunk.len() as u64;
-            let out = client
-                .upload_part()
-                .bucket(bucket)
-                .key(key)
-                .upload_id(&upload_id)
-                .part_number(number)
-                .body(ByteStream::from(chunk))
-                .send()
-                .await
-                .map_err(|e| {
-                    Error::from_sdk(e, "s3:PutObject (UploadPart)").with_resource(resource.clone())
-                })?;
-            parts.push(
-                CompletedPart::builder()
-                    .part_number(number)
-                    .set_e_tag(out.e_tag)
-                    .build(),
-            );
-            next = match after.take() {
-                Some(c) => Some(c),
-                None => {
-                    let c = fill(&mut body, options.part_size).await?;
-                    (!c.is_empty()).then_some(c)
-                }
-            };
+    let mut guard = AbortOnDrop {
+        client: client.clone(),
+        bucket: bucket.to_owned(),
+        key: key.to_owned(),
+        upload_id: upload_id.clone(),
+        armed: true,
+    };
+    let mut parts = Vec::new();
+    let mut size = 0u64;
+    let mut next = Some(first);
+    let mut carry = carry;
+    let mut number = 0i32;
+    while let Some(chunk) = next.take() {
+        number += 1;
+        if number > MAX_PARTS {
+            return Err(Error::invalid(
+                "part_size",
+                "the body needs more than 10,000 parts; use a larger part size",
+            ));
         }
-        let n = parts.len() as u32;
+        size += chunk.len() as u64;
         let out = client
-            .complete_multipart_upload()
+            .upload_part()
             .bucket(bucket)
             .key(key)
             .upload_id(&upload_id)
-            .multipart_upload(
-                CompletedMultipartUpload::builder()
-                    .set_parts(Some(parts))
-                    .build(),
-            )
+            .part_number(number)
+            .body(ByteStream::from(chunk))
             .send()
             .await
             .map_err(|e| {
-                Error::from_sdk(e, "s3:PutObject (CompleteMultipartUpload)")
-                    .with_resource(resource.clone())
+                Error::from_sdk(e, "s3:PutObject (UploadPart)").with_resource(resource.clone())
             })?;
-        Ok(UploadOutcome {
-            etag: out.e_tag,
-            version_id: out.version_id,
-            size,
-            parts: n,
-        })
+        parts.push(
+            CompletedPart::builder()
+                .part_number(number)
+                .set_e_tag(out.e_tag)
+                .build(),
+        );
+        // The next part: the carried byte, then the rest of a part from the body.
+        let mut c = std::mem::take(&mut carry);
+        let want = options.part_size - c.len();
+        c.extend(fill(&mut body, want).await?);
+        next = (!c.is_empty()).then_some(c);
     }
-    .await;
-    if result.is_err() {
-        let _ = client
-            .abort_multipart_upload()
-            .bucket(bucket)
-            .key(key)
-            .upload_id(&upload_id)
-            .send()
-            .await;
-    }
-    result
+    let n = parts.len() as u32;
+    let out = client
+        .complete_multipart_upload()
+        .bucket(bucket)
+        .key(key)
+        .upload_id(&upload_id)
+        .multipart_upload(
+            CompletedMultipartUpload::builder()
+                .set_parts(Some(parts))
+                .build(),
+        )
+        .send()
+        .await
+        .map_err(|e| {
+            Error::from_sdk(e, "s3:PutObject (CompleteMultipartUpload)")
+                .with_resource(resource.clone())
+        })?;
+    guard.armed = false;
+    Ok(UploadOutcome {
+        etag: out.e_tag,
+        version_id: out.version_id,
+        size,
+        parts: n,
+    })
 }

@@ -26,7 +26,7 @@ async fn bad_input_fails_before_any_request() {
     let (sts, conn) = fake_conn(AccessLevel::ReadWrite).await;
     let field = |e: chicory_aws_core::Error| {
         assert_eq!(e.kind(), ErrorKind::InvalidConfig, "{e}");
-        e.field().unwrap()
+        e.field().unwrap().to_owned()
     };
     for (bucket, _) in [("Bad_Bucket", 0), ("ab", 0), ("a..b", 0), ("10.0.0.1", 0)] {
         let e = GetObject::new(&conn)
@@ -136,12 +136,12 @@ async fn bad_input_fails_before_any_request() {
     assert_eq!(field(e), "concurrency");
     let e = BucketScanner::new(&conn).page_size(10_001).unwrap_err();
     assert_eq!(field(e), "page_size");
-    // JSON input that does not match the schema.
+    // JSON input that does not match the schema: the missing field is named.
     let e = GetObject::new(&conn)
         .call_json(json!({"bucket": "ok-bucket"}))
         .await
         .unwrap_err();
-    assert_eq!(field(e), "input");
+    assert_eq!(field(e), "key");
     let _ = BucketInput {
         bucket: String::new(),
     };

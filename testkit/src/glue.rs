@@ -151,8 +151,10 @@ fn answer(op: &str, b: &Value) -> ResponseTemplate {
             ok(page(wgs, b, "WorkGroups", None))
         }
         "ListDataCatalogs" => {
-            let cats = ["AwsDataCatalog", "lake", "hive"]
-                .iter()
+            // More catalogs than the scanner reads details of at once (8) plus a page, so a lazy
+            // scan shows its first record before it has asked for everything.
+            let cats = std::iter::once("AwsDataCatalog".to_owned())
+                .chain((1..20).map(|i| format!("lake{i:02}")))
                 .map(|c| json!({"CatalogName": c, "Type": "GLUE"}))
                 .collect();
             ok(page(cats, b, "DataCatalogsSummary", None))

@@ -226,23 +226,30 @@ pub struct ScanSummary {
     pub scanner: String,
     /// Records written to the sink.
     pub records: u64,
-    /// Parts left out, with reasons.
+    /// Parts left out, with reasons: the first [`RunOptions::listed_parts`] of them (every one
+    /// went to the sink); [`skipped_count`](Self::skipped_count) counts them all.
     pub skipped: Vec<Skipped>,
-    /// Parts that failed after every retry: records may be missing from them.
+    /// Parts left out, all of them.
+    pub skipped_count: u64,
+    /// Parts that failed after every retry, records may be missing from them: the first
+    /// [`RunOptions::listed_parts`] (every one went to the sink).
     pub incomplete: Vec<Incomplete>,
+    /// Parts that failed after every retry, all of them.
+    pub incomplete_count: u64,
     /// Wall time.
     pub duration: Duration,
 }
 
 impl ScanSummary {
     /// Whether every part was read or skipped (denied, vanished): nothing is missing but what
-    /// [`skipped`](Self::skipped) names.
+    /// was skipped.
     pub fn is_complete(&self) -> bool {
-        self.incomplete.is_empty()
+        self.incomplete_count == 0
     }
 }
 
-/// Progress reported by [`run_scan`] every `every` records and at the end.
+/// Progress reported by [`run_scan`] every [`RunOptions::progress_every`] records and at the
+/// end.
 #[derive(Debug, Clone, Copy)]
 pub struct Progress<'a> {
     /// The scanner's name.
@@ -250,20 +257,58 @@ pub struct Progress<'a> {
     /// Records so far.
     pub records: u64,
     /// Skipped parts so far.
-    pub skipped: usize,
+    pub skipped: u64,
     /// Incomplete parts so far.
-    pub incomplete: usize,
+    pub incomplete: u64,
     /// Time since start.
     pub elapsed: Duration,
 }
 
-/// Drives `scanner` into `sink`, calling `progress` every `every` records, and returns a
-/// summary. A sink error stops the scan and is returned; skipped and incomplete parts are
-/// passed to the sink and named in the summary.
+/// How [`run_scan`] reports. A bare number is `progress_every`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RunOptions {
+    /// Call the progress callback every this many records (default 1000).
+    pub progress_every: u64,
+    /// Keep this many skipped and this many incomplete parts in the summary (default 1000);
+    /// beyond, they are counted only, so a scan of a million denied tables holds no million
+    /// reasons. The sink gets every one.
+    pub listed_parts: usize,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            progress_every: 1000,
+            listed_parts: 1000,
+        }
+    }
+}
+
+impl RunOptions {
+    /// Sets how many skipped and incomplete parts the summary lists.
+    pub fn listed_parts(mut self, n: usize) -> Self {
+        self.listed_parts = n;
+        self
+    }
+}
+
+impl From<u64> for RunOptions {
+    fn from(progress_every: u64) -> Self {
+        RunOptions {
+            progress_every,
+            ..RunOptions::default()
+        }
+    }
+}
+
+/// Drives `scanner` into `sink`, calling `progress` as `options` say (a bare number: every
+/// that many records), and returns a summary. A sink error stops the scan and is returned;
+/// skipped and incomplete parts are passed to the sink and counted in the summary.
 pub async fn run_scan<S, K>(
     scanner: &S,
     sink: &mut K,
-    every: u64,
+    options: impl Into<RunOptions>,
     mut progress: impl FnMut(Progress<'_>) + Send,
 ) -> Result<ScanSummary>
 where
@@ -271,12 +316,13 @@ where
     S::Record: Sync,
     K: Sink<S::Record> + ?Sized,
 {
+    let options = options.into();
     let start = Instant::now();
     let mut summary = ScanSummary {
         scanner: scanner.name().to_owned(),
         ..ScanSummary::default()
     };
-    let every = every.max(1);
+    let every = options.progress_every.max(1);
     let mut stream = scanner.scan();
     while let Some(item) = stream.next().await {
         match item {
@@ -287,8 +333,8 @@ where
                     progress(Progress {
                         scanner: &summary.scanner,
                         records: summary.records,
-                        skipped: summary.skipped.len(),
-                        incomplete: summary.incomplete.len(),
+                        skipped: summary.skipped_count,
+                        incomplete: summary.incomplete_count,
                         elapsed: start.elapsed(),
                     });
                 }
@@ -296,13 +342,19 @@ where
             Ok(ScanItem::Skipped(s)) => {
                 tracing::info!(scanner = %summary.scanner, part = %s.part, reason = %s.reason, "skipped");
                 sink.skipped(&s).await?;
-                summary.skipped.push(s);
+                summary.skipped_count += 1;
+                if summary.skipped.len() < options.listed_parts {
+                    summary.skipped.push(s);
+                }
             }
             Err(e) => {
                 let part = Incomplete::from_error(&e);
                 tracing::warn!(scanner = %summary.scanner, part = %part.part, error = %e, "incomplete part");
                 sink.incomplete(&part).await?;
-                summary.incomplete.push(part);
+                summary.incomplete_count += 1;
+                if summary.incomplete.len() < options.listed_parts {
+                    summary.incomplete.push(part);
+                }
             }
         }
     }
@@ -311,8 +363,8 @@ where
     progress(Progress {
         scanner: &summary.scanner,
         records: summary.records,
-        skipped: summary.skipped.len(),
-        incomplete: summary.incomplete.len(),
+        skipped: summary.skipped_count,
+        incomplete: summary.incomplete_count,
         elapsed: summary.duration,
     });
     Ok(summary)

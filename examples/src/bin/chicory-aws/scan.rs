@@ -203,8 +203,8 @@ fn report(
             "  {:<22} {:>9} records  {:>4} skipped  {:>4} incomplete  {:>7.2}s",
             s.scanner,
             s.records,
-            s.skipped.len(),
-            s.incomplete.len(),
+            s.skipped_count,
+            s.incomplete_count,
             s.duration.as_secs_f64()
         );
         for k in &s.skipped {
@@ -247,6 +247,8 @@ fn report(
                 "records": s.records,
                 "seconds": s.duration.as_secs_f64(),
                 "complete": s.is_complete(),
+                "skipped_count": s.skipped_count,
+                "incomplete_count": s.incomplete_count,
                 "skipped": s.skipped,
                 "incomplete": s.incomplete,
             })).collect::<Vec<_>>(),
