@@ -101,6 +101,36 @@ fn valid_name(s: &str) -> bool {
             .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '\\' | '$'))
 }
 
+/// The IAM wildcards: in a name they match more resources than the one named.
+fn has_wildcard(s: &str) -> bool {
+    s.contains(['*', '?'])
+}
+
+/// Checks a resource name for `field`: `None` when valid, else the reason. A name with an IAM
+/// wildcard (`*`, `?`) is refused unless `pattern` (the caller asked for a pattern
+/// explicitly); `pattern_method` names the method that accepts one, if any.
+fn name_error(
+    what: &str,
+    value: &str,
+    pattern: bool,
+    pattern_method: Option<&str>,
+) -> Option<String> {
+    if !valid_name(value) {
+        return Some(format!("{value:?} is not a {what}"));
+    }
+    if !pattern && has_wildcard(value) {
+        let fix = match pattern_method {
+            Some(m) => format!("name it exactly, or call {m} to grant every match"),
+            None => "name each one exactly".to_owned(),
+        };
+        return Some(format!(
+            "{value:?} contains an IAM wildcard (* or ?), which would grant more than one \
+             {what}: {fix}"
+        ));
+    }
+    None
+}
+
 fn valid_bucket(s: &str) -> bool {
     (3..=63).contains(&s.len())
         && s.chars()
@@ -196,12 +226,22 @@ impl ResourceScope {
     }
 
     /// Restricts Glue to this database (all its tables). Can be called for several databases.
-    pub fn glue_database(mut self, database: &str) -> Self {
-        if !valid_name(database) {
-            return self.reject(
-                "glue database",
-                format!("{database:?} is not a database name"),
-            );
+    /// A name with an IAM wildcard (`*`, `?`) is refused: see
+    /// [`ResourceScope::glue_database_pattern`].
+    pub fn glue_database(self, database: &str) -> Self {
+        self.add_glue_database(database, false)
+    }
+
+    /// Restricts Glue to every database whose name matches `pattern`, IAM wildcards (`*`, `?`)
+    /// included: `sales_*` grants `sales_eu` and `sales_us` and any later `sales_` database.
+    pub fn glue_database_pattern(self, pattern: &str) -> Self {
+        self.add_glue_database(pattern, true)
+    }
+
+    fn add_glue_database(mut self, database: &str, pattern: bool) -> Self {
+        let method = Some("glue_database_pattern");
+        if let Some(reason) = name_error("database name", database, pattern, method) {
+            return self.reject("glue database", reason);
         }
         let name = database.to_lowercase();
         if !self.glue_databases.iter().any(|d| d.name == name) {
@@ -214,13 +254,24 @@ impl ResourceScope {
     }
 
     /// Restricts Glue to this table (and so its database and the catalog). A database given
-    /// whole with [`ResourceScope::glue_database`] stays whole.
-    pub fn glue_table(mut self, database: &str, table: &str) -> Self {
-        if !valid_name(database) || !valid_name(table) {
-            return self.reject(
-                "glue table",
-                format!("{database:?}.{table:?} is not a table name"),
-            );
+    /// whole with [`ResourceScope::glue_database`] stays whole. Names with an IAM wildcard
+    /// (`*`, `?`) are refused: see [`ResourceScope::glue_table_pattern`].
+    pub fn glue_table(self, database: &str, table: &str) -> Self {
+        self.add_glue_table(database, table, false)
+    }
+
+    /// Restricts Glue to the tables matching `table` in the databases matching `database`,
+    /// IAM wildcards (`*`, `?`) included.
+    pub fn glue_table_pattern(self, database: &str, table: &str) -> Self {
+        self.add_glue_table(database, table, true)
+    }
+
+    fn add_glue_table(mut self, database: &str, table: &str, pattern: bool) -> Self {
+        let method = Some("glue_table_pattern");
+        if let Some(reason) = name_error("database name", database, pattern, method)
+            .or_else(|| name_error("table name", table, pattern, method))
+        {
+            return self.reject("glue table", reason);
         }
         let (db, t) = (database.to_lowercase(), table.to_lowercase());
         match self.glue_databases.iter_mut().find(|d| d.name == db) {
@@ -273,13 +324,11 @@ impl ResourceScope {
         self
     }
 
-    /// Restricts Athena query and workgroup actions to this workgroup.
+    /// Restricts Athena query and workgroup actions to this workgroup (named exactly: a name
+    /// with `*` or `?` is refused).
     pub fn athena_workgroup(mut self, workgroup: &str) -> Self {
-        if !valid_name(workgroup) {
-            return self.reject(
-                "athena workgroup",
-                format!("{workgroup:?} is not a workgroup name"),
-            );
+        if let Some(reason) = name_error("workgroup name", workgroup, false, None) {
+            return self.reject("athena workgroup", reason);
         }
         if !self.athena_workgroups.iter().any(|w| w == workgroup) {
             self.athena_workgroups.push(workgroup.to_owned());
@@ -287,13 +336,11 @@ impl ResourceScope {
         self
     }
 
-    /// Restricts Athena data catalog actions to this data catalog (e.g. `AwsDataCatalog`).
+    /// Restricts Athena data catalog actions to this data catalog (e.g. `AwsDataCatalog`;
+    /// named exactly: a name with `*` or `?` is refused).
     pub fn athena_data_catalog(mut self, catalog: &str) -> Self {
-        if !valid_name(catalog) {
-            return self.reject(
-                "athena data catalog",
-                format!("{catalog:?} is not a catalog name"),
-            );
+        if let Some(reason) = name_error("catalog name", catalog, false, None) {
+            return self.reject("athena data catalog", reason);
         }
         if !self.athena_data_catalogs.iter().any(|c| c == catalog) {
             self.athena_data_catalogs.push(catalog.to_owned());
@@ -301,13 +348,11 @@ impl ResourceScope {
         self
     }
 
-    /// Restricts the DataZone actions that accept a domain ARN to this domain (`dzd_...`).
+    /// Restricts the DataZone actions that accept a domain ARN to this domain (`dzd_...`; a
+    /// wildcard is refused).
     pub fn datazone_domain(mut self, domain_id: &str) -> Self {
-        if !valid_name(domain_id) {
-            return self.reject(
-                "datazone domain",
-                format!("{domain_id:?} is not a domain id"),
-            );
+        if let Some(reason) = name_error("domain id", domain_id, false, None) {
+            return self.reject("datazone domain", reason);
         }
         if !self.datazone_domains.iter().any(|d| d == domain_id) {
             self.datazone_domains.push(domain_id.to_owned());

@@ -318,3 +318,87 @@ fn s3_prefixes_restrict_listing_with_a_prefix_condition() {
         ["arn:aws:s3:::lake/exports/*"]
     );
 }
+
+#[test]
+fn wildcards_in_names_are_refused_unless_a_pattern_is_asked_for() {
+    // A wildcard in a name would widen the scope it claims to narrow: `database/*` is every
+    // database. Each is refused, naming the field and the fix.
+    for (scope, field, fix) in [
+        (
+            ResourceScope::all().glue_database("*"),
+            "glue database",
+            "glue_database_pattern",
+        ),
+        (
+            ResourceScope::all().glue_database("sales_?"),
+            "glue database",
+            "glue_database_pattern",
+        ),
+        (
+            ResourceScope::all().glue_table("sales", "*"),
+            "glue table",
+            "glue_table_pattern",
+        ),
+        (
+            ResourceScope::all().glue_table("sal*", "orders"),
+            "glue table",
+            "glue_table_pattern",
+        ),
+        (
+            ResourceScope::all().athena_workgroup("prim*"),
+            "athena workgroup",
+            "name each one exactly",
+        ),
+        (
+            ResourceScope::all().athena_data_catalog("*"),
+            "athena data catalog",
+            "name each one exactly",
+        ),
+        (
+            ResourceScope::all().datazone_domain("dzd_*"),
+            "datazone domain",
+            "name each one exactly",
+        ),
+    ] {
+        for integration in Integration::ALL {
+            match permission_policy(
+                integration,
+                AccessLevel::ReadOnly,
+                &PolicyOptions::default().with_scope(scope.clone()),
+            ) {
+                Err(PolicyError::InvalidInput { field: f, reason }) => {
+                    assert_eq!(f, field);
+                    assert!(reason.contains("wildcard"), "{reason}");
+                    assert!(reason.contains(fix), "{field}: {reason}");
+                }
+                other => panic!("{field} {integration}: {other:?}"),
+            }
+        }
+    }
+    // Asked for explicitly, a pattern is rendered as given (lower-cased, as Glue stores names).
+    let scope = ResourceScope::all()
+        .region("us-west-2")
+        .account("123456789012")
+        .glue_database_pattern("Sales_*")
+        .glue_table_pattern("lake", "events_?");
+    scope.check().unwrap();
+    assert_eq!(
+        scope.arns(ResourceType::GlueDatabase).unwrap(),
+        [
+            "arn:aws:glue:us-west-2:123456789012:database/sales_*",
+            "arn:aws:glue:us-west-2:123456789012:database/lake"
+        ]
+    );
+    assert_eq!(
+        scope.arns(ResourceType::GlueTable).unwrap(),
+        [
+            "arn:aws:glue:us-west-2:123456789012:table/sales_*/*",
+            "arn:aws:glue:us-west-2:123456789012:table/lake/events_?"
+        ]
+    );
+    // The pattern methods still refuse what is not a name at all.
+    assert!(ResourceScope::all()
+        .glue_database_pattern("has space*")
+        .check()
+        .is_err());
+}
