@@ -233,6 +233,16 @@ pub mod cloudtrail {
     }
 }
 
+/// AWS IAM actions.
+pub mod iam {
+    use super::*;
+    catalogue! { Iam, "iam";
+        /// Authorizes handing a role to a service, checked when a request names one: the Glue
+        /// data-quality runs pass the role Glue runs as (`LibraryGluePassRole`).
+        PASS_ROLE = "PassRole", Write, [IamRole];
+    }
+}
+
 /// The catalogue per service, in [`Service::ALL`] order.
 pub const BY_SERVICE: &[(Service, &[Action])] = &[
     (Service::Sts, sts::ALL),
@@ -241,6 +251,7 @@ pub const BY_SERVICE: &[(Service, &[Action])] = &[
     (Service::S3, s3::ALL),
     (Service::DataZone, datazone::ALL),
     (Service::CloudTrail, cloudtrail::ALL),
+    (Service::Iam, iam::ALL),
 ];
 
 /// Actions of the Chicory guide's DataZone ReadWrite policy that the Service Authorization

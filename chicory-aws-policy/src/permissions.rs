@@ -14,6 +14,7 @@
 //! | `LibraryAthenaMetadataRead` | ReadOnly | `athena:ListDatabases`, `athena:GetDatabase`, `athena:ListTableMetadata`, `athena:GetTableMetadata` | the Athena catalog scanner (Athena's view of Glue and federated catalogs) |
 //! | `LibraryS3VersionListing` | ReadOnly | `s3:ListBucketVersions` | S3 `ListObjectVersions` needs it; the guide promises object versions but lacks it |
 //! | `LibraryDataZoneSearch` | ReadOnly | `datazone:Search`, `datazone:SearchTypes` | DataZone has no List API for assets, glossaries, glossary terms and form types; the scanners use `Search` and `SearchTypes` (the guide has only `SearchListings`) |
+//! | `LibraryGluePassRole` | ReadWrite | `iam:PassRole` on the roles of [`ResourceScope::glue_run_role`] (default `role/AWSGlueServiceRole*` and `role/service-role/AWSGlueServiceRole*`), condition `iam:PassedToService` = `glue.amazonaws.com` | the data-quality run operators name the role Glue runs as, and Glue checks `iam:PassRole` on it; the guide grants the runs but not the pass |
 //! | `LibraryDataZoneListingPublish` | ReadWrite | `datazone:CreateListingChangeSet` | the API that publishes a listing; the guide's `CreateListing`/`UpdateListing` are not IAM actions |
 //!
 //! Restricting the scope turns `*` into ARNs ([`ResourceScope::arns`]) for the actions that
@@ -34,10 +35,14 @@
 //!   them, but they are not IAM actions (see
 //!   [`actions::NOT_IN_SERVICE_AUTHORIZATION_REFERENCE`](crate::actions::NOT_IN_SERVICE_AUTHORIZATION_REFERENCE)).
 //!   Keeping them keeps the drift test against the guide exact; they grant nothing.
+//! - `PERMISSIONS_MANAGEMENT_ACTIONS` (MEDIUM, community auditor) for `iam:PassRole` in
+//!   `LibraryGluePassRole`: the auditor flags the action by name whatever its scope; the
+//!   statement names roles (never `*`) and only lets them be passed to `glue.amazonaws.com`, and
+//!   parliament's own auditors find nothing in it.
 
 use crate::action::{AccessLevel, Action};
 use crate::actions::{
-    athena, cloudtrail, datazone, glue, s3, NOT_IN_SERVICE_AUTHORIZATION_REFERENCE,
+    athena, cloudtrail, datazone, glue, iam, s3, NOT_IN_SERVICE_AUTHORIZATION_REFERENCE,
 };
 use crate::document::{PolicyDocument, Statement};
 use crate::error::PolicyError;
@@ -155,11 +160,24 @@ pub enum Source {
     },
 }
 
+/// A condition every statement rendered from a [`StatementSpec`] carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SpecCondition {
+    /// The condition operator, e.g. `StringEquals`.
+    pub operator: &'static str,
+    /// The condition key, e.g. `iam:PassedToService`.
+    pub key: &'static str,
+    /// The values.
+    pub values: &'static [&'static str],
+}
+
 /// A statement of a generated policy before resource restriction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct StatementSpec {
     /// The statement id.
     pub sid: &'static str,
+    /// A condition on the statement (the guide's have none).
+    pub condition: Option<SpecCondition>,
     /// The actions, in order.
     pub actions: &'static [Action],
     /// The guide or the library.
@@ -169,6 +187,7 @@ pub struct StatementSpec {
 const fn guide(sid: &'static str, actions: &'static [Action]) -> StatementSpec {
     StatementSpec {
         sid,
+        condition: None,
         actions,
         source: Source::Guide,
     }
@@ -365,6 +384,7 @@ const S3_READ_WRITE: &[StatementSpec] = &[
 const GLUE_LIBRARY_READ: &[StatementSpec] = &[
     StatementSpec {
         sid: "LibraryGlueCatalogRead",
+        condition: None,
         actions: &[
             glue::BATCH_GET_PARTITION,
             glue::GET_TABLE_VERSION,
@@ -381,6 +401,7 @@ const GLUE_LIBRARY_READ: &[StatementSpec] = &[
     },
     StatementSpec {
         sid: "LibraryGlueDataQualityRead",
+        condition: None,
         actions: &[
             glue::GET_DATA_QUALITY_RULESET,
             glue::LIST_DATA_QUALITY_RULESETS,
@@ -396,6 +417,7 @@ const GLUE_LIBRARY_READ: &[StatementSpec] = &[
     },
     StatementSpec {
         sid: "LibraryGlueMultiCatalogRead",
+        condition: None,
         actions: &[glue::GET_CATALOGS],
         source: Source::Library {
             reason: "scanning every catalog of the account (federated catalogs, S3 Tables \
@@ -405,6 +427,7 @@ const GLUE_LIBRARY_READ: &[StatementSpec] = &[
     },
     StatementSpec {
         sid: "LibraryAthenaMetadataRead",
+        condition: None,
         actions: &[
             athena::LIST_DATABASES,
             athena::GET_DATABASE,
@@ -420,6 +443,7 @@ const GLUE_LIBRARY_READ: &[StatementSpec] = &[
 
 const S3_LIBRARY_READ: &[StatementSpec] = &[StatementSpec {
     sid: "LibraryS3VersionListing",
+    condition: None,
     actions: &[s3::LIST_BUCKET_VERSIONS],
     source: Source::Library {
         reason: "the object-versions scanner calls ListObjectVersions, which needs \
@@ -429,6 +453,7 @@ const S3_LIBRARY_READ: &[StatementSpec] = &[StatementSpec {
 
 const DATAZONE_LIBRARY_READ: &[StatementSpec] = &[StatementSpec {
     sid: "LibraryDataZoneSearch",
+    condition: None,
     actions: &[datazone::SEARCH, datazone::SEARCH_TYPES],
     source: Source::Library {
         reason: "DataZone has no List API for assets, glossaries, glossary terms and form types; \
@@ -439,10 +464,28 @@ const DATAZONE_LIBRARY_READ: &[StatementSpec] = &[StatementSpec {
 
 const DATAZONE_LIBRARY_WRITE: &[StatementSpec] = &[StatementSpec {
     sid: "LibraryDataZoneListingPublish",
+    condition: None,
     actions: &[datazone::CREATE_LISTING_CHANGE_SET],
     source: Source::Library {
         reason: "publishing an asset as a listing is the CreateListingChangeSet API; the \
                  guide's CreateListing and UpdateListing are not IAM actions",
+    },
+}];
+
+const GLUE_LIBRARY_WRITE: &[StatementSpec] = &[StatementSpec {
+    sid: "LibraryGluePassRole",
+    condition: Some(SpecCondition {
+        operator: "StringEquals",
+        key: "iam:PassedToService",
+        values: &["glue.amazonaws.com"],
+    }),
+    actions: &[iam::PASS_ROLE],
+    source: Source::Library {
+        reason: "the data-quality run operators (glue_start_data_quality_recommendation_run, \
+                 glue_start_data_quality_evaluation_run) name the role Glue runs as, and Glue \
+                 checks iam:PassRole on it; granted only on the roles of \
+                 ResourceScope::glue_run_role (default AWSGlueServiceRole*, the convention of \
+                 AWS's Glue console roles) and only to be passed to glue.amazonaws.com",
     },
 }];
 
@@ -468,6 +511,7 @@ pub fn library_statements(
     use AccessLevel::*;
     match (integration, level) {
         (Integration::Glue, ReadOnly) => GLUE_LIBRARY_READ,
+        (Integration::Glue, ReadWrite) => GLUE_LIBRARY_WRITE,
         (Integration::S3, ReadOnly) => S3_LIBRARY_READ,
         (Integration::DataZone, ReadOnly) => DATAZONE_LIBRARY_READ,
         (Integration::DataZone, ReadWrite) => DATAZONE_LIBRARY_WRITE,
@@ -621,7 +665,14 @@ pub fn render(
             continue;
         }
         granted.extend(actions.iter().copied());
-        statements.extend(scope_statement(spec.sid, &actions, scope));
+        let mut scoped = scope_statement(spec.sid, &actions, scope);
+        if let Some(c) = spec.condition {
+            scoped = scoped
+                .into_iter()
+                .map(|st| st.with_condition(c.operator, c.key, c.values.iter().copied()))
+                .collect();
+        }
+        statements.extend(scoped);
     }
     let doc = PolicyDocument::new(statements);
     doc.validate()?;

@@ -30,6 +30,12 @@
 use crate::action::ResourceType;
 use crate::error::PolicyError;
 
+/// The roles the Glue data-quality runs may pass when no [`ResourceScope::glue_run_role`] is
+/// given: the names AWS's Glue console gives service roles (as AWS's own
+/// `AWSGlueConsoleFullAccess` policy grants `iam:PassRole` on them).
+pub const GLUE_RUN_ROLE_PATTERNS: &[&str] =
+    &["AWSGlueServiceRole*", "service-role/AWSGlueServiceRole*"];
+
 /// The CloudFormation pseudo parameter for the partition.
 pub const CFN_PARTITION: &str = "${AWS::Partition}";
 /// The CloudFormation pseudo parameter for the stack's region.
@@ -83,6 +89,7 @@ pub struct ResourceScope {
     athena_workgroups: Vec<String>,
     athena_data_catalogs: Vec<String>,
     datazone_domains: Vec<String>,
+    glue_run_roles: Vec<String>,
     force_regional: bool,
     errors: Vec<(&'static str, String)>,
 }
@@ -178,6 +185,7 @@ impl ResourceScope {
             athena_workgroups: Vec::new(),
             athena_data_catalogs: Vec::new(),
             datazone_domains: Vec::new(),
+            glue_run_roles: Vec::new(),
             force_regional: false,
             errors: Vec::new(),
         }
@@ -360,6 +368,38 @@ impl ResourceScope {
         self
     }
 
+    /// A role Glue's data-quality runs may run as (`iam:PassRole`, statement
+    /// `LibraryGluePassRole`): its name, with its path if it has one
+    /// (`service-role/MyGlueRole`). Can be called for several roles; without any, the policy
+    /// names [`GLUE_RUN_ROLE_PATTERNS`]. A name with `*` or `?` is refused.
+    pub fn glue_run_role(mut self, role: &str) -> Self {
+        let role = role.trim_start_matches('/');
+        let ok = !role.is_empty()
+            && role.len() <= 512
+            && role.split('/').all(|seg| {
+                !seg.is_empty()
+                    && seg
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c))
+            })
+            && role.rsplit('/').next().is_some_and(|n| n.len() <= 64);
+        if !ok {
+            let reason = if has_wildcard(role) {
+                format!(
+                    "{role:?} contains an IAM wildcard (* or ?), which would let any matching \
+                     role be passed to Glue: name each role exactly"
+                )
+            } else {
+                format!("{role:?} is not a role name (optionally with its path)")
+            };
+            return self.reject("glue run role", reason);
+        }
+        if !self.glue_run_roles.iter().any(|r| r == role) {
+            self.glue_run_roles.push(role.to_owned());
+        }
+        self
+    }
+
     /// The same scope for a CloudFormation template: partition `${AWS::Partition}`, and where
     /// no region or account was given, the stack's own (`${AWS::Region}`, `${AWS::AccountId}`)
     /// instead of `*`.
@@ -504,6 +544,24 @@ impl ResourceScope {
             }
             R::GlueDataQualityRuleset if self.glue_restricted() => {
                 vec![glue("dataQualityRuleset/*")]
+            }
+            // Never `*`: a role that may be passed is always named (or the default pattern).
+            R::IamRole => {
+                let roles: Vec<&str> = if self.glue_run_roles.is_empty() {
+                    GLUE_RUN_ROLE_PATTERNS.to_vec()
+                } else {
+                    self.glue_run_roles.iter().map(String::as_str).collect()
+                };
+                roles
+                    .into_iter()
+                    .map(|r| {
+                        format!(
+                            "arn:{}:iam::{}:role/{r}",
+                            self.partition,
+                            self.arn_account()
+                        )
+                    })
+                    .collect()
             }
             R::AthenaWorkGroup if self.athena_restricted() => {
                 if self.athena_workgroups.is_empty() {
