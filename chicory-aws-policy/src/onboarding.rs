@@ -149,8 +149,18 @@ impl OnboardingRequest {
         }
         let mut link = QuickCreateLink::new(self.integration, &parameters);
         if let Some(url) = &self.template_url {
+            if !url.starts_with("https://") || url.len() <= "https://".len() {
+                return Err(PolicyError::InvalidInput {
+                    field: "template_url",
+                    reason: format!(
+                        "{url:?} is not an HTTPS URL; CloudFormation reads the template from \
+                         the https:// URL of the S3 object where the rendered template is hosted"
+                    ),
+                });
+            }
             link = link.with_template_url(url);
         }
+        let quick_create_link_note = self.link_note(&link.template_url);
         let manual = match &self.role_name {
             Some(name) => ManualSetup::with_role_name(
                 self.integration,
@@ -168,8 +178,40 @@ impl OnboardingRequest {
             template_json: template.render(TemplateFormat::Json)?,
             stack_parameters: parameters,
             quick_create_link: link.to_url(),
+            quick_create_link_note,
             manual_setup: manual,
         })
+    }
+
+    /// Why the quick-create link does not deploy the rendered template, when it does not: it
+    /// points at the guide's public template unless [`OnboardingRequest::template_url`] says
+    /// where the rendered one is hosted.
+    fn link_note(&self, guide_url: &str) -> Option<String> {
+        if self.template_url.is_some() {
+            return None;
+        }
+        let mut differs = Vec::new();
+        if !self.policy.scope.is_unrestricted() {
+            differs.push(
+                "it is not restricted to the resources of the policy above (it grants \
+                          every resource: \"Resource\": \"*\")",
+            );
+        }
+        if self.policy.library_extras {
+            differs.push("it lacks the library's Library* statements");
+        }
+        if self.source_identity.is_some() || self.principal_org_id.is_some() {
+            differs.push("its trust policy lacks the source-identity or organization condition");
+        }
+        if differs.is_empty() {
+            return None;
+        }
+        Some(format!(
+            "This link deploys the guide's public template ({guide_url}), not the template \
+             printed here: {}. To deploy the printed template, host it in S3 and pass its \
+             URL (--template-url, OnboardingRequest::template_url).",
+            differs.join("; ")
+        ))
     }
 }
 
@@ -188,6 +230,10 @@ pub struct Onboarding {
     pub stack_parameters: StackParameters,
     /// The quick-create console link.
     pub quick_create_link: String,
+    /// Set when the link deploys a template other than the one rendered here (the guide's
+    /// public template: unscoped, without the library's statements): says what differs and
+    /// how to link to the rendered one. `None` when a template URL was given.
+    pub quick_create_link_note: Option<String>,
     /// The manual method: files and AWS CLI commands.
     pub manual_setup: ManualSetup,
 }

@@ -119,3 +119,64 @@ fn vendor_role_json_template_and_errors() {
     .unwrap_err();
     assert!(err.contains("--bucket"), "{err}");
 }
+
+/// The quick-create section: the link line and what follows it up to the blank line.
+fn link_section(text: &str) -> &str {
+    let start = text
+        .find("== Quick-create link ==\n")
+        .expect("a link section")
+        + 24;
+    let body = &text[start..];
+    &body[..body.find("\n\n").unwrap()]
+}
+
+#[test]
+fn a_scoped_policy_is_never_printed_beside_a_link_to_the_unscoped_template_unannounced() {
+    let scoped = [
+        "--service",
+        "glue",
+        "--vendor-account",
+        "123456789012",
+        "--external-id",
+        "chicory-p1",
+        "--database",
+        "sales",
+    ];
+    // Without --template-url: the link is the guide's, and the output says plainly that it
+    // deploys the guide's unscoped template, not the printed one.
+    let text = run(&scoped).unwrap();
+    let section = link_section(&text);
+    assert!(
+        section
+            .contains("templateURL=https://chicory-public-templates.s3.us-west-2.amazonaws.com/"),
+        "{section}"
+    );
+    let note = section
+        .lines()
+        .find(|l| l.starts_with("NOTE: "))
+        .unwrap_or_else(|| panic!("no note under the link:\n{section}"));
+    assert!(note.contains("guide's public template"), "{note}");
+    assert!(note.contains("not restricted"), "{note}");
+    assert!(note.contains("--template-url"), "{note}");
+
+    // With --template-url: the link deploys the printed template, and there is no note.
+    let mut args = scoped.to_vec();
+    args.extend([
+        "--template-url",
+        "https://vendor-templates.s3.amazonaws.com/acme/glue.yaml",
+    ]);
+    let text = run(&args).unwrap();
+    let section = link_section(&text);
+    assert!(
+        section.contains("templateURL=https://vendor-templates.s3.amazonaws.com/acme/glue.yaml&"),
+        "{section}"
+    );
+    assert!(!section.contains("chicory-public"), "{section}");
+    assert!(!section.contains("NOTE"), "{section}");
+
+    // Not an https:// URL: refused, naming the field.
+    let mut args = scoped.to_vec();
+    args.extend(["--template-url", "http://vendor.example/glue.yaml"]);
+    let err = run(&args).unwrap_err();
+    assert!(err.contains("template_url"), "{err}");
+}
