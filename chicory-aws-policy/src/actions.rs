@@ -61,6 +61,9 @@ pub mod sts {
         /// Needed in the trust policy when the vendor sets a source identity on AssumeRole
         /// (the trust policy's optional `sts:SourceIdentity` condition).
         SET_SOURCE_IDENTITY = "SetSourceIdentity", Write, [IamRole, IamUser];
+        /// Needed in the trust policy when the vendor passes session tags on AssumeRole
+        /// (`ConnectionParams::session_tags`).
+        TAG_SESSION = "TagSession", Tagging, [IamRole, IamUser];
     }
 }
 

@@ -43,6 +43,8 @@ pub struct OnboardingRequest {
     pub external_id: String,
     /// Optional `sts:SourceIdentity` requirement.
     pub source_identity: Option<String>,
+    /// The session tag keys the vendor will pass (`sts:TagSession`); empty: none.
+    pub session_tag_keys: Vec<String>,
     /// Optional `aws:PrincipalOrgID` requirement.
     pub principal_org_id: Option<String>,
     /// Policy options (resource restriction, library extras).
@@ -67,6 +69,7 @@ impl OnboardingRequest {
             vendor,
             external_id: external_id.to_owned(),
             source_identity: None,
+            session_tag_keys: Vec::new(),
             principal_org_id: None,
             policy: PolicyOptions::default(),
             role_name: None,
@@ -89,6 +92,13 @@ impl OnboardingRequest {
     /// Require a source identity.
     pub fn source_identity(mut self, value: &str) -> Self {
         self.source_identity = Some(value.to_owned());
+        self
+    }
+
+    /// Let the vendor pass session tags with these keys on AssumeRole (the keys of the
+    /// connection parameters' `session_tags`).
+    pub fn session_tag_keys<S: AsRef<str>>(mut self, keys: impl IntoIterator<Item = S>) -> Self {
+        self.session_tag_keys = keys.into_iter().map(|k| k.as_ref().to_owned()).collect();
         self
     }
 
@@ -117,6 +127,9 @@ impl OnboardingRequest {
         if let Some(si) = &self.source_identity {
             trust = trust.require_source_identity(si)?;
         }
+        if !self.session_tag_keys.is_empty() {
+            trust = trust.allow_session_tags(&self.session_tag_keys)?;
+        }
         if let Some(org) = &self.principal_org_id {
             trust = trust.require_principal_org_id(org)?;
         }
@@ -131,6 +144,7 @@ impl OnboardingRequest {
             .principal(template_principal)
             .policy(self.policy.clone());
         template.source_identity = self.source_identity.clone();
+        template.session_tag_keys = self.session_tag_keys.clone();
         template.principal_org_id = self.principal_org_id.clone();
 
         let role_name = self
@@ -200,8 +214,14 @@ impl OnboardingRequest {
         if self.policy.library_extras {
             differs.push("it lacks the library's Library* statements");
         }
-        if self.source_identity.is_some() || self.principal_org_id.is_some() {
-            differs.push("its trust policy lacks the source-identity or organization condition");
+        if self.source_identity.is_some()
+            || !self.session_tag_keys.is_empty()
+            || self.principal_org_id.is_some()
+        {
+            differs.push(
+                "its trust policy lacks the source-identity, session-tag or organization \
+                 statements and conditions",
+            );
         }
         if differs.is_empty() {
             return None;

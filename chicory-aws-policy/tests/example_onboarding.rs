@@ -180,3 +180,45 @@ fn a_scoped_policy_is_never_printed_beside_a_link_to_the_unscoped_template_unann
     let err = run(&args).unwrap_err();
     assert!(err.contains("template_url"), "{err}");
 }
+
+#[test]
+fn session_tags_and_source_identity_the_vendor_sends_are_allowed_by_the_trust_policy() {
+    let args = [
+        "--service",
+        "s3",
+        "--vendor-account",
+        "123456789012",
+        "--external-id",
+        "chicory-p1",
+        "--source-identity",
+        "chicory-scanner",
+        "--session-tag-key",
+        "customer",
+        "--session-tag-key",
+        "project",
+    ];
+    let text = run(&args).unwrap();
+    let trust = section_json(&text, "== Trust policy");
+    let tag = trust
+        .statement("TagSession")
+        .expect("a TagSession statement");
+    assert_eq!(tag.action_names(), ["sts:TagSession"]);
+    assert_eq!(
+        tag.condition["ForAllValues:StringEquals"]["aws:TagKeys"].values(),
+        ["customer", "project"]
+    );
+    let set = trust.statement("SetSourceIdentity").unwrap();
+    assert_eq!(
+        set.condition["StringEquals"]["sts:SourceIdentity"].values(),
+        ["chicory-scanner"]
+    );
+    // The template's trust policy says the same, and the link's note says the guide's lacks it.
+    let template = &text[text.find("== CloudFormation template").unwrap()..];
+    assert!(template.contains("sts:TagSession"), "{template}");
+    assert!(template.contains("aws:TagKeys"), "{template}");
+    assert!(link_section(&text).contains("session-tag"), "{text}");
+    // Without the flags: neither action.
+    let text = run(&args[..6]).unwrap();
+    let trust = section_json(&text, "== Trust policy");
+    assert_eq!(trust.action_names(), ["sts:AssumeRole"]);
+}

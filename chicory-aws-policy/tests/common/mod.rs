@@ -482,6 +482,12 @@ pub fn template_variants() -> Vec<(String, TemplateOptions)> {
                 .source_identity("chicory-scanner"),
         ));
         out.push((
+            format!("{integration}-session"),
+            TemplateOptions::new(integration)
+                .source_identity("chicory-scanner")
+                .session_tag_keys(["customer", "project"]),
+        ));
+        out.push((
             format!("{integration}-spec-only"),
             TemplateOptions::new(integration).policy(PolicyOptions::spec_only()),
         ));
@@ -537,6 +543,20 @@ pub fn trust_policies() -> Vec<(String, PolicyDocument)> {
                 .unwrap()
                 .document()
                 .unwrap(),
+        ),
+        (
+            "trust-session".into(),
+            TrustPolicy::for_assume_role(
+                VendorPrincipal::account("123456789012").unwrap(),
+                ext,
+                Some("chicory-scanner"),
+                ["customer", "project"],
+            )
+            .unwrap()
+            .require_principal_org_id("o-a1b2c3d4e5")
+            .unwrap()
+            .document()
+            .unwrap(),
         ),
     ]
 }

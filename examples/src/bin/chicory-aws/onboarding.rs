@@ -59,6 +59,14 @@ pub struct Args {
     /// The template format: yaml or json.
     #[arg(long, default_value = "yaml")]
     format: TemplateFormat,
+    /// The source identity the vendor sets on AssumeRole (`source_identity` of its
+    /// connection parameters): the trust policy requires it and allows sts:SetSourceIdentity.
+    #[arg(long)]
+    source_identity: Option<String>,
+    /// A session tag key the vendor passes on AssumeRole (the keys of `session_tags` in its
+    /// connection parameters; repeatable): the trust policy allows sts:TagSession for them.
+    #[arg(long)]
+    session_tag_key: Vec<String>,
     /// The https:// URL where you host the printed template: the quick-create link then
     /// deploys it. Without it, the link deploys the guide's public template (unscoped, without
     /// the library's statements), and the output says so.
@@ -91,8 +99,12 @@ pub fn print(args: &Args, out: &mut impl Write) -> Result<(), Box<dyn std::error
         };
     }
 
-    let mut request =
-        OnboardingRequest::new(args.service, args.level, vendor, &args.external_id).scope(scope);
+    let mut request = OnboardingRequest::new(args.service, args.level, vendor, &args.external_id)
+        .scope(scope)
+        .session_tag_keys(&args.session_tag_key);
+    if let Some(si) = &args.source_identity {
+        request = request.source_identity(si);
+    }
     if let Some(url) = &args.template_url {
         request = request.template_url(url);
     }
