@@ -163,8 +163,12 @@ pub mod s3 {
         GET_OBJECT = "GetObject", Read, [S3Object];
         GET_OBJECT_VERSION = "GetObjectVersion", Read, [S3Object];
         GET_OBJECT_TAGGING = "GetObjectTagging", Read, [S3Object];
+        /// Authorizes GetObjectTagging with a version id.
+        GET_OBJECT_VERSION_TAGGING = "GetObjectVersionTagging", Read, [S3Object];
         PUT_OBJECT = "PutObject", Write, [S3Object];
         PUT_OBJECT_TAGGING = "PutObjectTagging", Tagging, [S3Object];
+        /// Authorizes PutObjectTagging with a version id.
+        PUT_OBJECT_VERSION_TAGGING = "PutObjectVersionTagging", Tagging, [S3Object];
         DELETE_OBJECT = "DeleteObject", Write, [S3Object];
         DELETE_OBJECT_VERSION = "DeleteObjectVersion", Write, [S3Object];
         CREATE_BUCKET = "CreateBucket", Write, [S3Bucket];

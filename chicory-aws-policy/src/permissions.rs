@@ -13,6 +13,8 @@
 //! | `LibraryGlueMultiCatalogRead` | ReadOnly | `glue:GetCatalogs` | scanning every catalog of the account (`Catalogs::All`: federated, S3 Tables and Redshift-managed catalogs); the guide predates Glue's multi-catalog APIs |
 //! | `LibraryAthenaMetadataRead` | ReadOnly | `athena:ListDatabases`, `athena:GetDatabase`, `athena:ListTableMetadata`, `athena:GetTableMetadata` | the Athena catalog scanner (Athena's view of Glue and federated catalogs) |
 //! | `LibraryS3VersionListing` | ReadOnly | `s3:ListBucketVersions` | S3 `ListObjectVersions` needs it; the guide promises object versions but lacks it |
+//! | `LibraryS3VersionTagsRead` | ReadOnly | `s3:GetObjectVersionTagging` | `s3_get_object_tagging` with a `version_id`: S3 authorizes a version's tags as their own action |
+//! | `LibraryS3VersionTagsWrite` | ReadWrite | `s3:PutObjectVersionTagging` | `s3_put_object_tagging` with a `version_id` |
 //! | `LibraryDataZoneSearch` | ReadOnly | `datazone:Search`, `datazone:SearchTypes` | DataZone has no List API for assets, glossaries, glossary terms and form types; the scanners use `Search` and `SearchTypes` (the guide has only `SearchListings`) |
 //! | `LibraryGluePassRole` | ReadWrite | `iam:PassRole` on the roles of [`ResourceScope::glue_run_role`] (default `role/AWSGlueServiceRole*` and `role/service-role/AWSGlueServiceRole*`), condition `iam:PassedToService` = `glue.amazonaws.com` | the data-quality run operators name the role Glue runs as, and Glue checks `iam:PassRole` on it; the guide grants the runs but not the pass |
 //! | `LibraryDataZoneListingPublish` | ReadWrite | `datazone:CreateListingChangeSet` | the API that publishes a listing; the guide's `CreateListing`/`UpdateListing` are not IAM actions |
@@ -441,13 +443,34 @@ const GLUE_LIBRARY_READ: &[StatementSpec] = &[
     },
 ];
 
-const S3_LIBRARY_READ: &[StatementSpec] = &[StatementSpec {
-    sid: "LibraryS3VersionListing",
+const S3_LIBRARY_READ: &[StatementSpec] = &[
+    StatementSpec {
+        sid: "LibraryS3VersionListing",
+        condition: None,
+        actions: &[s3::LIST_BUCKET_VERSIONS],
+        source: Source::Library {
+            reason: "the object-versions scanner calls ListObjectVersions, which needs \
+                     s3:ListBucketVersions; the guide promises object versions but lacks it",
+        },
+    },
+    StatementSpec {
+        sid: "LibraryS3VersionTagsRead",
+        condition: None,
+        actions: &[s3::GET_OBJECT_VERSION_TAGGING],
+        source: Source::Library {
+            reason: "s3_get_object_tagging with a version_id reads that version's tags, which \
+                     S3 authorizes as s3:GetObjectVersionTagging, not s3:GetObjectTagging",
+        },
+    },
+];
+
+const S3_LIBRARY_WRITE: &[StatementSpec] = &[StatementSpec {
+    sid: "LibraryS3VersionTagsWrite",
     condition: None,
-    actions: &[s3::LIST_BUCKET_VERSIONS],
+    actions: &[s3::PUT_OBJECT_VERSION_TAGGING],
     source: Source::Library {
-        reason: "the object-versions scanner calls ListObjectVersions, which needs \
-                 s3:ListBucketVersions; the guide promises object versions but lacks it",
+        reason: "s3_put_object_tagging with a version_id tags that version, which S3 \
+                 authorizes as s3:PutObjectVersionTagging, not s3:PutObjectTagging",
     },
 }];
 
@@ -513,9 +536,9 @@ pub fn library_statements(
         (Integration::Glue, ReadOnly) => GLUE_LIBRARY_READ,
         (Integration::Glue, ReadWrite) => GLUE_LIBRARY_WRITE,
         (Integration::S3, ReadOnly) => S3_LIBRARY_READ,
+        (Integration::S3, ReadWrite) => S3_LIBRARY_WRITE,
         (Integration::DataZone, ReadOnly) => DATAZONE_LIBRARY_READ,
         (Integration::DataZone, ReadWrite) => DATAZONE_LIBRARY_WRITE,
-        _ => &[],
     }
 }
 
