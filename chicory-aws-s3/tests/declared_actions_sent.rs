@@ -100,5 +100,5 @@ async fn every_s3_operator_sends_exactly_its_declared_actions() {
         ("s3_delete_object", obj.clone()),
         ("s3_delete_bucket", json!({ "bucket": e })),
     ];
-    assert_sent_equals_declared(&proxy, &chicory_aws_s3::tools(&conn), &calls, &[]).await;
+    assert_sent_equals_declared(&proxy, &chicory_aws_s3::tools(&conn), &calls, &[], &[]).await;
 }

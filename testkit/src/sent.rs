@@ -15,9 +15,15 @@ pub type Call = (&'static str, Value);
 /// A tool left out of the check, with why: reported, never silent.
 pub type NotDriven = (&'static str, &'static str);
 
+/// A declared action of a tool the calls cannot make it send, with why (e.g. a branch the
+/// emulator cannot reach): the tool must still send every other declared action, and nothing
+/// undeclared. Reported, never silent.
+pub type NotReached = (&'static str, &'static str, &'static str);
+
 /// Runs `calls` in order through `proxy` (the connection behind `tools` must send to
 /// `proxy.url()`), then asserts, for every tool of `tools`: it is called or listed in
-/// `not_driven` (not both), and the IAM actions its calls sent equal its declared actions.
+/// `not_driven` (not both), and the IAM actions its calls sent equal its declared actions
+/// (less those listed in `not_reached` for it, which must be declared and not sent).
 /// Calls may fail (an answer the fake or emulator gives as an error still shows what was
 /// sent); a call that sends nothing fails the check, as it shows nothing.
 pub async fn assert_sent_equals_declared(
@@ -25,6 +31,7 @@ pub async fn assert_sent_equals_declared(
     tools: &[Box<dyn Tool>],
     calls: &[Call],
     not_driven: &[NotDriven],
+    not_reached: &[NotReached],
 ) {
     let by_name: BTreeMap<&str, &dyn Tool> = tools.iter().map(|t| (t.name(), &**t)).collect();
     let mut sent: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
@@ -62,8 +69,19 @@ pub async fn assert_sent_equals_declared(
                 problems.push(format!("{name}: neither called nor listed as not driven"))
             }
             (Some(sent), None) => {
-                let declared: BTreeSet<String> =
+                let mut declared: BTreeSet<String> =
                     tool.actions().iter().map(|a| a.iam_name()).collect();
+                for (_, action, why) in not_reached.iter().filter(|(n, _, _)| n == name) {
+                    if !declared.remove(*action) {
+                        problems.push(format!("{name}: {action} (not reached) is not declared"));
+                    } else if sent.contains(*action) {
+                        problems.push(format!(
+                            "{name}: {action} is listed as not reached but was sent"
+                        ));
+                    } else {
+                        eprintln!("not reached: {name}: {action}: {why}");
+                    }
+                }
                 if *sent != declared {
                     problems.push(format!(
                         "{name}: sends {:?} it does not declare; declares {:?} it never sent",
