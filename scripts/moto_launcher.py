@@ -23,7 +23,9 @@ patches moto in memory (moto's files are untouched):
      one with session Tags sts:TagSession (the caller's identity policies are not asked for
      these two, a leniency: cross-account AWS asks them too).
    Context keys: sts:ExternalId, sts:SourceIdentity, sts:RoleSessionName, aws:PrincipalArn,
-   aws:PrincipalAccount, aws:PrincipalType, aws:username, aws:RequestTag/<key>. Others (aws:PrincipalOrgID, ...)
+   aws:PrincipalAccount, aws:PrincipalType, aws:username, aws:RequestTag/<key>, aws:TagKeys
+   (multi-valued: ForAllValues holds when every key matches, or there are none; ForAnyValue
+   when one does). Others (aws:PrincipalOrgID, ...)
    are absent, so a condition on them fails, as for a principal outside any organization.
    Denial: HTTP 403 AccessDenied, "User: <caller arn> is not authorized to perform:
    sts:AssumeRole on resource: <role arn>", as STS says it.
@@ -108,16 +110,20 @@ _NEGATED = {"StringNotEquals", "StringNotEqualsIgnoreCase", "StringNotLike", "Ar
 
 
 def _condition_holds(operator: str, key: str, expected, context: dict) -> bool:
-    op = operator.split(":", 1)[-1]  # ForAnyValue:/ForAllValues: on single-valued keys
+    qualifier, _, op = operator.rpartition(":")  # ForAnyValue: / ForAllValues:
     if_exists = op.endswith("IfExists")
     op = op[: -len("IfExists")] if if_exists else op
     values = [str(v) for v in _as_list(expected)]
     actual = context.get(key.lower())
     if op == "Null":
         return (actual is None) == (values[0].lower() == "true")
+    check = _OPERATORS.get(op)
+    if qualifier == "ForAllValues":  # every request value matches; true when there are none
+        return check is not None and all(check(a, values) for a in _as_list(actual or []))
+    if qualifier == "ForAnyValue":  # some request value matches; false when there are none
+        return check is not None and any(check(a, values) for a in _as_list(actual or []))
     if actual is None:
         return if_exists or op in _NEGATED
-    check = _OPERATORS.get(op)
     return check is not None and check(actual, values)
 
 
@@ -216,6 +222,8 @@ def _check_action_permitted(self: IAMRequestBase, resource: str) -> None:
     tags = {data[k]: data.get(k[: -len(".Key")] + ".Value", "") for k in data if re.fullmatch(r"Tags\.member\.\d+\.Key", k)}
     for k, v in tags.items():
         context[f"aws:requesttag/{k.lower()}"] = v
+    if tags:
+        context["aws:tagkeys"] = list(tags)
     document = role.assume_role_policy_document
     if not _trust_allows(document, "sts:AssumeRole", caller, context):
         deny()

@@ -1192,3 +1192,86 @@ async fn the_connection_budget_caps_datazone_requests_in_flight_across_all_level
         .unwrap_err();
     assert_eq!(err.field(), Some("budget.max_in_flight"));
 }
+
+/// Every DataZone operator's declared `ACTIONS` equal the IAM actions its requests need,
+/// recorded at the transport: the test kit's proxy sits between the connection and this
+/// file's DataZone fake and names each request (issue 11, item 4).
+#[tokio::test]
+async fn every_datazone_operator_sends_exactly_its_declared_actions() {
+    use chicory_aws_testkit::faults::FaultProxy;
+    use chicory_aws_testkit::sent::assert_sent_equals_declared;
+    let (sts, fake) = setup().await;
+    fake.seed_domain("dzd_sales");
+    let base = "/v2/domains/dzd_sales";
+    for (route, body) in [
+        ("POST /assets", asset_response("astN", "orders", "1")),
+        (
+            "POST /assets/ast0/revisions",
+            asset_response("ast0", "orders_0", "4"),
+        ),
+        ("DELETE /assets/ast0", json!({})),
+        (
+            "POST /listings/change-set",
+            json!({"listingId": "lst0", "listingRevision": "2", "status": "CREATING"}),
+        ),
+        (
+            "POST /data-sources",
+            data_source_response("dsN", "ENABLED", "CREATING"),
+        ),
+        (
+            "PATCH /data-sources/ds00",
+            data_source_response("ds00", "DISABLED", "READY"),
+        ),
+        (
+            "DELETE /data-sources/ds00",
+            data_source_response("ds00", "ENABLED", "DELETING"),
+        ),
+    ] {
+        let (method, path) = route.split_once(' ').unwrap();
+        fake.get(&format!("{method} {base}{path}"), body);
+    }
+    let proxy = FaultProxy::start(&sts.server().uri(), 1).await;
+    let conn = builder(&sts, AccessLevel::ReadWrite, 1)
+        .service_endpoint_url("datazone", proxy.url())
+        .build()
+        .await
+        .unwrap();
+    let d = "dzd_sales";
+    let mut calls = vec![
+        ("datazone_search", json!({"domain_id": d, "scope": "asset"})),
+        (
+            "datazone_search",
+            json!({"domain_id": d, "scope": "glossary_term"}),
+        ),
+        ("datazone_search_listings", json!({ "domain_id": d })),
+        ("datazone_get_asset", json!({"domain_id": d, "id": "ast0"})),
+        (
+            "datazone_get_listing",
+            json!({"domain_id": d, "id": "lst2"}),
+        ),
+        (
+            "datazone_get_glossary",
+            json!({"domain_id": d, "id": "gls1"}),
+        ),
+        (
+            "datazone_get_glossary_term",
+            json!({"domain_id": d, "id": "term3"}),
+        ),
+        (
+            "datazone_list_asset_revisions",
+            json!({"domain_id": d, "asset_id": "ast0"}),
+        ),
+    ];
+    let tools = write_tools(&conn);
+    for (tool, input) in &tools {
+        calls.push((tool.name(), input.clone()));
+    }
+    assert_sent_equals_declared(
+        &proxy,
+        &chicory_aws_datazone::tools(&conn),
+        &calls,
+        &[],
+        &[],
+    )
+    .await;
+}

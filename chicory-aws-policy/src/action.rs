@@ -19,6 +19,8 @@ pub enum Service {
     DataZone,
     /// AWS CloudTrail (`cloudtrail:`).
     CloudTrail,
+    /// AWS Identity and Access Management (`iam:`).
+    Iam,
 }
 
 impl Service {
@@ -30,6 +32,7 @@ impl Service {
         Service::S3,
         Service::DataZone,
         Service::CloudTrail,
+        Service::Iam,
     ];
 
     /// The IAM service prefix, e.g. `glue`.
@@ -41,6 +44,7 @@ impl Service {
             Service::S3 => "s3",
             Service::DataZone => "datazone",
             Service::CloudTrail => "cloudtrail",
+            Service::Iam => "iam",
         }
     }
 }

@@ -61,6 +61,9 @@ pub mod sts {
         /// Needed in the trust policy when the vendor sets a source identity on AssumeRole
         /// (the trust policy's optional `sts:SourceIdentity` condition).
         SET_SOURCE_IDENTITY = "SetSourceIdentity", Write, [IamRole, IamUser];
+        /// Needed in the trust policy when the vendor passes session tags on AssumeRole
+        /// (`ConnectionParams::session_tags`).
+        TAG_SESSION = "TagSession", Tagging, [IamRole, IamUser];
     }
 }
 
@@ -160,8 +163,12 @@ pub mod s3 {
         GET_OBJECT = "GetObject", Read, [S3Object];
         GET_OBJECT_VERSION = "GetObjectVersion", Read, [S3Object];
         GET_OBJECT_TAGGING = "GetObjectTagging", Read, [S3Object];
+        /// Authorizes GetObjectTagging with a version id.
+        GET_OBJECT_VERSION_TAGGING = "GetObjectVersionTagging", Read, [S3Object];
         PUT_OBJECT = "PutObject", Write, [S3Object];
         PUT_OBJECT_TAGGING = "PutObjectTagging", Tagging, [S3Object];
+        /// Authorizes PutObjectTagging with a version id.
+        PUT_OBJECT_VERSION_TAGGING = "PutObjectVersionTagging", Tagging, [S3Object];
         DELETE_OBJECT = "DeleteObject", Write, [S3Object];
         DELETE_OBJECT_VERSION = "DeleteObjectVersion", Write, [S3Object];
         CREATE_BUCKET = "CreateBucket", Write, [S3Bucket];
@@ -233,6 +240,16 @@ pub mod cloudtrail {
     }
 }
 
+/// AWS IAM actions.
+pub mod iam {
+    use super::*;
+    catalogue! { Iam, "iam";
+        /// Authorizes handing a role to a service, checked when a request names one: the Glue
+        /// data-quality runs pass the role Glue runs as (`LibraryGluePassRole`).
+        PASS_ROLE = "PassRole", Write, [IamRole];
+    }
+}
+
 /// The catalogue per service, in [`Service::ALL`] order.
 pub const BY_SERVICE: &[(Service, &[Action])] = &[
     (Service::Sts, sts::ALL),
@@ -241,6 +258,7 @@ pub const BY_SERVICE: &[(Service, &[Action])] = &[
     (Service::S3, s3::ALL),
     (Service::DataZone, datazone::ALL),
     (Service::CloudTrail, cloudtrail::ALL),
+    (Service::Iam, iam::ALL),
 ];
 
 /// Actions of the Chicory guide's DataZone ReadWrite policy that the Service Authorization

@@ -31,7 +31,8 @@ use crate::node::Node;
 use crate::permissions::{self, Integration, PolicyOptions};
 use crate::scope::ResourceScope;
 use crate::trust::{
-    trust_document, validate_org_id, validate_source_identity, CHICORY_EXTERNAL_ID_PREFIX,
+    trust_document, validate_org_id, validate_session_tag_key, validate_source_identity,
+    CHICORY_EXTERNAL_ID_PREFIX,
 };
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
@@ -134,6 +135,8 @@ pub struct TemplateOptions {
     pub principal_org_id: Option<String>,
     /// A fixed `sts:SourceIdentity` the vendor must set.
     pub source_identity: Option<String>,
+    /// The session tag keys the vendor may pass (`sts:TagSession`); empty: none.
+    pub session_tag_keys: Vec<String>,
 }
 
 impl TemplateOptions {
@@ -145,6 +148,7 @@ impl TemplateOptions {
             policy: PolicyOptions::default(),
             principal_org_id: None,
             source_identity: None,
+            session_tag_keys: Vec::new(),
         }
     }
 
@@ -175,6 +179,12 @@ impl TemplateOptions {
     /// Require the vendor to set this source identity.
     pub fn source_identity(mut self, source_identity: &str) -> Self {
         self.source_identity = Some(source_identity.to_owned());
+        self
+    }
+
+    /// Let the vendor pass session tags with these keys (`sts:TagSession` in the trust policy).
+    pub fn session_tag_keys<S: AsRef<str>>(mut self, keys: impl IntoIterator<Item = S>) -> Self {
+        self.session_tag_keys = keys.into_iter().map(|k| k.as_ref().to_owned()).collect();
         self
     }
 
@@ -209,6 +219,9 @@ impl TemplateOptions {
         if let Some(si) = &self.source_identity {
             validate_source_identity(si)?;
         }
+        for k in &self.session_tag_keys {
+            validate_session_tag_key(k)?;
+        }
         let scope = self.policy.scope.for_template();
         let mut options = self.policy.clone();
         options.scope = scope;
@@ -231,13 +244,22 @@ impl TemplateOptions {
             &principal_value,
             &format!("${{{PARAM_EXTERNAL_ID}}}"),
             self.source_identity.as_deref(),
+            &self.session_tag_keys,
             self.principal_org_id.as_deref(),
         );
-        // Worst case once deployed: the longest External ID and principal ARN allowed.
+        // Worst case once deployed: the longest External ID and principal ARN allowed (an
+        // account root ARN: a 12-digit account in a partition of at most 16 characters).
+        let worst_principal = match self.principal {
+            TemplatePrincipal::AccountId => {
+                format!("arn:{}:iam::{}:root", "a".repeat(16), "0".repeat(12))
+            }
+            TemplatePrincipal::PrincipalArn => "a".repeat(PRINCIPAL_ARN_MAX_LENGTH),
+        };
         let worst = trust_document(
-            &"a".repeat(PRINCIPAL_ARN_MAX_LENGTH),
+            &worst_principal,
             &"a".repeat(EXTERNAL_ID_MAX_LENGTH),
             self.source_identity.as_deref(),
+            &self.session_tag_keys,
             self.principal_org_id.as_deref(),
         );
         check_trust_size(&worst, PolicyKind::Trust)?;

@@ -43,6 +43,8 @@ pub struct OnboardingRequest {
     pub external_id: String,
     /// Optional `sts:SourceIdentity` requirement.
     pub source_identity: Option<String>,
+    /// The session tag keys the vendor will pass (`sts:TagSession`); empty: none.
+    pub session_tag_keys: Vec<String>,
     /// Optional `aws:PrincipalOrgID` requirement.
     pub principal_org_id: Option<String>,
     /// Policy options (resource restriction, library extras).
@@ -67,6 +69,7 @@ impl OnboardingRequest {
             vendor,
             external_id: external_id.to_owned(),
             source_identity: None,
+            session_tag_keys: Vec::new(),
             principal_org_id: None,
             policy: PolicyOptions::default(),
             role_name: None,
@@ -89,6 +92,13 @@ impl OnboardingRequest {
     /// Require a source identity.
     pub fn source_identity(mut self, value: &str) -> Self {
         self.source_identity = Some(value.to_owned());
+        self
+    }
+
+    /// Let the vendor pass session tags with these keys on AssumeRole (the keys of the
+    /// connection parameters' `session_tags`).
+    pub fn session_tag_keys<S: AsRef<str>>(mut self, keys: impl IntoIterator<Item = S>) -> Self {
+        self.session_tag_keys = keys.into_iter().map(|k| k.as_ref().to_owned()).collect();
         self
     }
 
@@ -117,6 +127,9 @@ impl OnboardingRequest {
         if let Some(si) = &self.source_identity {
             trust = trust.require_source_identity(si)?;
         }
+        if !self.session_tag_keys.is_empty() {
+            trust = trust.allow_session_tags(&self.session_tag_keys)?;
+        }
         if let Some(org) = &self.principal_org_id {
             trust = trust.require_principal_org_id(org)?;
         }
@@ -131,6 +144,7 @@ impl OnboardingRequest {
             .principal(template_principal)
             .policy(self.policy.clone());
         template.source_identity = self.source_identity.clone();
+        template.session_tag_keys = self.session_tag_keys.clone();
         template.principal_org_id = self.principal_org_id.clone();
 
         let role_name = self
@@ -149,8 +163,18 @@ impl OnboardingRequest {
         }
         let mut link = QuickCreateLink::new(self.integration, &parameters);
         if let Some(url) = &self.template_url {
+            if !url.starts_with("https://") || url.len() <= "https://".len() {
+                return Err(PolicyError::InvalidInput {
+                    field: "template_url",
+                    reason: format!(
+                        "{url:?} is not an HTTPS URL; CloudFormation reads the template from \
+                         the https:// URL of the S3 object where the rendered template is hosted"
+                    ),
+                });
+            }
             link = link.with_template_url(url);
         }
+        let quick_create_link_note = self.link_note(&link.template_url);
         let manual = match &self.role_name {
             Some(name) => ManualSetup::with_role_name(
                 self.integration,
@@ -168,8 +192,46 @@ impl OnboardingRequest {
             template_json: template.render(TemplateFormat::Json)?,
             stack_parameters: parameters,
             quick_create_link: link.to_url(),
+            quick_create_link_note,
             manual_setup: manual,
         })
+    }
+
+    /// Why the quick-create link does not deploy the rendered template, when it does not: it
+    /// points at the guide's public template unless [`OnboardingRequest::template_url`] says
+    /// where the rendered one is hosted.
+    fn link_note(&self, guide_url: &str) -> Option<String> {
+        if self.template_url.is_some() {
+            return None;
+        }
+        let mut differs = Vec::new();
+        if !self.policy.scope.is_unrestricted() {
+            differs.push(
+                "it is not restricted to the resources of the policy above (it grants \
+                          every resource: \"Resource\": \"*\")",
+            );
+        }
+        if self.policy.library_extras {
+            differs.push("it lacks the library's Library* statements");
+        }
+        if self.source_identity.is_some()
+            || !self.session_tag_keys.is_empty()
+            || self.principal_org_id.is_some()
+        {
+            differs.push(
+                "its trust policy lacks the source-identity, session-tag or organization \
+                 statements and conditions",
+            );
+        }
+        if differs.is_empty() {
+            return None;
+        }
+        Some(format!(
+            "This link deploys the guide's public template ({guide_url}), not the template \
+             printed here: {}. To deploy the printed template, host it in S3 and pass its \
+             URL (--template-url, OnboardingRequest::template_url).",
+            differs.join("; ")
+        ))
     }
 }
 
@@ -188,6 +250,10 @@ pub struct Onboarding {
     pub stack_parameters: StackParameters,
     /// The quick-create console link.
     pub quick_create_link: String,
+    /// Set when the link deploys a template other than the one rendered here (the guide's
+    /// public template: unscoped, without the library's statements): says what differs and
+    /// how to link to the rendered one. `None` when a template URL was given.
+    pub quick_create_link_note: Option<String>,
     /// The manual method: files and AWS CLI commands.
     pub manual_setup: ManualSetup,
 }

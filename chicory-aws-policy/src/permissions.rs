@@ -13,7 +13,10 @@
 //! | `LibraryGlueMultiCatalogRead` | ReadOnly | `glue:GetCatalogs` | scanning every catalog of the account (`Catalogs::All`: federated, S3 Tables and Redshift-managed catalogs); the guide predates Glue's multi-catalog APIs |
 //! | `LibraryAthenaMetadataRead` | ReadOnly | `athena:ListDatabases`, `athena:GetDatabase`, `athena:ListTableMetadata`, `athena:GetTableMetadata` | the Athena catalog scanner (Athena's view of Glue and federated catalogs) |
 //! | `LibraryS3VersionListing` | ReadOnly | `s3:ListBucketVersions` | S3 `ListObjectVersions` needs it; the guide promises object versions but lacks it |
+//! | `LibraryS3VersionTagsRead` | ReadOnly | `s3:GetObjectVersionTagging` | `s3_get_object_tagging` with a `version_id`: S3 authorizes a version's tags as their own action |
+//! | `LibraryS3VersionTagsWrite` | ReadWrite | `s3:PutObjectVersionTagging` | `s3_put_object_tagging` with a `version_id` |
 //! | `LibraryDataZoneSearch` | ReadOnly | `datazone:Search`, `datazone:SearchTypes` | DataZone has no List API for assets, glossaries, glossary terms and form types; the scanners use `Search` and `SearchTypes` (the guide has only `SearchListings`) |
+//! | `LibraryGluePassRole` | ReadWrite | `iam:PassRole` on the roles of [`ResourceScope::glue_run_role`] (default `role/AWSGlueServiceRole*` and `role/service-role/AWSGlueServiceRole*`), condition `iam:PassedToService` = `glue.amazonaws.com` | the data-quality run operators name the role Glue runs as, and Glue checks `iam:PassRole` on it; the guide grants the runs but not the pass |
 //! | `LibraryDataZoneListingPublish` | ReadWrite | `datazone:CreateListingChangeSet` | the API that publishes a listing; the guide's `CreateListing`/`UpdateListing` are not IAM actions |
 //!
 //! Restricting the scope turns `*` into ARNs ([`ResourceScope::arns`]) for the actions that
@@ -34,10 +37,14 @@
 //!   them, but they are not IAM actions (see
 //!   [`actions::NOT_IN_SERVICE_AUTHORIZATION_REFERENCE`](crate::actions::NOT_IN_SERVICE_AUTHORIZATION_REFERENCE)).
 //!   Keeping them keeps the drift test against the guide exact; they grant nothing.
+//! - `PERMISSIONS_MANAGEMENT_ACTIONS` (MEDIUM, community auditor) for `iam:PassRole` in
+//!   `LibraryGluePassRole`: the auditor flags the action by name whatever its scope; the
+//!   statement names roles (never `*`) and only lets them be passed to `glue.amazonaws.com`, and
+//!   parliament's own auditors find nothing in it.
 
 use crate::action::{AccessLevel, Action};
 use crate::actions::{
-    athena, cloudtrail, datazone, glue, s3, NOT_IN_SERVICE_AUTHORIZATION_REFERENCE,
+    athena, cloudtrail, datazone, glue, iam, s3, NOT_IN_SERVICE_AUTHORIZATION_REFERENCE,
 };
 use crate::document::{PolicyDocument, Statement};
 use crate::error::PolicyError;
@@ -155,11 +162,24 @@ pub enum Source {
     },
 }
 
+/// A condition every statement rendered from a [`StatementSpec`] carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SpecCondition {
+    /// The condition operator, e.g. `StringEquals`.
+    pub operator: &'static str,
+    /// The condition key, e.g. `iam:PassedToService`.
+    pub key: &'static str,
+    /// The values.
+    pub values: &'static [&'static str],
+}
+
 /// A statement of a generated policy before resource restriction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct StatementSpec {
     /// The statement id.
     pub sid: &'static str,
+    /// A condition on the statement (the guide's have none).
+    pub condition: Option<SpecCondition>,
     /// The actions, in order.
     pub actions: &'static [Action],
     /// The guide or the library.
@@ -169,6 +189,7 @@ pub struct StatementSpec {
 const fn guide(sid: &'static str, actions: &'static [Action]) -> StatementSpec {
     StatementSpec {
         sid,
+        condition: None,
         actions,
         source: Source::Guide,
     }
@@ -365,6 +386,7 @@ const S3_READ_WRITE: &[StatementSpec] = &[
 const GLUE_LIBRARY_READ: &[StatementSpec] = &[
     StatementSpec {
         sid: "LibraryGlueCatalogRead",
+        condition: None,
         actions: &[
             glue::BATCH_GET_PARTITION,
             glue::GET_TABLE_VERSION,
@@ -381,6 +403,7 @@ const GLUE_LIBRARY_READ: &[StatementSpec] = &[
     },
     StatementSpec {
         sid: "LibraryGlueDataQualityRead",
+        condition: None,
         actions: &[
             glue::GET_DATA_QUALITY_RULESET,
             glue::LIST_DATA_QUALITY_RULESETS,
@@ -396,6 +419,7 @@ const GLUE_LIBRARY_READ: &[StatementSpec] = &[
     },
     StatementSpec {
         sid: "LibraryGlueMultiCatalogRead",
+        condition: None,
         actions: &[glue::GET_CATALOGS],
         source: Source::Library {
             reason: "scanning every catalog of the account (federated catalogs, S3 Tables \
@@ -405,6 +429,7 @@ const GLUE_LIBRARY_READ: &[StatementSpec] = &[
     },
     StatementSpec {
         sid: "LibraryAthenaMetadataRead",
+        condition: None,
         actions: &[
             athena::LIST_DATABASES,
             athena::GET_DATABASE,
@@ -418,17 +443,40 @@ const GLUE_LIBRARY_READ: &[StatementSpec] = &[
     },
 ];
 
-const S3_LIBRARY_READ: &[StatementSpec] = &[StatementSpec {
-    sid: "LibraryS3VersionListing",
-    actions: &[s3::LIST_BUCKET_VERSIONS],
+const S3_LIBRARY_READ: &[StatementSpec] = &[
+    StatementSpec {
+        sid: "LibraryS3VersionListing",
+        condition: None,
+        actions: &[s3::LIST_BUCKET_VERSIONS],
+        source: Source::Library {
+            reason: "the object-versions scanner calls ListObjectVersions, which needs \
+                     s3:ListBucketVersions; the guide promises object versions but lacks it",
+        },
+    },
+    StatementSpec {
+        sid: "LibraryS3VersionTagsRead",
+        condition: None,
+        actions: &[s3::GET_OBJECT_VERSION_TAGGING],
+        source: Source::Library {
+            reason: "s3_get_object_tagging with a version_id reads that version's tags, which \
+                     S3 authorizes as s3:GetObjectVersionTagging, not s3:GetObjectTagging",
+        },
+    },
+];
+
+const S3_LIBRARY_WRITE: &[StatementSpec] = &[StatementSpec {
+    sid: "LibraryS3VersionTagsWrite",
+    condition: None,
+    actions: &[s3::PUT_OBJECT_VERSION_TAGGING],
     source: Source::Library {
-        reason: "the object-versions scanner calls ListObjectVersions, which needs \
-                 s3:ListBucketVersions; the guide promises object versions but lacks it",
+        reason: "s3_put_object_tagging with a version_id tags that version, which S3 \
+                 authorizes as s3:PutObjectVersionTagging, not s3:PutObjectTagging",
     },
 }];
 
 const DATAZONE_LIBRARY_READ: &[StatementSpec] = &[StatementSpec {
     sid: "LibraryDataZoneSearch",
+    condition: None,
     actions: &[datazone::SEARCH, datazone::SEARCH_TYPES],
     source: Source::Library {
         reason: "DataZone has no List API for assets, glossaries, glossary terms and form types; \
@@ -439,10 +487,28 @@ const DATAZONE_LIBRARY_READ: &[StatementSpec] = &[StatementSpec {
 
 const DATAZONE_LIBRARY_WRITE: &[StatementSpec] = &[StatementSpec {
     sid: "LibraryDataZoneListingPublish",
+    condition: None,
     actions: &[datazone::CREATE_LISTING_CHANGE_SET],
     source: Source::Library {
         reason: "publishing an asset as a listing is the CreateListingChangeSet API; the \
                  guide's CreateListing and UpdateListing are not IAM actions",
+    },
+}];
+
+const GLUE_LIBRARY_WRITE: &[StatementSpec] = &[StatementSpec {
+    sid: "LibraryGluePassRole",
+    condition: Some(SpecCondition {
+        operator: "StringEquals",
+        key: "iam:PassedToService",
+        values: &["glue.amazonaws.com"],
+    }),
+    actions: &[iam::PASS_ROLE],
+    source: Source::Library {
+        reason: "the data-quality run operators (glue_start_data_quality_recommendation_run, \
+                 glue_start_data_quality_evaluation_run) name the role Glue runs as, and Glue \
+                 checks iam:PassRole on it; granted only on the roles of \
+                 ResourceScope::glue_run_role (default AWSGlueServiceRole*, the convention of \
+                 AWS's Glue console roles) and only to be passed to glue.amazonaws.com",
     },
 }];
 
@@ -468,10 +534,11 @@ pub fn library_statements(
     use AccessLevel::*;
     match (integration, level) {
         (Integration::Glue, ReadOnly) => GLUE_LIBRARY_READ,
+        (Integration::Glue, ReadWrite) => GLUE_LIBRARY_WRITE,
         (Integration::S3, ReadOnly) => S3_LIBRARY_READ,
+        (Integration::S3, ReadWrite) => S3_LIBRARY_WRITE,
         (Integration::DataZone, ReadOnly) => DATAZONE_LIBRARY_READ,
         (Integration::DataZone, ReadWrite) => DATAZONE_LIBRARY_WRITE,
-        _ => &[],
     }
 }
 
@@ -621,7 +688,14 @@ pub fn render(
             continue;
         }
         granted.extend(actions.iter().copied());
-        statements.extend(scope_statement(spec.sid, &actions, scope));
+        let mut scoped = scope_statement(spec.sid, &actions, scope);
+        if let Some(c) = spec.condition {
+            scoped = scoped
+                .into_iter()
+                .map(|st| st.with_condition(c.operator, c.key, c.values.iter().copied()))
+                .collect();
+        }
+        statements.extend(scoped);
     }
     let doc = PolicyDocument::new(statements);
     doc.validate()?;

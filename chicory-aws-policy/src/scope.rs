@@ -30,6 +30,12 @@
 use crate::action::ResourceType;
 use crate::error::PolicyError;
 
+/// The roles the Glue data-quality runs may pass when no [`ResourceScope::glue_run_role`] is
+/// given: the names AWS's Glue console gives service roles (as AWS's own
+/// `AWSGlueConsoleFullAccess` policy grants `iam:PassRole` on them).
+pub const GLUE_RUN_ROLE_PATTERNS: &[&str] =
+    &["AWSGlueServiceRole*", "service-role/AWSGlueServiceRole*"];
+
 /// The CloudFormation pseudo parameter for the partition.
 pub const CFN_PARTITION: &str = "${AWS::Partition}";
 /// The CloudFormation pseudo parameter for the stack's region.
@@ -83,6 +89,7 @@ pub struct ResourceScope {
     athena_workgroups: Vec<String>,
     athena_data_catalogs: Vec<String>,
     datazone_domains: Vec<String>,
+    glue_run_roles: Vec<String>,
     force_regional: bool,
     errors: Vec<(&'static str, String)>,
 }
@@ -99,6 +106,36 @@ fn valid_name(s: &str) -> bool {
         && !s
             .chars()
             .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '\\' | '$'))
+}
+
+/// The IAM wildcards: in a name they match more resources than the one named.
+fn has_wildcard(s: &str) -> bool {
+    s.contains(['*', '?'])
+}
+
+/// Checks a resource name for `field`: `None` when valid, else the reason. A name with an IAM
+/// wildcard (`*`, `?`) is refused unless `pattern` (the caller asked for a pattern
+/// explicitly); `pattern_method` names the method that accepts one, if any.
+fn name_error(
+    what: &str,
+    value: &str,
+    pattern: bool,
+    pattern_method: Option<&str>,
+) -> Option<String> {
+    if !valid_name(value) {
+        return Some(format!("{value:?} is not a {what}"));
+    }
+    if !pattern && has_wildcard(value) {
+        let fix = match pattern_method {
+            Some(m) => format!("name it exactly, or call {m} to grant every match"),
+            None => "name each one exactly".to_owned(),
+        };
+        return Some(format!(
+            "{value:?} contains an IAM wildcard (* or ?), which would grant more than one \
+             {what}: {fix}"
+        ));
+    }
+    None
 }
 
 fn valid_bucket(s: &str) -> bool {
@@ -148,6 +185,7 @@ impl ResourceScope {
             athena_workgroups: Vec::new(),
             athena_data_catalogs: Vec::new(),
             datazone_domains: Vec::new(),
+            glue_run_roles: Vec::new(),
             force_regional: false,
             errors: Vec::new(),
         }
@@ -196,12 +234,22 @@ impl ResourceScope {
     }
 
     /// Restricts Glue to this database (all its tables). Can be called for several databases.
-    pub fn glue_database(mut self, database: &str) -> Self {
-        if !valid_name(database) {
-            return self.reject(
-                "glue database",
-                format!("{database:?} is not a database name"),
-            );
+    /// A name with an IAM wildcard (`*`, `?`) is refused: see
+    /// [`ResourceScope::glue_database_pattern`].
+    pub fn glue_database(self, database: &str) -> Self {
+        self.add_glue_database(database, false)
+    }
+
+    /// Restricts Glue to every database whose name matches `pattern`, IAM wildcards (`*`, `?`)
+    /// included: `sales_*` grants `sales_eu` and `sales_us` and any later `sales_` database.
+    pub fn glue_database_pattern(self, pattern: &str) -> Self {
+        self.add_glue_database(pattern, true)
+    }
+
+    fn add_glue_database(mut self, database: &str, pattern: bool) -> Self {
+        let method = Some("glue_database_pattern");
+        if let Some(reason) = name_error("database name", database, pattern, method) {
+            return self.reject("glue database", reason);
         }
         let name = database.to_lowercase();
         if !self.glue_databases.iter().any(|d| d.name == name) {
@@ -214,13 +262,24 @@ impl ResourceScope {
     }
 
     /// Restricts Glue to this table (and so its database and the catalog). A database given
-    /// whole with [`ResourceScope::glue_database`] stays whole.
-    pub fn glue_table(mut self, database: &str, table: &str) -> Self {
-        if !valid_name(database) || !valid_name(table) {
-            return self.reject(
-                "glue table",
-                format!("{database:?}.{table:?} is not a table name"),
-            );
+    /// whole with [`ResourceScope::glue_database`] stays whole. Names with an IAM wildcard
+    /// (`*`, `?`) are refused: see [`ResourceScope::glue_table_pattern`].
+    pub fn glue_table(self, database: &str, table: &str) -> Self {
+        self.add_glue_table(database, table, false)
+    }
+
+    /// Restricts Glue to the tables matching `table` in the databases matching `database`,
+    /// IAM wildcards (`*`, `?`) included.
+    pub fn glue_table_pattern(self, database: &str, table: &str) -> Self {
+        self.add_glue_table(database, table, true)
+    }
+
+    fn add_glue_table(mut self, database: &str, table: &str, pattern: bool) -> Self {
+        let method = Some("glue_table_pattern");
+        if let Some(reason) = name_error("database name", database, pattern, method)
+            .or_else(|| name_error("table name", table, pattern, method))
+        {
+            return self.reject("glue table", reason);
         }
         let (db, t) = (database.to_lowercase(), table.to_lowercase());
         match self.glue_databases.iter_mut().find(|d| d.name == db) {
@@ -273,13 +332,11 @@ impl ResourceScope {
         self
     }
 
-    /// Restricts Athena query and workgroup actions to this workgroup.
+    /// Restricts Athena query and workgroup actions to this workgroup (named exactly: a name
+    /// with `*` or `?` is refused).
     pub fn athena_workgroup(mut self, workgroup: &str) -> Self {
-        if !valid_name(workgroup) {
-            return self.reject(
-                "athena workgroup",
-                format!("{workgroup:?} is not a workgroup name"),
-            );
+        if let Some(reason) = name_error("workgroup name", workgroup, false, None) {
+            return self.reject("athena workgroup", reason);
         }
         if !self.athena_workgroups.iter().any(|w| w == workgroup) {
             self.athena_workgroups.push(workgroup.to_owned());
@@ -287,13 +344,11 @@ impl ResourceScope {
         self
     }
 
-    /// Restricts Athena data catalog actions to this data catalog (e.g. `AwsDataCatalog`).
+    /// Restricts Athena data catalog actions to this data catalog (e.g. `AwsDataCatalog`;
+    /// named exactly: a name with `*` or `?` is refused).
     pub fn athena_data_catalog(mut self, catalog: &str) -> Self {
-        if !valid_name(catalog) {
-            return self.reject(
-                "athena data catalog",
-                format!("{catalog:?} is not a catalog name"),
-            );
+        if let Some(reason) = name_error("catalog name", catalog, false, None) {
+            return self.reject("athena data catalog", reason);
         }
         if !self.athena_data_catalogs.iter().any(|c| c == catalog) {
             self.athena_data_catalogs.push(catalog.to_owned());
@@ -301,16 +356,46 @@ impl ResourceScope {
         self
     }
 
-    /// Restricts the DataZone actions that accept a domain ARN to this domain (`dzd_...`).
+    /// Restricts the DataZone actions that accept a domain ARN to this domain (`dzd_...`; a
+    /// wildcard is refused).
     pub fn datazone_domain(mut self, domain_id: &str) -> Self {
-        if !valid_name(domain_id) {
-            return self.reject(
-                "datazone domain",
-                format!("{domain_id:?} is not a domain id"),
-            );
+        if let Some(reason) = name_error("domain id", domain_id, false, None) {
+            return self.reject("datazone domain", reason);
         }
         if !self.datazone_domains.iter().any(|d| d == domain_id) {
             self.datazone_domains.push(domain_id.to_owned());
+        }
+        self
+    }
+
+    /// A role Glue's data-quality runs may run as (`iam:PassRole`, statement
+    /// `LibraryGluePassRole`): its name, with its path if it has one
+    /// (`service-role/MyGlueRole`). Can be called for several roles; without any, the policy
+    /// names [`GLUE_RUN_ROLE_PATTERNS`]. A name with `*` or `?` is refused.
+    pub fn glue_run_role(mut self, role: &str) -> Self {
+        let role = role.trim_start_matches('/');
+        let ok = !role.is_empty()
+            && role.len() <= 512
+            && role.split('/').all(|seg| {
+                !seg.is_empty()
+                    && seg
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c))
+            })
+            && role.rsplit('/').next().is_some_and(|n| n.len() <= 64);
+        if !ok {
+            let reason = if has_wildcard(role) {
+                format!(
+                    "{role:?} contains an IAM wildcard (* or ?), which would let any matching \
+                     role be passed to Glue: name each role exactly"
+                )
+            } else {
+                format!("{role:?} is not a role name (optionally with its path)")
+            };
+            return self.reject("glue run role", reason);
+        }
+        if !self.glue_run_roles.iter().any(|r| r == role) {
+            self.glue_run_roles.push(role.to_owned());
         }
         self
     }
@@ -459,6 +544,24 @@ impl ResourceScope {
             }
             R::GlueDataQualityRuleset if self.glue_restricted() => {
                 vec![glue("dataQualityRuleset/*")]
+            }
+            // Never `*`: a role that may be passed is always named (or the default pattern).
+            R::IamRole => {
+                let roles: Vec<&str> = if self.glue_run_roles.is_empty() {
+                    GLUE_RUN_ROLE_PATTERNS.to_vec()
+                } else {
+                    self.glue_run_roles.iter().map(String::as_str).collect()
+                };
+                roles
+                    .into_iter()
+                    .map(|r| {
+                        format!(
+                            "arn:{}:iam::{}:role/{r}",
+                            self.partition,
+                            self.arn_account()
+                        )
+                    })
+                    .collect()
             }
             R::AthenaWorkGroup if self.athena_restricted() => {
                 if self.athena_workgroups.is_empty() {

@@ -12,6 +12,7 @@
 //! # Ok::<(), chicory_aws_policy::PolicyError>(())
 //! ```
 
+use crate::action::Action;
 use crate::actions::sts;
 use crate::document::{PolicyDocument, Principal, Statement};
 use crate::error::PolicyError;
@@ -76,6 +77,37 @@ pub fn validate_source_identity(source_identity: &str) -> Result<(), PolicyError
             reason: format!("{source_identity:?} must be 2-64 characters of [\\w+=,.@-]"),
         })
     }
+}
+
+/// Checks a session tag key as STS does: 1 to 128 letters, digits, spaces or `_.:/=+-@`.
+pub fn validate_session_tag_key(key: &str) -> Result<(), PolicyError> {
+    let ok = (1..=128).contains(&key.chars().count())
+        && key
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == ' ' || "_.:/=+-@".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(PolicyError::InvalidInput {
+            field: "session_tags",
+            reason: format!("tag key {key:?} must be 1-128 letters, digits, spaces or _.:/=+-@"),
+        })
+    }
+}
+
+/// The trust-policy actions a vendor's AssumeRole call needs: `sts:AssumeRole`, plus
+/// `sts:SetSourceIdentity` when it sets a source identity and `sts:TagSession` when it passes
+/// session tags (STS refuses the call otherwise). For `ConnectionParams` of chicory-aws-core:
+/// `trust_actions(p.source_identity.is_some(), !p.session_tags.is_empty())`.
+pub fn trust_actions(source_identity: bool, session_tags: bool) -> Vec<Action> {
+    let mut out = vec![sts::ASSUME_ROLE];
+    if source_identity {
+        out.push(sts::SET_SOURCE_IDENTITY);
+    }
+    if session_tags {
+        out.push(sts::TAG_SESSION);
+    }
+    out
 }
 
 /// The vendor principal the trust policy names.
@@ -160,6 +192,7 @@ pub struct TrustPolicy {
     principal: VendorPrincipal,
     external_id: String,
     source_identity: Option<String>,
+    session_tag_keys: Vec<String>,
     principal_org_id: Option<String>,
     partition: String,
 }
@@ -172,9 +205,76 @@ impl TrustPolicy {
             principal,
             external_id: external_id.to_owned(),
             source_identity: None,
+            session_tag_keys: Vec::new(),
             principal_org_id: None,
             partition: "aws".into(),
         })
+    }
+
+    /// The trust policy for the AssumeRole calls a vendor will make: with the External ID,
+    /// and, when they set one, this source identity (`sts:SetSourceIdentity`) and session
+    /// tags with these keys (`sts:TagSession`). Derive it from the connection parameters the
+    /// vendor uses, so STS accepts every call they make:
+    ///
+    /// ```
+    /// use chicory_aws_policy::trust::{TrustPolicy, VendorPrincipal};
+    ///
+    /// let trust = TrustPolicy::for_assume_role(
+    ///     VendorPrincipal::account("123456789012")?,
+    ///     "chicory-p1",
+    ///     Some("chicory-scanner"),
+    ///     ["customer", "project"],
+    /// )?;
+    /// let json = trust.document()?.to_json_compact();
+    /// assert!(json.contains("sts:SetSourceIdentity") && json.contains("sts:TagSession"));
+    /// # Ok::<(), chicory_aws_policy::PolicyError>(())
+    /// ```
+    pub fn for_assume_role<S: AsRef<str>>(
+        principal: VendorPrincipal,
+        external_id: &str,
+        source_identity: Option<&str>,
+        session_tag_keys: impl IntoIterator<Item = S>,
+    ) -> Result<Self, PolicyError> {
+        let mut trust = TrustPolicy::new(principal, external_id)?;
+        if let Some(si) = source_identity {
+            trust = trust.require_source_identity(si)?;
+        }
+        let keys: Vec<S> = session_tag_keys.into_iter().collect();
+        if !keys.is_empty() {
+            trust = trust.allow_session_tags(keys)?;
+        }
+        Ok(trust)
+    }
+
+    /// Also lets the vendor pass session tags with these keys (and no others) on AssumeRole:
+    /// a statement allowing `sts:TagSession` with `ForAllValues:StringEquals aws:TagKeys`.
+    /// Without it STS refuses an AssumeRole that carries tags.
+    pub fn allow_session_tags<S: AsRef<str>>(
+        mut self,
+        keys: impl IntoIterator<Item = S>,
+    ) -> Result<Self, PolicyError> {
+        for k in keys {
+            let k = k.as_ref();
+            validate_session_tag_key(k)?;
+            if !self.session_tag_keys.iter().any(|x| x == k) {
+                self.session_tag_keys.push(k.to_owned());
+            }
+        }
+        if self.session_tag_keys.is_empty() {
+            return Err(PolicyError::InvalidInput {
+                field: "session_tags",
+                reason: "name at least one tag key the vendor will pass".into(),
+            });
+        }
+        Ok(self)
+    }
+
+    /// The trust-policy actions this policy allows the vendor (see [`trust_actions`]).
+    pub fn actions(&self) -> Vec<Action> {
+        trust_actions(
+            self.source_identity.is_some(),
+            !self.session_tag_keys.is_empty(),
+        )
     }
 
     /// Also requires the vendor to set this source identity (`StringEquals sts:SourceIdentity`
@@ -216,6 +316,7 @@ impl TrustPolicy {
             &self.principal.principal_arn(&self.partition),
             &self.external_id,
             self.source_identity.as_deref(),
+            &self.session_tag_keys,
             self.principal_org_id.as_deref(),
         );
         doc.validate()?;
@@ -231,11 +332,14 @@ impl TrustPolicy {
 /// A required source identity adds `StringEquals sts:SourceIdentity` to the AssumeRole
 /// statement (no session without it) and a second statement allowing `sts:SetSourceIdentity`
 /// for that value only (STS checks that action when a source identity is set; the External ID
-/// is not a condition key of it).
+/// is not a condition key of it). Session tag keys add a statement allowing `sts:TagSession`
+/// for those keys only (`ForAllValues:StringEquals aws:TagKeys`; the External ID is not a
+/// condition key of TagSession either).
 pub(crate) fn trust_document(
     principal_arn: &str,
     external_id: &str,
     source_identity: Option<&str>,
+    session_tag_keys: &[String],
     principal_org_id: Option<&str>,
 ) -> PolicyDocument {
     let principal = Principal::aws(principal_arn);
@@ -252,12 +356,26 @@ pub(crate) fn trust_document(
     if let Some(si) = source_identity {
         let mut set = Statement::allow([sts::SET_SOURCE_IDENTITY.iam_name()])
             .with_sid("SetSourceIdentity")
-            .with_principal(principal)
+            .with_principal(principal.clone())
             .with_condition("StringEquals", "sts:SourceIdentity", [si]);
         if let Some(org) = principal_org_id {
             set = set.with_condition("StringEquals", "aws:PrincipalOrgID", [org]);
         }
         statements.push(set);
+    }
+    if !session_tag_keys.is_empty() {
+        let mut tag = Statement::allow([sts::TAG_SESSION.iam_name()])
+            .with_sid("TagSession")
+            .with_principal(principal)
+            .with_condition(
+                "ForAllValues:StringEquals",
+                "aws:TagKeys",
+                session_tag_keys.iter().cloned(),
+            );
+        if let Some(org) = principal_org_id {
+            tag = tag.with_condition("StringEquals", "aws:PrincipalOrgID", [org]);
+        }
+        statements.push(tag);
     }
     PolicyDocument::new(statements)
 }

@@ -20,11 +20,21 @@ async fn deploy(
     vendor: &Vendor,
     external_id: &str,
 ) -> String {
+    let options = TemplateOptions::new(integration).principal(principal);
+    deploy_template(&options, format, level, vendor, external_id).await
+}
+
+/// Deploys the template `options` describe for `vendor` and returns the role ARN output.
+async fn deploy_template(
+    options: &TemplateOptions,
+    format: TemplateFormat,
+    level: AccessLevel,
+    vendor: &Vendor,
+    external_id: &str,
+) -> String {
     let emu = Emulator::get();
-    let template = TemplateOptions::new(integration)
-        .principal(principal)
-        .render(format)
-        .unwrap();
+    let (integration, principal) = (options.integration, options.principal);
+    let template = options.render(format).unwrap();
     let mut params = StackParameters::new(integration, emu.account_id(), external_id, level)
         .with_role_name(&unique("ChicoryRole"));
     if principal == TemplatePrincipal::PrincipalArn {
@@ -207,4 +217,45 @@ async fn datazone_template_deploys_and_trusts_only_the_external_id() {
         TemplatePrincipal::AccountId,
     )
     .await;
+}
+
+#[tokio::test]
+async fn a_template_for_session_tags_and_a_source_identity_accepts_them() {
+    // The vendor's parameters carry a source identity and session tags: the template rendered
+    // for them (TemplateOptions::source_identity / session_tag_keys) lets the role be assumed
+    // with both, and still refuses an undeclared tag key (issue 11, item 4a).
+    let emu = Emulator::get();
+    let vendor = emu.vendor().await;
+    let ext = external_id();
+    let options = TemplateOptions::new(Integration::S3)
+        .source_identity("chicory-scanner")
+        .session_tag_keys(["customer"]);
+    let role = deploy_template(
+        &options,
+        TemplateFormat::Yaml,
+        AccessLevel::ReadOnly,
+        &vendor,
+        &ext,
+    )
+    .await;
+    let params = |tags: serde_json::Value| {
+        ConnectionParams::from_json(
+            &serde_json::json!({
+                "role_arn": role, "external_id": ext, "region": emu.region(),
+                "source_identity": "chicory-scanner", "session_tags": tags,
+            })
+            .to_string(),
+        )
+        .unwrap()
+    };
+    emu.connection(&vendor, params(serde_json::json!({"customer": "acme"})))
+        .connect()
+        .await
+        .expect("the declared tag and source identity");
+    let e = emu
+        .connection(&vendor, params(serde_json::json!({"admin": "true"})))
+        .connect()
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::AccessDenied, "{e}");
 }

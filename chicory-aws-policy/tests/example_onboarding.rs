@@ -119,3 +119,106 @@ fn vendor_role_json_template_and_errors() {
     .unwrap_err();
     assert!(err.contains("--bucket"), "{err}");
 }
+
+/// The quick-create section: the link line and what follows it up to the blank line.
+fn link_section(text: &str) -> &str {
+    let start = text
+        .find("== Quick-create link ==\n")
+        .expect("a link section")
+        + 24;
+    let body = &text[start..];
+    &body[..body.find("\n\n").unwrap()]
+}
+
+#[test]
+fn a_scoped_policy_is_never_printed_beside_a_link_to_the_unscoped_template_unannounced() {
+    let scoped = [
+        "--service",
+        "glue",
+        "--vendor-account",
+        "123456789012",
+        "--external-id",
+        "chicory-p1",
+        "--database",
+        "sales",
+    ];
+    // Without --template-url: the link is the guide's, and the output says plainly that it
+    // deploys the guide's unscoped template, not the printed one.
+    let text = run(&scoped).unwrap();
+    let section = link_section(&text);
+    assert!(
+        section
+            .contains("templateURL=https://chicory-public-templates.s3.us-west-2.amazonaws.com/"),
+        "{section}"
+    );
+    let note = section
+        .lines()
+        .find(|l| l.starts_with("NOTE: "))
+        .unwrap_or_else(|| panic!("no note under the link:\n{section}"));
+    assert!(note.contains("guide's public template"), "{note}");
+    assert!(note.contains("not restricted"), "{note}");
+    assert!(note.contains("--template-url"), "{note}");
+
+    // With --template-url: the link deploys the printed template, and there is no note.
+    let mut args = scoped.to_vec();
+    args.extend([
+        "--template-url",
+        "https://vendor-templates.s3.amazonaws.com/acme/glue.yaml",
+    ]);
+    let text = run(&args).unwrap();
+    let section = link_section(&text);
+    assert!(
+        section.contains("templateURL=https://vendor-templates.s3.amazonaws.com/acme/glue.yaml&"),
+        "{section}"
+    );
+    assert!(!section.contains("chicory-public"), "{section}");
+    assert!(!section.contains("NOTE"), "{section}");
+
+    // Not an https:// URL: refused, naming the field.
+    let mut args = scoped.to_vec();
+    args.extend(["--template-url", "http://vendor.example/glue.yaml"]);
+    let err = run(&args).unwrap_err();
+    assert!(err.contains("template_url"), "{err}");
+}
+
+#[test]
+fn session_tags_and_source_identity_the_vendor_sends_are_allowed_by_the_trust_policy() {
+    let args = [
+        "--service",
+        "s3",
+        "--vendor-account",
+        "123456789012",
+        "--external-id",
+        "chicory-p1",
+        "--source-identity",
+        "chicory-scanner",
+        "--session-tag-key",
+        "customer",
+        "--session-tag-key",
+        "project",
+    ];
+    let text = run(&args).unwrap();
+    let trust = section_json(&text, "== Trust policy");
+    let tag = trust
+        .statement("TagSession")
+        .expect("a TagSession statement");
+    assert_eq!(tag.action_names(), ["sts:TagSession"]);
+    assert_eq!(
+        tag.condition["ForAllValues:StringEquals"]["aws:TagKeys"].values(),
+        ["customer", "project"]
+    );
+    let set = trust.statement("SetSourceIdentity").unwrap();
+    assert_eq!(
+        set.condition["StringEquals"]["sts:SourceIdentity"].values(),
+        ["chicory-scanner"]
+    );
+    // The template's trust policy says the same, and the link's note says the guide's lacks it.
+    let template = &text[text.find("== CloudFormation template").unwrap()..];
+    assert!(template.contains("sts:TagSession"), "{template}");
+    assert!(template.contains("aws:TagKeys"), "{template}");
+    assert!(link_section(&text).contains("session-tag"), "{text}");
+    // Without the flags: neither action.
+    let text = run(&args[..6]).unwrap();
+    let trust = section_json(&text, "== Trust policy");
+    assert_eq!(trust.action_names(), ["sts:AssumeRole"]);
+}

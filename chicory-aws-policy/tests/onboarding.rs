@@ -318,3 +318,188 @@ fn s3_prefixes_restrict_listing_with_a_prefix_condition() {
         ["arn:aws:s3:::lake/exports/*"]
     );
 }
+
+#[test]
+fn wildcards_in_names_are_refused_unless_a_pattern_is_asked_for() {
+    // A wildcard in a name would widen the scope it claims to narrow: `database/*` is every
+    // database. Each is refused, naming the field and the fix.
+    for (scope, field, fix) in [
+        (
+            ResourceScope::all().glue_database("*"),
+            "glue database",
+            "glue_database_pattern",
+        ),
+        (
+            ResourceScope::all().glue_database("sales_?"),
+            "glue database",
+            "glue_database_pattern",
+        ),
+        (
+            ResourceScope::all().glue_table("sales", "*"),
+            "glue table",
+            "glue_table_pattern",
+        ),
+        (
+            ResourceScope::all().glue_table("sal*", "orders"),
+            "glue table",
+            "glue_table_pattern",
+        ),
+        (
+            ResourceScope::all().athena_workgroup("prim*"),
+            "athena workgroup",
+            "name each one exactly",
+        ),
+        (
+            ResourceScope::all().athena_data_catalog("*"),
+            "athena data catalog",
+            "name each one exactly",
+        ),
+        (
+            ResourceScope::all().datazone_domain("dzd_*"),
+            "datazone domain",
+            "name each one exactly",
+        ),
+    ] {
+        for integration in Integration::ALL {
+            match permission_policy(
+                integration,
+                AccessLevel::ReadOnly,
+                &PolicyOptions::default().with_scope(scope.clone()),
+            ) {
+                Err(PolicyError::InvalidInput { field: f, reason }) => {
+                    assert_eq!(f, field);
+                    assert!(reason.contains("wildcard"), "{reason}");
+                    assert!(reason.contains(fix), "{field}: {reason}");
+                }
+                other => panic!("{field} {integration}: {other:?}"),
+            }
+        }
+    }
+    // Asked for explicitly, a pattern is rendered as given (lower-cased, as Glue stores names).
+    let scope = ResourceScope::all()
+        .region("us-west-2")
+        .account("123456789012")
+        .glue_database_pattern("Sales_*")
+        .glue_table_pattern("lake", "events_?");
+    scope.check().unwrap();
+    assert_eq!(
+        scope.arns(ResourceType::GlueDatabase).unwrap(),
+        [
+            "arn:aws:glue:us-west-2:123456789012:database/sales_*",
+            "arn:aws:glue:us-west-2:123456789012:database/lake"
+        ]
+    );
+    assert_eq!(
+        scope.arns(ResourceType::GlueTable).unwrap(),
+        [
+            "arn:aws:glue:us-west-2:123456789012:table/sales_*/*",
+            "arn:aws:glue:us-west-2:123456789012:table/lake/events_?"
+        ]
+    );
+    // The pattern methods still refuse what is not a name at all.
+    assert!(ResourceScope::all()
+        .glue_database_pattern("has space*")
+        .check()
+        .is_err());
+}
+
+#[test]
+fn glue_readwrite_may_pass_only_named_roles_and_only_to_glue() {
+    use chicory_aws_policy::permissions::write_policy;
+    let check = |doc: &chicory_aws_policy::PolicyDocument, roles: &[&str]| {
+        let st = doc
+            .statement("LibraryGluePassRole")
+            .expect("the ReadWrite Glue policy has LibraryGluePassRole");
+        assert_eq!(st.action_names(), ["iam:PassRole"]);
+        assert_eq!(st.resource_patterns(), roles);
+        assert_eq!(
+            st.condition["StringEquals"]["iam:PassedToService"].values(),
+            ["glue.amazonaws.com"]
+        );
+        assert_eq!(st.condition.len(), 1);
+        // Nothing else in the policy grants iam:PassRole.
+        let granting: Vec<_> = doc
+            .statements
+            .iter()
+            .filter(|s| s.action_names().iter().any(|a| a == "iam:PassRole"))
+            .collect();
+        assert_eq!(granting.len(), 1);
+    };
+    // Default: the Glue console's service-role names, in any account (unscoped policy).
+    let rw = permission_policy(
+        Integration::Glue,
+        AccessLevel::ReadWrite,
+        &PolicyOptions::default(),
+    )
+    .unwrap();
+    check(
+        &rw,
+        &[
+            "arn:aws:iam::*:role/AWSGlueServiceRole*",
+            "arn:aws:iam::*:role/service-role/AWSGlueServiceRole*",
+        ],
+    );
+    // The ReadWrite-only part (what the templates attach conditionally) has it too.
+    check(
+        &write_policy(Integration::Glue, &PolicyOptions::default()).unwrap(),
+        &[
+            "arn:aws:iam::*:role/AWSGlueServiceRole*",
+            "arn:aws:iam::*:role/service-role/AWSGlueServiceRole*",
+        ],
+    );
+    // Named roles, in the customer's account and partition.
+    let scope = ResourceScope::all()
+        .partition("aws-us-gov")
+        .account("123456789012")
+        .glue_run_role("service-role/DataQualityRole")
+        .glue_run_role("/GlueDq");
+    let rw = permission_policy(
+        Integration::Glue,
+        AccessLevel::ReadWrite,
+        &PolicyOptions::default().with_scope(scope),
+    )
+    .unwrap();
+    check(
+        &rw,
+        &[
+            "arn:aws-us-gov:iam::123456789012:role/service-role/DataQualityRole",
+            "arn:aws-us-gov:iam::123456789012:role/GlueDq",
+        ],
+    );
+    // Never in ReadOnly, never in the guide-only policies, never in other integrations.
+    for (integration, level, options) in [
+        (
+            Integration::Glue,
+            AccessLevel::ReadOnly,
+            PolicyOptions::default(),
+        ),
+        (
+            Integration::Glue,
+            AccessLevel::ReadWrite,
+            PolicyOptions::spec_only(),
+        ),
+        (
+            Integration::S3,
+            AccessLevel::ReadWrite,
+            PolicyOptions::default(),
+        ),
+        (
+            Integration::DataZone,
+            AccessLevel::ReadWrite,
+            PolicyOptions::default(),
+        ),
+    ] {
+        let doc = permission_policy(integration, level, &options).unwrap();
+        assert!(
+            !doc.action_names().contains(&"iam:PassRole"),
+            "{integration} {level}"
+        );
+    }
+    // A wildcard or a malformed role is refused, naming the field.
+    for bad in ["*", "Glue*", "role name", ""] {
+        match ResourceScope::all().glue_run_role(bad).check() {
+            Err(PolicyError::InvalidInput { field, .. }) => assert_eq!(field, "glue run role"),
+            other => panic!("{bad:?}: {other:?}"),
+        }
+    }
+}

@@ -1,6 +1,8 @@
 //! Drift tests: the generated policies, trust policies, links and CLI commands against the
-//! integration guides, both the committed verbatim copies (tests/spec) and, when present, the
-//! seeds in ../shared/seeds.
+//! integration guides: the committed copies of their blocks (tests/spec) and the guides
+//! themselves, from ../shared/seeds when it is beside the repository, else from their
+//! committed verbatim copy (tests/spec/seeds). Every test runs in any checkout; one without
+//! either fails saying what to do.
 
 mod common;
 
@@ -53,10 +55,9 @@ fn file_for(integration: Integration, level: AccessLevel) -> String {
 
 #[test]
 fn committed_copies_are_the_seeds_blocks() {
-    let Some(seeds) = seed_policies() else {
-        eprintln!("note: ../shared/seeds not found; nothing to compare the copies with");
-        return;
-    };
+    let (source, dir) = seeds();
+    eprintln!("guides read from {source}: {}", dir.display());
+    let seeds = seed_policies();
     let mut copies: Vec<&str> = SPEC_POLICY_FILES.to_vec();
     copies.sort();
     assert_eq!(
@@ -74,7 +75,7 @@ fn committed_copies_are_the_seeds_blocks() {
         );
     }
     // The non-policy copies: fragments, links and CLI blocks appear verbatim in the guide.
-    let md = read(&seeds_dir().unwrap().join("001_d77dd2258ccbda60.txt"));
+    let md = read(&dir.join(MAIN_GUIDE));
     for f in [
         "chicory/glue-restrict-resources.fragment.json",
         "chicory/s3-restrict-resources.fragment.json",
@@ -103,9 +104,8 @@ fn committed_copies_are_the_seeds_blocks() {
 
 #[test]
 fn plain_text_guide_has_the_same_policies_as_the_markdown_guide() {
-    let Some(dir) = seeds_dir() else { return };
-    let plain = policy_objects(&read(&dir.join("000_8322d4913595f65a.txt")));
-    let seeds = seed_policies().unwrap();
+    let plain = policy_objects(&read(&seeds_dir().join("000_8322d4913595f65a.txt")));
+    let seeds = seed_policies();
     let names = [
         "chicory/trust-policy.json",
         "chicory/glue-readonly-permissions.json",
@@ -118,6 +118,67 @@ fn plain_text_guide_has_the_same_policies_as_the_markdown_guide() {
     assert_eq!(plain.len(), names.len());
     for (p, n) in plain.iter().zip(names) {
         assert_eq!(p, &seeds[n], "{n}: the plain-text guide differs");
+    }
+}
+
+#[test]
+fn committed_guides_are_the_shared_seeds() {
+    let shared = shared_seeds_dir();
+    let committed = committed_seeds_dir();
+    let names = |dir: &std::path::Path| -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.ends_with(".txt"))
+            .collect();
+        v.sort();
+        v
+    };
+    let copies = names(&committed);
+    assert_eq!(copies.len(), 5, "tests/spec/seeds holds the five guides");
+    if !shared.join(MAIN_GUIDE).is_file() {
+        // Nothing to compare the copy with; every drift test above and below still runs on it.
+        eprintln!(
+            "note: {} not found: the committed copy of the guides was not compared with it",
+            shared.display()
+        );
+        return;
+    }
+    assert_eq!(names(&shared), copies, "the guides in ../shared/seeds");
+    for n in &copies {
+        assert!(
+            read(&shared.join(n)) == read(&committed.join(n)),
+            "tests/spec/seeds/{n} differs from ../shared/seeds/{n}: copy it again"
+        );
+    }
+}
+
+#[test]
+fn without_shared_seeds_the_committed_copies_are_used_and_without_both_the_test_fails() {
+    let missing = scratch("no-seeds").join("missing");
+    // No ../shared/seeds: the committed copy of the guides.
+    let (source, dir) = locate_seeds(&missing, &committed_seeds_dir()).unwrap();
+    assert_eq!(dir, committed_seeds_dir());
+    assert!(source.contains("committed"), "{source}");
+    // Both present: the shared seeds first.
+    let shared = scratch("shared-seeds");
+    std::fs::write(shared.join(MAIN_GUIDE), "guide").unwrap();
+    assert_eq!(
+        locate_seeds(&shared, &committed_seeds_dir()).unwrap().1,
+        shared
+    );
+    // Neither: an error naming both places and what to do.
+    let err = locate_seeds(&missing, &missing).unwrap_err();
+    assert!(err.contains("shared/"), "{err}");
+    assert!(
+        err.contains("git checkout -- chicory-aws-policy/tests/spec"),
+        "{err}"
+    );
+    // And the drift tests always have two sources: the blocks' copies and the guides.
+    let sources = spec_sources();
+    assert_eq!(sources.len(), 2);
+    for (name, specs) in &sources {
+        assert_eq!(specs.len(), SPEC_POLICY_FILES.len(), "{name}");
     }
 }
 

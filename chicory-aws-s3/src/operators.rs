@@ -611,7 +611,10 @@ impl Operator for GetObjectTagging {
     type Output = TagsOutput;
     const NAME: &'static str = "s3_get_object_tagging";
     const DESCRIPTION: &'static str = "Reads an S3 object's tags.";
-    const ACTIONS: &'static [Action] = &[actions::s3::GET_OBJECT_TAGGING];
+    const ACTIONS: &'static [Action] = &[
+        actions::s3::GET_OBJECT_TAGGING,
+        actions::s3::GET_OBJECT_VERSION_TAGGING,
+    ];
     fn connection(&self) -> &Connection {
         &self.conn
     }
@@ -948,7 +951,10 @@ impl Operator for PutObjectTagging {
     type Output = Done;
     const NAME: &'static str = "s3_put_object_tagging";
     const DESCRIPTION: &'static str = "Replaces an S3 object's tags (at most 10).";
-    const ACTIONS: &'static [Action] = &[actions::s3::PUT_OBJECT_TAGGING];
+    const ACTIONS: &'static [Action] = &[
+        actions::s3::PUT_OBJECT_TAGGING,
+        actions::s3::PUT_OBJECT_VERSION_TAGGING,
+    ];
     fn connection(&self) -> &Connection {
         &self.conn
     }

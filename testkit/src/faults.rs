@@ -97,6 +97,10 @@ pub struct Counts {
     pub requests: BTreeMap<String, u64>,
     /// Faults injected, per operation and fault.
     pub faults: BTreeMap<(String, Fault), u64>,
+    /// Requests per IAM action they need ([`iam_action_of`]: `glue:GetTables`,
+    /// `s3:GetObject` for a HeadObject, ...); STS and IAM (query protocol) requests are not
+    /// counted here.
+    pub actions: BTreeMap<String, u64>,
 }
 
 impl Counts {
@@ -251,6 +255,63 @@ pub fn operation_of(method: &str, path: &str, query: &str, target: Option<&str>)
     }
 }
 
+/// The IAM action a request needs, `<service>:<action>`: the JSON protocols' target
+/// (`AWSGlue.GetTables` is `glue:GetTables`, `AmazonAthena.*` `athena:*`), DataZone's REST
+/// requests (`/v2/...`) by method and path, S3's path-style REST requests by method, path depth
+/// and query (a HeadObject needs `s3:GetObject`, a ListObjectsV2 `s3:ListBucket`, a multipart
+/// part `s3:PutObject`, a DeleteObject with a `versionId` `s3:DeleteObjectVersion`, ...). A
+/// request it cannot name comes back as `<service>:<METHOD> <path>`, so a test shows it.
+pub fn iam_action_of(method: &str, path: &str, query: &str, target: Option<&str>) -> String {
+    if let Some(t) = target {
+        let (service, op) = t.rsplit_once('.').unwrap_or(("", t));
+        let prefix = match service {
+            "AWSGlue" => "glue".to_owned(),
+            "AmazonAthena" => "athena".to_owned(),
+            other => other.to_lowercase(),
+        };
+        return format!("{prefix}:{op}");
+    }
+    if let Some(rest) = path.strip_prefix("/v2/") {
+        return format!("datazone:{}", datazone_operation(method, rest));
+    }
+    let q: Vec<&str> = query
+        .split('&')
+        .map(|p| p.split('=').next().unwrap_or(p))
+        .collect();
+    let has = |k: &str| q.contains(&k);
+    let segments = path
+        .trim_matches('/')
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .count();
+    let action = match (method, segments) {
+        ("GET", 0) => "ListAllMyBuckets",
+        // The bucket.
+        ("GET", 1) if has("versions") => "ListBucketVersions",
+        ("GET", 1) if has("location") => "GetBucketLocation",
+        ("GET", 1) if has("versioning") => "GetBucketVersioning",
+        ("GET", 1) if has("tagging") => "GetBucketTagging",
+        ("GET", 1) if has("policy") => "GetBucketPolicy",
+        ("GET" | "HEAD", 1) => "ListBucket",
+        ("PUT" | "DELETE", 1) if has("tagging") => "PutBucketTagging",
+        ("PUT", 1) => "CreateBucket",
+        ("DELETE", 1) => "DeleteBucket",
+        // An object.
+        ("GET", _) if has("tagging") && has("versionId") => "GetObjectVersionTagging",
+        ("GET", _) if has("tagging") => "GetObjectTagging",
+        ("GET" | "HEAD", _) if has("versionId") => "GetObjectVersion",
+        ("GET" | "HEAD", _) => "GetObject",
+        ("PUT", _) if has("tagging") && has("versionId") => "PutObjectVersionTagging",
+        ("PUT", _) if has("tagging") => "PutObjectTagging",
+        ("PUT" | "POST", _) => "PutObject", // also CreateMultipartUpload, UploadPart, Complete
+        ("DELETE", _) if has("uploadId") => "AbortMultipartUpload",
+        ("DELETE", _) if has("versionId") => "DeleteObjectVersion",
+        ("DELETE", _) => "DeleteObject",
+        (m, _) => return format!("s3:{m} {path}"),
+    };
+    format!("s3:{action}")
+}
+
 /// The continuation tokens or markers a request carries, each with the name its answer gives
 /// the next one: S3's query parameters, DataZone's `nextToken` query parameter, or the JSON
 /// body's `NextToken` / `nextToken`.
@@ -359,6 +420,11 @@ fn datazone_operation(method: &str, rest: &str) -> String {
         ("POST", ["domains", _, "assets", _, "revisions"]) => "CreateAssetRevision",
         ("GET", ["domains", _, "glossaries", _]) => "GetGlossary",
         ("GET", ["domains", _, "glossary-terms", _]) => "GetGlossaryTerm",
+        ("DELETE", ["domains", _, "assets", _]) => "DeleteAsset",
+        ("POST", ["domains", _, "listings", "change-set"]) => "CreateListingChangeSet",
+        ("POST", ["domains", _, "data-sources"]) => "CreateDataSource",
+        ("PATCH", ["domains", _, "data-sources", _]) => "UpdateDataSource",
+        ("DELETE", ["domains", _, "data-sources", _]) => "DeleteDataSource",
         _ => return format!("{method} /v2/{rest}"),
     };
     op.to_owned()
@@ -436,6 +502,12 @@ async fn handle(
             target.as_deref(),
         )
     };
+    let action = iam_action_of(
+        req.method().as_str(),
+        req.uri().path(),
+        req.uri().query().unwrap_or(""),
+        target.as_deref(),
+    );
     // S3 answers errors in XML; DataZone's REST-JSON requests (`/v2/...`), like the JSON
     // protocols, in JSON (the DataZone SDK cannot parse an XML error body).
     let s3 = target.is_none() && op != "QueryProtocol" && !req.uri().path().starts_with("/v2/");
@@ -449,6 +521,9 @@ async fn handle(
     let fault = {
         let mut st = st.lock().expect("not poisoned");
         *st.counts.requests.entry(op.clone()).or_default() += 1;
+        if op != "QueryProtocol" {
+            *st.counts.actions.entry(action.clone()).or_default() += 1;
+        }
         let found = st
             .rules
             .iter()

@@ -12,6 +12,8 @@
 //! - [`lakehouse`]: a Glue fake of a lakehouse: catalogs, Iceberg/Delta/Hudi tables, links.
 //! - [`faults`]: a fault-injecting proxy (500, 503 SlowDown, throttling, resets) to put in
 //!   front of the emulator or a fake.
+//! - [`sent`]: every operator's declared actions equal the actions its requests need,
+//!   recorded at the proxy.
 
 mod clock;
 pub mod conformance;
@@ -24,6 +26,7 @@ pub mod lakehouse;
 pub mod memory;
 mod registry;
 pub mod s3;
+pub mod sent;
 
 pub use clock::TestClock;
 pub use declared::assert_declared_actions_granted;

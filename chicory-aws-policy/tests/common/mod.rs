@@ -25,11 +25,49 @@ pub fn spec_dir() -> PathBuf {
 }
 
 /// `shared/seeds` beside the repository (CI clones the repo with `shared/` next to it).
-pub fn seeds_dir() -> Option<PathBuf> {
-    let dir = manifest_dir().join("../../shared/seeds");
-    dir.join("001_d77dd2258ccbda60.txt")
-        .is_file()
-        .then_some(dir)
+/// `CHICORY_SHARED_SEEDS` names another place; point it at a missing directory to run the
+/// tests as a checkout without `shared/` does.
+pub fn shared_seeds_dir() -> PathBuf {
+    std::env::var_os("CHICORY_SHARED_SEEDS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| manifest_dir().join("../../shared/seeds"))
+}
+
+/// The verbatim copy of the guides committed in `tests/spec/seeds`.
+pub fn committed_seeds_dir() -> PathBuf {
+    spec_dir().join("seeds")
+}
+
+/// The guide a directory must hold to count as holding the guides.
+pub const MAIN_GUIDE: &str = "001_d77dd2258ccbda60.txt";
+
+/// Where the guides are read from: `shared` when it holds them, else `committed`; neither is
+/// an error that says what to do.
+pub fn locate_seeds(shared: &Path, committed: &Path) -> Result<(&'static str, PathBuf), String> {
+    if shared.join(MAIN_GUIDE).is_file() {
+        Ok(("../shared/seeds", shared.to_path_buf()))
+    } else if committed.join(MAIN_GUIDE).is_file() {
+        Ok(("tests/spec/seeds (committed copy)", committed.to_path_buf()))
+    } else {
+        Err(format!(
+            "the spec is missing: neither {} nor {} holds {MAIN_GUIDE}; clone `shared/` beside \
+             the repository, or restore the committed copies with \
+             `git checkout -- chicory-aws-policy/tests/spec`",
+            shared.display(),
+            committed.display()
+        ))
+    }
+}
+
+/// The guides: `../shared/seeds` when present, else the committed copy; panics saying what
+/// to do when neither is there.
+pub fn seeds() -> (&'static str, PathBuf) {
+    locate_seeds(&shared_seeds_dir(), &committed_seeds_dir()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The directory of the guides (see [`seeds`]).
+pub fn seeds_dir() -> PathBuf {
+    seeds().1
 }
 
 pub fn read(path: &Path) -> String {
@@ -55,9 +93,16 @@ pub const SPEC_POLICY_FILES: &[&str] = &[
     "coalesce/glue-with-athena-and-cloudtrail.json",
 ];
 
-/// The committed copy of a spec policy, as JSON.
+/// The committed copy of a spec policy, as JSON; panics saying how to restore it when missing.
 pub fn committed(name: &str) -> serde_json::Value {
-    let text = read(&spec_dir().join(name));
+    let path = spec_dir().join(name);
+    assert!(
+        path.is_file(),
+        "{} is missing: restore the committed copies with \
+         `git checkout -- chicory-aws-policy/tests/spec`",
+        path.display()
+    );
+    let text = read(&path);
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
@@ -133,10 +178,10 @@ pub fn policy_objects(text: &str) -> Vec<serde_json::Value> {
     out
 }
 
-/// The spec's policies straight from the seeds, under the committed copies' names; `None`
-/// when the seeds are not beside the repository.
-pub fn seed_policies() -> Option<BTreeMap<String, serde_json::Value>> {
-    let dir = seeds_dir()?;
+/// The spec's policies extracted from the guides (see [`seeds`]), under the committed copies'
+/// names.
+pub fn seed_policies() -> BTreeMap<String, serde_json::Value> {
+    let dir = seeds_dir();
     let mut out = BTreeMap::new();
     let md = read(&dir.join("001_d77dd2258ccbda60.txt"));
     for (h2, h4, body) in markdown_blocks(&md, "json") {
@@ -191,27 +236,26 @@ pub fn seed_policies() -> Option<BTreeMap<String, serde_json::Value>> {
             out.insert((*n).to_owned(), v);
         }
     }
-    Some(out)
+    out
 }
 
 fn json(s: &str) -> serde_json::Value {
     serde_json::from_str(s).unwrap_or_else(|e| panic!("spec block does not parse: {e}\n{s}"))
 }
 
-/// The policies to check: the committed copies, and the seeds too when they are there.
+/// The policies to check: the committed copies of the blocks, and the blocks extracted from
+/// the guides (`../shared/seeds`, else their committed copy). Never empty: a missing spec
+/// panics saying what to do.
 pub fn spec_sources() -> Vec<(&'static str, BTreeMap<String, serde_json::Value>)> {
     let committed_map: BTreeMap<String, serde_json::Value> = SPEC_POLICY_FILES
         .iter()
         .map(|n| ((*n).to_owned(), committed(n)))
         .collect();
-    let mut out = vec![("tests/spec (committed copy)", committed_map)];
-    match seed_policies() {
-        Some(seeds) => out.push(("../shared/seeds", seeds)),
-        None => {
-            eprintln!("note: ../shared/seeds not found; comparing with the committed copies only")
-        }
-    }
-    out
+    let (source, _) = seeds();
+    vec![
+        ("tests/spec (committed copy of the blocks)", committed_map),
+        (source, seed_policies()),
+    ]
 }
 
 // ---------------------------------------------------------------------------------------
@@ -438,6 +482,12 @@ pub fn template_variants() -> Vec<(String, TemplateOptions)> {
                 .source_identity("chicory-scanner"),
         ));
         out.push((
+            format!("{integration}-session"),
+            TemplateOptions::new(integration)
+                .source_identity("chicory-scanner")
+                .session_tag_keys(["customer", "project"]),
+        ));
+        out.push((
             format!("{integration}-spec-only"),
             TemplateOptions::new(integration).policy(PolicyOptions::spec_only()),
         ));
@@ -493,6 +543,20 @@ pub fn trust_policies() -> Vec<(String, PolicyDocument)> {
                 .unwrap()
                 .document()
                 .unwrap(),
+        ),
+        (
+            "trust-session".into(),
+            TrustPolicy::for_assume_role(
+                VendorPrincipal::account("123456789012").unwrap(),
+                ext,
+                Some("chicory-scanner"),
+                ["customer", "project"],
+            )
+            .unwrap()
+            .require_principal_org_id("o-a1b2c3d4e5")
+            .unwrap()
+            .document()
+            .unwrap(),
         ),
     ]
 }

@@ -8,8 +8,13 @@
 //!     --service glue --level ReadOnly \
 //!     --vendor-account 123456789012 \
 //!     --external-id chicory-8f14e45f-ceea-467f-a0e1-7c5b2f5f1b3a \
-//!     --database sales --bucket analytics-lake --prefix curated --format yaml
+//!     --database sales --bucket analytics-lake --prefix curated --format yaml \
+//!     --template-url https://vendor-templates.s3.amazonaws.com/acme/glue.yaml
 //! ```
+//!
+//! Without `--template-url` the quick-create link deploys the guide's public template, which
+//! is not the printed one (unscoped, without the library's statements): the output says so
+//! under the link.
 
 use chicory_aws_policy::cloudformation::TemplateFormat;
 use chicory_aws_policy::onboarding::OnboardingRequest;
@@ -54,6 +59,19 @@ pub struct Args {
     /// The template format: yaml or json.
     #[arg(long, default_value = "yaml")]
     format: TemplateFormat,
+    /// The source identity the vendor sets on AssumeRole (`source_identity` of its
+    /// connection parameters): the trust policy requires it and allows sts:SetSourceIdentity.
+    #[arg(long)]
+    source_identity: Option<String>,
+    /// A session tag key the vendor passes on AssumeRole (the keys of `session_tags` in its
+    /// connection parameters; repeatable): the trust policy allows sts:TagSession for them.
+    #[arg(long)]
+    session_tag_key: Vec<String>,
+    /// The https:// URL where you host the printed template: the quick-create link then
+    /// deploys it. Without it, the link deploys the guide's public template (unscoped, without
+    /// the library's statements), and the output says so.
+    #[arg(long)]
+    template_url: Option<String>,
 }
 
 /// Writes the onboarding material `args` describe to `out`.
@@ -81,9 +99,16 @@ pub fn print(args: &Args, out: &mut impl Write) -> Result<(), Box<dyn std::error
         };
     }
 
-    let kit = OnboardingRequest::new(args.service, args.level, vendor, &args.external_id)
+    let mut request = OnboardingRequest::new(args.service, args.level, vendor, &args.external_id)
         .scope(scope)
-        .build()?;
+        .session_tag_keys(&args.session_tag_key);
+    if let Some(si) = &args.source_identity {
+        request = request.source_identity(si);
+    }
+    if let Some(url) = &args.template_url {
+        request = request.template_url(url);
+    }
+    let kit = request.build()?;
     let integration = args.service;
     let level = args.level;
     let template_file = match args.format {
@@ -108,7 +133,11 @@ pub fn print(args: &Args, out: &mut impl Write) -> Result<(), Box<dyn std::error
     }
     writeln!(out)?;
     writeln!(out, "== Quick-create link ==")?;
-    writeln!(out, "{}\n", kit.quick_create_link)?;
+    writeln!(out, "{}", kit.quick_create_link)?;
+    if let Some(note) = &kit.quick_create_link_note {
+        writeln!(out, "NOTE: {note}")?;
+    }
+    writeln!(out)?;
     writeln!(out, "== Manual setup (AWS CLI) ==")?;
     write!(out, "{}", kit.manual_setup.to_shell_script())?;
     Ok(())
