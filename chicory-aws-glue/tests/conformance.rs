@@ -85,11 +85,21 @@ conformance!(athena_workgroups, "ListWorkGroups", |c| {
 conformance!(athena_data_catalogs, "ListDataCatalogs", |c| {
     DataCatalogScanner::new(c)
 });
+/// Three of the fake's 20 data catalogs: the listings under test are per catalog, and all 20
+/// would multiply every fault phase's backoff by seven.
+fn three_catalogs() -> Option<Vec<String>> {
+    Some(vec![
+        "AwsDataCatalog".into(),
+        "lake01".into(),
+        "lake02".into(),
+    ])
+}
+
 conformance!(athena_databases, "ListDatabases", |c| {
-    AthenaDatabaseScanner::new(c, None, 2).unwrap()
+    AthenaDatabaseScanner::new(c, three_catalogs(), 2).unwrap()
 });
 conformance!(athena_table_metadata, "ListTableMetadata", |c| {
-    TableMetadataScanner::new(c, None, 2).unwrap()
+    TableMetadataScanner::new(c, three_catalogs(), 2).unwrap()
 });
 conformance!(athena_query_history, "ListQueryExecutions", |c| {
     QueryExecutionScanner::new(c, None)
