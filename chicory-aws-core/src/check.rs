@@ -148,10 +148,23 @@ impl Connection {
             }
             Err(e) => {
                 let e = Error::from_sdk(e, "sts:AssumeRole");
-                if e.kind() == ErrorKind::AccessDenied {
-                    ConfusedDeputyCheck::Protected
-                } else {
-                    ConfusedDeputyCheck::Inconclusive(e.to_string())
+                if e.kind() != ErrorKind::AccessDenied {
+                    return ConfusedDeputyCheck::Inconclusive(e.to_string());
+                }
+                // Denied without the External ID proves the trust policy requires it only if
+                // the same vendor is let in *with* it; else the vendor may not assume the role
+                // at all (not trusted, or no sts:AssumeRole of its own) and the denial says
+                // nothing about the External ID.
+                let with_external_id = match self.cross_account_credentials() {
+                    Some(c) => c.credentials().await.map(|_| ()),
+                    None => Ok(()),
+                };
+                match with_external_id {
+                    Ok(()) => ConfusedDeputyCheck::Protected,
+                    Err(with) => ConfusedDeputyCheck::Inconclusive(format!(
+                        "AssumeRole is denied with the External ID too, so the denial without \
+                         it does not show that the trust policy requires it: {with}"
+                    )),
                 }
             }
         }

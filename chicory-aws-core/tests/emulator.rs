@@ -183,6 +183,24 @@ async fn test_connection_reports_identity_and_the_confused_deputy_check() {
     assert!(!conn.test_connection(&[]).await.is_healthy());
 }
 
+/// A vendor that may not assume the role at all (its trust policy names another vendor) is
+/// also denied without the External ID: that proves nothing about the External ID.
+#[tokio::test]
+async fn a_vendor_that_cannot_assume_the_role_at_all_gets_no_protected_verdict() {
+    let emu = Emulator::get();
+    let (_vendor, params) = emu
+        .customer(&external_id(), &[("GlueRead", GLUE_LIST_ONLY)])
+        .await;
+    let intruder = emu.vendor().await;
+    let conn = emu.connection(&intruder, params).build().await.unwrap();
+    match conn.check_confused_deputy().await {
+        ConfusedDeputyCheck::Inconclusive(why) => {
+            assert!(why.contains("denied with the External ID too"), "{why}")
+        }
+        other => panic!("not Protected when the vendor is not trusted at all: {other:?}"),
+    }
+}
+
 fn role_of(params: &ConnectionParams) -> String {
     let CustomerAuth::AssumeRole(r) = &params.auth else {
         unreachable!()
