@@ -274,6 +274,16 @@ impl<T> RefreshingCache<T> {
     }
 }
 
+/// The error of a fetch that never finished: it panicked, or its task was cancelled.
+fn unfinished_fetch(panicked: bool) -> Error {
+    let why = if panicked {
+        "the credential fetch panicked"
+    } else {
+        "the credential fetch was cancelled (its runtime shut down)"
+    };
+    Error::new(ErrorKind::Service, why)
+}
+
 /// Settles its refresh as failed if dropped before it settled: the fetch panicked, or its task
 /// was cancelled (its runtime shut down).
 struct SettleOnDrop<T: Clone + Send + Sync + 'static> {
@@ -285,14 +295,8 @@ struct SettleOnDrop<T: Clone + Send + Sync + 'static> {
 impl<T: Clone + Send + Sync + 'static> Drop for SettleOnDrop<T> {
     fn drop(&mut self) {
         if !self.settled {
-            let why = if std::thread::panicking() {
-                "the credential fetch panicked"
-            } else {
-                "the credential fetch was cancelled (its runtime shut down)"
-            };
-            let _ = self
-                .inner
-                .settle(self.id, Err(Error::new(ErrorKind::Service, why)));
+            let failed = unfinished_fetch(std::thread::panicking());
+            let _ = self.inner.settle(self.id, Err(failed));
         }
     }
 }
@@ -351,15 +355,9 @@ impl<T: Clone + Send + Sync + 'static> Inner<T> {
             inner.settle(id, fetched)
         });
         let fut = async move {
-            task.await.unwrap_or_else(|e| {
-                // The guard has settled the state; the waiters get the cause.
-                let why = if e.is_panic() {
-                    "the credential fetch panicked"
-                } else {
-                    "the credential fetch was cancelled (its runtime shut down)"
-                };
-                Err(Error::new(ErrorKind::Service, why))
-            })
+            // The guard has settled the state; the waiters get the cause.
+            task.await
+                .unwrap_or_else(|e| Err(unfinished_fetch(e.is_panic())))
         }
         .boxed()
         .shared();

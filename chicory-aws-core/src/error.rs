@@ -353,32 +353,28 @@ impl fmt::Debug for SdkCause {
 
 impl StdError for SdkCause {}
 
+/// The errors below `err` in its source chain.
+fn causes<'a>(
+    err: &'a (dyn StdError + 'static),
+) -> impl Iterator<Item = &'a (dyn StdError + 'static)> {
+    std::iter::successors(err.source(), |&e| e.source())
+}
+
 /// Finds a chicory-aws [`Error`] in the source chain (e.g. raised by the credential provider).
 fn inner_chicory_error<'a>(err: &'a (dyn StdError + 'static)) -> Option<&'a Error> {
-    let mut cur = err.source();
-    while let Some(e) = cur {
-        if let Some(ours) = e.downcast_ref::<Error>() {
-            return Some(ours);
-        }
-        cur = e.source();
-    }
-    None
+    causes(err).find_map(|e| e.downcast_ref::<Error>())
 }
 
 /// Whether the chain holds "no credentials were found" from a credential provider (the
 /// vendor's default chain found nothing).
 fn credentials_not_loaded(err: &(dyn StdError + 'static)) -> bool {
     use aws_credential_types::provider::error::CredentialsError;
-    let mut cur = err.source();
-    while let Some(e) = cur {
-        if let Some(CredentialsError::CredentialsNotLoaded(_)) =
-            e.downcast_ref::<CredentialsError>()
-        {
-            return true;
-        }
-        cur = e.source();
-    }
-    false
+    causes(err).any(|e| {
+        matches!(
+            e.downcast_ref::<CredentialsError>(),
+            Some(CredentialsError::CredentialsNotLoaded(_))
+        )
+    })
 }
 
 /// The one table from AWS error codes and HTTP statuses to [`ErrorKind`].

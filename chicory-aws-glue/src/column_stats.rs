@@ -109,13 +109,19 @@ pub enum ColumnStatisticsData {
 
 /// A Glue decimal (big-endian two's-complement unscaled value and scale) as an exact decimal
 /// string: `-12.50`, or `12345E-60` when the scale is negative or above 38 (Hive's largest), so
-/// a server-given scale never pads the text (a scale of 2^31 would be 2 GB of zeros). `None`
-/// only for an empty value or one over 128 bytes (308 digits), which no Glue column holds.
+/// a server-given scale never pads the text (a scale of 2^31 would be 2 GB of zeros). An
+/// unscaled value over 128 bytes (308 digits, more than any Glue column holds) is shown exactly
+/// as its two's-complement bytes in hex, `0x...E-2`, rather than converted digit by digit.
+/// `None` only for an empty value: the server sent no number.
 pub(crate) fn decimal_to_string(d: &sdk::DecimalNumber) -> Option<String> {
     const MAX_PLAIN_SCALE: i32 = 38;
     let bytes = d.unscaled_value.as_ref();
-    if bytes.is_empty() || bytes.len() > 128 {
+    if bytes.is_empty() {
         return None;
+    }
+    if bytes.len() > 128 {
+        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        return Some(format!("0x{hex}E{}", -i64::from(d.scale)));
     }
     let negative = bytes[0] & 0x80 != 0;
     let mut magnitude = bytes.to_vec();
@@ -1202,6 +1208,10 @@ mod tests {
             Some("87112285931760246646623899502532662132736")
         );
         assert_eq!(dec(&[], 0), None);
+        let huge = [0xffu8; 129];
+        let shown = dec(&huge, 2).unwrap();
+        assert_eq!(shown.len(), 2 + 2 * 129 + 3, "{shown}");
+        assert!(shown.starts_with("0xffff") && shown.ends_with("E-2"), "{shown}");
         let d = decimal_from_str("v", "128").unwrap();
         assert_eq!(d.unscaled_value.as_ref(), &[0x00, 0x80]);
         assert_eq!(decimal_from_str("v", "1e5").unwrap_err().field(), Some("v"));

@@ -216,6 +216,21 @@ impl FaultProxy {
     }
 }
 
+/// A REST request's query keys (`uploads`, `versionId`, ...) and its path depth (0 for `/`,
+/// 1 for a bucket, more for an object).
+fn query_keys_and_depth<'a>(path: &str, query: &'a str) -> (Vec<&'a str>, usize) {
+    let keys = query
+        .split('&')
+        .map(|p| p.split('=').next().unwrap_or(p))
+        .collect();
+    let depth = path
+        .trim_matches('/')
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .count();
+    (keys, depth)
+}
+
 /// The operation of a request, as the SDKs name it.
 pub fn operation_of(method: &str, path: &str, query: &str, target: Option<&str>) -> String {
     if let Some(t) = target {
@@ -224,16 +239,8 @@ pub fn operation_of(method: &str, path: &str, query: &str, target: Option<&str>)
     if let Some(rest) = path.strip_prefix("/v2/") {
         return datazone_operation(method, rest);
     }
-    let q: Vec<&str> = query
-        .split('&')
-        .map(|p| p.split('=').next().unwrap_or(p))
-        .collect();
+    let (q, segments) = query_keys_and_depth(path, query);
     let has = |k: &str| q.contains(&k);
-    let segments = path
-        .trim_matches('/')
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .count();
     match (method, segments) {
         (_, _) if has("Action") => {
             // Query protocol (STS, IAM): Action=... in the query or body; not faulted by name.
@@ -274,16 +281,8 @@ pub fn iam_action_of(method: &str, path: &str, query: &str, target: Option<&str>
     if let Some(rest) = path.strip_prefix("/v2/") {
         return format!("datazone:{}", datazone_operation(method, rest));
     }
-    let q: Vec<&str> = query
-        .split('&')
-        .map(|p| p.split('=').next().unwrap_or(p))
-        .collect();
+    let (q, segments) = query_keys_and_depth(path, query);
     let has = |k: &str| q.contains(&k);
-    let segments = path
-        .trim_matches('/')
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .count();
     let action = match (method, segments) {
         ("GET", 0) => "ListAllMyBuckets",
         // The bucket.
