@@ -1211,7 +1211,10 @@ mod tests {
         let huge = [0xffu8; 129];
         let shown = dec(&huge, 2).unwrap();
         assert_eq!(shown.len(), 2 + 2 * 129 + 3, "{shown}");
-        assert!(shown.starts_with("0xffff") && shown.ends_with("E-2"), "{shown}");
+        assert!(
+            shown.starts_with("0xffff") && shown.ends_with("E-2"),
+            "{shown}"
+        );
         let d = decimal_from_str("v", "128").unwrap();
         assert_eq!(d.unscaled_value.as_ref(), &[0x00, 0x80]);
         assert_eq!(decimal_from_str("v", "1e5").unwrap_err().field(), Some("v"));
