@@ -15,8 +15,10 @@ use aws_credential_types::Credentials;
 use aws_smithy_async::time::{SharedTimeSource, SystemTimeSource, TimeSource};
 use aws_types::sdk_config::StalledStreamProtectionConfig;
 use aws_types::service_config::{LoadServiceConfig, ServiceConfigKey};
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// The vendor's own AWS credentials, used only to call STS AssumeRole.
 #[derive(Clone, Default)]
@@ -279,6 +281,7 @@ impl ConnectionBuilder {
                 service_endpoints,
                 budget,
                 page_retry: self.page_retry,
+                clients: Mutex::default(),
             }),
         })
     }
@@ -301,6 +304,8 @@ struct ConnectionInner {
     service_endpoints: Vec<(String, String)>,
     budget: Arc<Budget>,
     page_retry: PageRetry,
+    /// SDK clients by type and region, built once: see [`Connection::cached_client`].
+    clients: Mutex<HashMap<(TypeId, String), Box<dyn Any + Send + Sync>>>,
 }
 
 /// The SDK's default HTTPS client (hyper 1, rustls with aws-lc), as SDK clients build it.
@@ -370,6 +375,23 @@ impl Connection {
         self.inner.budget.stats()
     }
 
+    /// The SDK client of type `C` for `region`: built by `build` on the first call for that
+    /// type and region, then the same client (a cheap clone) for every caller, so scanners and
+    /// operators do not rebuild a client per call or per bucket. The service crates'
+    /// `unchecked_*_client` functions use it.
+    pub fn cached_client<C>(&self, region: &str, build: impl FnOnce() -> C) -> C
+    where
+        C: Clone + Send + Sync + 'static,
+    {
+        let mut clients = self.inner.clients.lock().unwrap_or_else(|p| p.into_inner());
+        clients
+            .entry((TypeId::of::<C>(), region.to_owned()))
+            .or_insert_with(|| Box::new(build()))
+            .downcast_ref::<C>()
+            .expect("keyed by the client's type")
+            .clone()
+    }
+
     /// The parameters.
     pub fn params(&self) -> &ConnectionParams {
         &self.inner.params
@@ -388,6 +410,11 @@ impl Connection {
     /// The region.
     pub fn region(&self) -> &str {
         self.inner.params.region.as_str()
+    }
+
+    /// The region's partition, as ARNs spell it (`aws`, `aws-cn`, `aws-us-gov`).
+    pub fn partition(&self) -> &'static str {
+        self.inner.params.region.partition()
     }
 
     /// The endpoint override for every service, if any (e.g. a local emulator).

@@ -40,6 +40,10 @@ pub trait Operator: Send + Sync {
     const DESCRIPTION: &'static str;
     /// The IAM actions the operation calls; the access level follows from them.
     const ACTIONS: &'static [Action];
+    /// Groups of optional input fields of which an input must give at least one (an update
+    /// needs something to update). The input schema says so (`anyOf` of `required`), and
+    /// `execute` refuses an input giving none of a group, naming one of its fields.
+    const REQUIRES_ONE_OF: &'static [&'static [&'static str]] = &[];
 
     /// The connection the operation runs on.
     fn connection(&self) -> &Connection;
@@ -94,7 +98,9 @@ impl<O: Operator> Tool for O {
         AccessLevel::required_for(O::ACTIONS)
     }
     fn input_schema(&self) -> serde_json::Value {
-        serde_json::to_value(schemars::schema_for!(O::Input)).unwrap_or_default()
+        let mut schema = serde_json::to_value(schemars::schema_for!(O::Input)).unwrap_or_default();
+        require_one_of(&mut schema, O::REQUIRES_ONE_OF);
+        schema
     }
     fn output_schema(&self) -> serde_json::Value {
         serde_json::to_value(schemars::schema_for!(O::Output)).unwrap_or_default()
@@ -108,6 +114,34 @@ impl<O: Operator> Tool for O {
         serde_json::to_value(out).map_err(|e| {
             Error::new(crate::ErrorKind::Service, "output is not serializable").with_source(e)
         })
+    }
+}
+
+/// Adds [`Operator::REQUIRES_ONE_OF`] to an input schema: `anyOf` of one-field `required`s
+/// per group (under `allOf` when there are several groups).
+fn require_one_of(schema: &mut serde_json::Value, groups: &[&[&str]]) {
+    let any_of = |group: &[&str]| {
+        let options: Vec<serde_json::Value> = group
+            .iter()
+            .map(|f| serde_json::json!({ "required": [f] }))
+            .collect();
+        serde_json::Value::Array(options)
+    };
+    let Some(root) = schema.as_object_mut() else {
+        return;
+    };
+    match groups {
+        [] => {}
+        [group] => {
+            root.insert("anyOf".into(), any_of(group));
+        }
+        _ => {
+            let all: Vec<serde_json::Value> = groups
+                .iter()
+                .map(|g| serde_json::json!({ "anyOf": any_of(g) }))
+                .collect();
+            root.insert("allOf".into(), serde_json::Value::Array(all));
+        }
     }
 }
 

@@ -242,6 +242,18 @@ impl Region {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The partition the region is in, as ARNs spell it: `aws-cn` for `cn-*`, `aws-us-gov`
+    /// for `us-gov-*`, else `aws`.
+    pub fn partition(&self) -> &'static str {
+        if self.0.starts_with("cn-") {
+            "aws-cn"
+        } else if self.0.starts_with("us-gov-") {
+            "aws-us-gov"
+        } else {
+            "aws"
+        }
+    }
 }
 impl Default for Region {
     fn default() -> Self {
@@ -434,13 +446,7 @@ fn check_duration(secs: u64) -> Result<u64> {
 
 fn check_partition(auth: &CustomerAuth, region: &Region) -> Result<()> {
     if let CustomerAuth::AssumeRole(r) = auth {
-        let expected = if region.as_str().starts_with("cn-") {
-            "aws-cn"
-        } else if region.as_str().starts_with("us-gov-") {
-            "aws-us-gov"
-        } else {
-            "aws"
-        };
+        let expected = region.partition();
         if r.role_arn.partition() != expected {
             return Err(Error::invalid(
                 "region",

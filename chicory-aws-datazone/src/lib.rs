@@ -111,10 +111,12 @@ use chicory_aws_core::{actions, Action, Connection, Error, Result, ServiceProbe}
 /// Outside the access gate, like [`Connection::unchecked_sdk_config`]: it sends any
 /// operation, on a ReadOnly connection too. The crate's operators check the level first.
 pub fn unchecked_datazone_client(conn: &Connection) -> aws_sdk_datazone::Client {
-    let config = aws_sdk_datazone::config::Builder::from(conn.unchecked_sdk_config())
-        .interceptor(conn.interceptor())
-        .build();
-    aws_sdk_datazone::Client::from_conf(config)
+    conn.cached_client(conn.region(), || {
+        let config = aws_sdk_datazone::config::Builder::from(conn.unchecked_sdk_config())
+            .interceptor(conn.interceptor())
+            .build();
+        aws_sdk_datazone::Client::from_conf(config)
+    })
 }
 
 /// Read check for DataZone: `ListDomains` with one result.

@@ -757,6 +757,8 @@ impl Operator for UpdateAsset {
         actions::datazone::GET_ASSET,
         actions::datazone::CREATE_ASSET_REVISION,
     ];
+    const REQUIRES_ONE_OF: &'static [&'static [&'static str]] =
+        &[&["name", "description", "glossary_terms", "forms"]];
 
     fn connection(&self) -> &Connection {
         &self.conn

@@ -336,6 +336,13 @@ impl Operator for UpdateWorkGroup {
     const DESCRIPTION: &'static str =
         "Updates an Athena workgroup: description, state, results location, scan limit.";
     const ACTIONS: &'static [Action] = &[actions::athena::UPDATE_WORK_GROUP];
+    const REQUIRES_ONE_OF: &'static [&'static [&'static str]] = &[&[
+        "description",
+        "state",
+        "output_location",
+        "bytes_scanned_cutoff_per_query",
+        "enforce_work_group_configuration",
+    ]];
 
     fn connection(&self) -> &Connection {
         &self.conn
@@ -380,7 +387,11 @@ impl Operator for UpdateWorkGroup {
                 .build()
         });
         if state.is_none() && config.is_none() && input.description.is_none() {
-            return Err(Error::invalid("name", "nothing to update"));
+            return Err(Error::invalid(
+                "description",
+                "nothing to update: give at least one of description, state, output_location, \
+                 bytes_scanned_cutoff_per_query, enforce_work_group_configuration",
+            ));
         }
         unchecked_athena_client(&self.conn)
             .update_work_group()
@@ -403,14 +414,28 @@ impl Operator for UpdateWorkGroup {
 pub struct UpdateDataCatalogInput {
     /// Catalog name, 1-127 characters of `A-Za-z0-9@_-`.
     pub name: String,
-    /// `GLUE`, `LAMBDA` or `HIVE`.
-    pub catalog_type: String,
+    /// The catalog's type.
+    pub catalog_type: CatalogType,
     /// New description.
     #[serde(default)]
     pub description: Option<String>,
     /// New parameters (e.g. `catalog-id` for GLUE, `function` for LAMBDA).
     #[serde(default)]
     pub parameters: HashMap<String, String>,
+}
+
+/// The type of an Athena data catalog, as Athena spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+pub enum CatalogType {
+    /// An AWS Glue Data Catalog.
+    #[serde(rename = "GLUE")]
+    Glue,
+    /// A Lambda-backed federated catalog.
+    #[serde(rename = "LAMBDA")]
+    Lambda,
+    /// An external Hive metastore.
+    #[serde(rename = "HIVE")]
+    Hive,
 }
 
 /// What `athena_update_data_catalog` updated.
@@ -452,11 +477,10 @@ impl Operator for UpdateDataCatalog {
         {
             return Err(Error::invalid("name", "1-127 characters of A-Za-z0-9@_-"));
         }
-        let t = match input.catalog_type.as_str() {
-            "GLUE" => sdk::DataCatalogType::Glue,
-            "LAMBDA" => sdk::DataCatalogType::Lambda,
-            "HIVE" => sdk::DataCatalogType::Hive,
-            _ => return Err(Error::invalid("catalog_type", "GLUE, LAMBDA or HIVE")),
+        let t = match input.catalog_type {
+            CatalogType::Glue => sdk::DataCatalogType::Glue,
+            CatalogType::Lambda => sdk::DataCatalogType::Lambda,
+            CatalogType::Hive => sdk::DataCatalogType::Hive,
         };
         if matches!(&input.description, Some(d) if d.len() > 1024) {
             return Err(Error::invalid("description", "at most 1024 characters"));

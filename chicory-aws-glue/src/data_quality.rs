@@ -311,6 +311,7 @@ impl Operator for UpdateDataQualityRuleset {
     const DESCRIPTION: &'static str =
         "Updates the DQDL rules and/or the description of a Glue Data Quality ruleset.";
     const ACTIONS: &'static [Action] = &[actions::glue::UPDATE_DATA_QUALITY_RULESET];
+    const REQUIRES_ONE_OF: &'static [&'static [&'static str]] = &[&["ruleset", "description"]];
 
     fn connection(&self) -> &Connection {
         &self.conn
@@ -531,18 +532,15 @@ pub struct RunId {
     pub run_id: String,
 }
 
-/// Input of the start-run operators.
+/// Input of `glue_start_data_quality_recommendation_run`.
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct StartRunInput {
+pub struct StartRecommendationRunInput {
     /// The table to read.
     pub table: DataQualityTable,
     /// The IAM role (name or ARN) Glue runs as.
     pub role: String,
-    /// Rulesets to evaluate, 1-10 (evaluation runs only).
-    #[serde(default)]
-    pub ruleset_names: Vec<String>,
-    /// Name of a ruleset to create from the recommendations (recommendation runs only).
+    /// Name of a ruleset to create from the recommendations.
     #[serde(default)]
     pub created_ruleset_name: Option<String>,
     /// G.1X workers, at least 2 (default: Glue's, 5).
@@ -553,17 +551,39 @@ pub struct StartRunInput {
     pub timeout_minutes: Option<i32>,
 }
 
-impl StartRunInput {
-    fn check(&self) -> Result<sdk::DataSource> {
-        check_len("role", &self.role, 2048)?;
-        if matches!(self.number_of_workers, Some(n) if n < 2) {
-            return Err(Error::invalid("number_of_workers", "must be at least 2"));
-        }
-        if matches!(self.timeout_minutes, Some(n) if n < 1) {
-            return Err(Error::invalid("timeout_minutes", "must be at least 1"));
-        }
-        self.table.data_source()
+/// Input of `glue_start_data_quality_evaluation_run`.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StartEvaluationRunInput {
+    /// The table to read.
+    pub table: DataQualityTable,
+    /// The IAM role (name or ARN) Glue runs as.
+    pub role: String,
+    /// Rulesets to evaluate, 1-10.
+    pub ruleset_names: Vec<String>,
+    /// G.1X workers, at least 2 (default: Glue's, 5).
+    #[serde(default)]
+    pub number_of_workers: Option<i32>,
+    /// Timeout in minutes (default: Glue's, 2880).
+    #[serde(default)]
+    pub timeout_minutes: Option<i32>,
+}
+
+/// The checks both start-run inputs share: the role, the worker count and timeout, the table.
+fn check_run(
+    table: &DataQualityTable,
+    role: &str,
+    number_of_workers: Option<i32>,
+    timeout_minutes: Option<i32>,
+) -> Result<sdk::DataSource> {
+    check_len("role", role, 2048)?;
+    if matches!(number_of_workers, Some(n) if n < 2) {
+        return Err(Error::invalid("number_of_workers", "must be at least 2"));
     }
+    if matches!(timeout_minutes, Some(n) if n < 1) {
+        return Err(Error::invalid("timeout_minutes", "must be at least 1"));
+    }
+    table.data_source()
 }
 
 operator_struct!(
@@ -573,7 +593,7 @@ operator_struct!(
 
 #[async_trait]
 impl Operator for StartDataQualityRecommendationRun {
-    type Input = StartRunInput;
+    type Input = StartRecommendationRunInput;
     type Output = RunId;
     const NAME: &'static str = "glue_start_data_quality_recommendation_run";
     const DESCRIPTION: &'static str =
@@ -584,11 +604,17 @@ impl Operator for StartDataQualityRecommendationRun {
         &self.conn
     }
 
-    async fn execute(&self, input: StartRunInput, _: AccessChecked<Self>) -> Result<RunId> {
-        let source = input.check()?;
-        if !input.ruleset_names.is_empty() {
-            return Err(Error::invalid("ruleset_names", "only for evaluation runs"));
-        }
+    async fn execute(
+        &self,
+        input: StartRecommendationRunInput,
+        _: AccessChecked<Self>,
+    ) -> Result<RunId> {
+        let source = check_run(
+            &input.table,
+            &input.role,
+            input.number_of_workers,
+            input.timeout_minutes,
+        )?;
         if let Some(n) = &input.created_ruleset_name {
             check_ruleset_name("created_ruleset_name", n)?;
         }
@@ -620,7 +646,7 @@ operator_struct!(
 
 #[async_trait]
 impl Operator for StartDataQualityEvaluationRun {
-    type Input = StartRunInput;
+    type Input = StartEvaluationRunInput;
     type Output = RunId;
     const NAME: &'static str = "glue_start_data_quality_evaluation_run";
     const DESCRIPTION: &'static str =
@@ -631,19 +657,22 @@ impl Operator for StartDataQualityEvaluationRun {
         &self.conn
     }
 
-    async fn execute(&self, input: StartRunInput, _: AccessChecked<Self>) -> Result<RunId> {
-        let source = input.check()?;
+    async fn execute(
+        &self,
+        input: StartEvaluationRunInput,
+        _: AccessChecked<Self>,
+    ) -> Result<RunId> {
+        let source = check_run(
+            &input.table,
+            &input.role,
+            input.number_of_workers,
+            input.timeout_minutes,
+        )?;
         if input.ruleset_names.is_empty() || input.ruleset_names.len() > 10 {
             return Err(Error::invalid("ruleset_names", "name 1 to 10 rulesets"));
         }
         for n in &input.ruleset_names {
             check_ruleset_name("ruleset_names", n)?;
-        }
-        if input.created_ruleset_name.is_some() {
-            return Err(Error::invalid(
-                "created_ruleset_name",
-                "only for recommendation runs",
-            ));
         }
         let out = unchecked_glue_client(&self.conn)
             .start_data_quality_ruleset_evaluation_run()

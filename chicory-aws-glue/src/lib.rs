@@ -88,9 +88,9 @@ mod visibility;
 
 pub use athena::{DataCatalogScanner, WorkGroupScanner};
 pub use athena_meta::{
-    AthenaDatabaseRecord, AthenaDatabaseScanner, AthenaTableRecord, DataCatalogOutcome,
-    TableMetadataScanner, UpdateDataCatalog, UpdateDataCatalogInput, UpdateWorkGroup,
-    UpdateWorkGroupInput,
+    AthenaDatabaseRecord, AthenaDatabaseScanner, AthenaTableRecord, CatalogType,
+    DataCatalogOutcome, TableMetadataScanner, UpdateDataCatalog, UpdateDataCatalogInput,
+    UpdateWorkGroup, UpdateWorkGroupInput,
 };
 pub use athena_ops::{CreateWorkGroup, DeleteWorkGroup, WorkGroupInput, WorkGroupOutcome};
 pub use column_stats::{
@@ -106,8 +106,8 @@ pub use data_quality::{
     DeleteDataQualityRuleset, GetDataQualityEvaluationRun, GetDataQualityRecommendationRun,
     GetDataQualityRuleset, ListDataQualityResults, ListDataQualityRulesets, ListResultsInput,
     ListResultsOutput, ListRulesetsInput, ListRulesetsOutput, RulesetName, RunId,
-    StartDataQualityEvaluationRun, StartDataQualityRecommendationRun, StartRunInput,
-    UpdateDataQualityRuleset, UpdateRulesetInput, UpdateRulesetOutput,
+    StartDataQualityEvaluationRun, StartDataQualityRecommendationRun, StartEvaluationRunInput,
+    StartRecommendationRunInput, UpdateDataQualityRuleset, UpdateRulesetInput, UpdateRulesetOutput,
 };
 pub use iceberg::MAX_METADATA_BYTES;
 pub use operators::{
@@ -144,20 +144,24 @@ use chicory_aws_core::{actions, Action, Connection, Error, Result, ServiceProbe}
 /// Outside the access gate, like [`Connection::unchecked_sdk_config`]: it sends any
 /// operation, on a ReadOnly connection too. The crate's operators check the level first.
 pub fn unchecked_glue_client(conn: &Connection) -> aws_sdk_glue::Client {
-    let config = aws_sdk_glue::config::Builder::from(conn.unchecked_sdk_config())
-        .interceptor(conn.interceptor())
-        .build();
-    aws_sdk_glue::Client::from_conf(config)
+    conn.cached_client(conn.region(), || {
+        let config = aws_sdk_glue::config::Builder::from(conn.unchecked_sdk_config())
+            .interceptor(conn.interceptor())
+            .build();
+        aws_sdk_glue::Client::from_conf(config)
+    })
 }
 
 /// An Athena client for `conn`, sharing its credential cache.
 /// Outside the access gate, like [`Connection::unchecked_sdk_config`]: it sends any
 /// operation, on a ReadOnly connection too. The crate's operators check the level first.
 pub fn unchecked_athena_client(conn: &Connection) -> aws_sdk_athena::Client {
-    let config = aws_sdk_athena::config::Builder::from(conn.unchecked_sdk_config())
-        .interceptor(conn.interceptor())
-        .build();
-    aws_sdk_athena::Client::from_conf(config)
+    conn.cached_client(conn.region(), || {
+        let config = aws_sdk_athena::config::Builder::from(conn.unchecked_sdk_config())
+            .interceptor(conn.interceptor())
+            .build();
+        aws_sdk_athena::Client::from_conf(config)
+    })
 }
 
 /// Read check for Glue: `GetDatabases` with one result.

@@ -95,9 +95,7 @@ where
         serde_json::to_value(schemars::schema_for!(S::Record)).unwrap_or_default()
     }
     fn start(&self, conn: &Connection, input: Value) -> Result<Started> {
-        let input: I = serde_json::from_value(input).map_err(|e| {
-            Error::invalid("input", format!("does not match the tool's schema: {e}"))
-        })?;
+        let input: I = Error::parse_json(input, "input")?;
         let scanner = (self.make)(conn, input)?;
         let actions = scanner.actions();
         let stream = scanner

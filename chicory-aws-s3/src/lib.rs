@@ -61,24 +61,23 @@ use chicory_aws_core::{actions, Action, Connection, Error, Result, ServiceProbe}
 /// Outside the access gate, like [`Connection::unchecked_sdk_config`]: it sends any
 /// operation, on a ReadOnly connection too. The crate's operators check the level first.
 pub fn unchecked_s3_client(conn: &Connection) -> aws_sdk_s3::Client {
-    let config = aws_sdk_s3::config::Builder::from(conn.unchecked_sdk_config())
-        .force_path_style(conn.endpoint_url_for("s3").is_some())
-        .interceptor(conn.interceptor())
-        .build();
-    aws_sdk_s3::Client::from_conf(config)
+    unchecked_s3_client_in(conn, conn.region())
 }
 
 /// An S3 client for `conn` in `region` (for a bucket that lives there), sharing the
-/// connection's credential cache and request budget, as [`unchecked_s3_client`].
+/// connection's credential cache and request budget, as [`unchecked_s3_client`]; built once
+/// per region and connection.
 /// Outside the access gate, like [`Connection::unchecked_sdk_config`]: it sends any
 /// operation, on a ReadOnly connection too. The crate's operators check the level first.
 pub fn unchecked_s3_client_in(conn: &Connection, region: &str) -> aws_sdk_s3::Client {
-    let config = aws_sdk_s3::config::Builder::from(conn.unchecked_sdk_config())
-        .region(aws_sdk_s3::config::Region::new(region.to_owned()))
-        .force_path_style(conn.endpoint_url_for("s3").is_some())
-        .interceptor(conn.interceptor())
-        .build();
-    aws_sdk_s3::Client::from_conf(config)
+    conn.cached_client(region, || {
+        let config = aws_sdk_s3::config::Builder::from(conn.unchecked_sdk_config())
+            .region(aws_sdk_s3::config::Region::new(region.to_owned()))
+            .force_path_style(conn.endpoint_url_for("s3").is_some())
+            .interceptor(conn.interceptor())
+            .build();
+        aws_sdk_s3::Client::from_conf(config)
+    })
 }
 
 /// A GetBucketLocation answer as a region: none or empty means `us-east-1`, the legacy `EU`

@@ -804,6 +804,7 @@ impl Operator for PutObject {
     const DESCRIPTION: &'static str = "Writes an S3 object from text or base64; large bodies go \
          up as a multipart upload.";
     const ACTIONS: &'static [Action] = &[actions::s3::PUT_OBJECT];
+    const REQUIRES_ONE_OF: &'static [&'static [&'static str]] = &[&["text", "base64"]];
     fn connection(&self) -> &Connection {
         &self.conn
     }

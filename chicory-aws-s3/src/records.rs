@@ -29,7 +29,7 @@ pub struct BucketRecord {
     pub region: Option<String>,
     /// Bucket name.
     pub name: String,
-    /// ARN, `arn:aws:s3:::name`.
+    /// ARN, `arn:aws:s3:::name` (`aws-cn` or `aws-us-gov` in those partitions).
     pub arn: String,
     /// Creation date (RFC 3339).
     pub creation_date: Option<String>,

@@ -5,7 +5,7 @@
 
 use crate::records::{tag_map, time, BucketRecord, ObjectRecord, ObjectVersionRecord};
 use crate::validate::{check_bucket_name, check_prefix, check_region};
-use crate::{normalise_location, unchecked_s3_client, unchecked_s3_client_in};
+use crate::{normalise_location, unchecked_s3_client_in};
 use aws_sdk_s3::operation::list_object_versions::ListObjectVersionsOutput;
 use aws_sdk_s3::operation::list_objects_v2::ListObjectsV2Output;
 use aws_sdk_s3::types::BucketVersioningStatus;
@@ -16,9 +16,9 @@ use chicory_aws_core::{
     actions, Action, Connection, Error, ErrorKind, Result, ScanItem, Scanner, Skipped,
 };
 use futures::stream::{self, StreamExt};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::future::Future;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// The concurrency the scanners start with.
 const DEFAULT_CONCURRENCY: usize = 16;
@@ -27,34 +27,21 @@ fn default_concurrency() -> Concurrency {
     Concurrency::new("concurrency", DEFAULT_CONCURRENCY).expect("16 is within 1..=64")
 }
 
-/// S3 clients per region, built once each, all sharing the connection's credential cache and
-/// request budget.
+/// The connection's S3 clients (one per region, built once by the connection and shared with
+/// the crate's operators), all sharing its credential cache and request budget.
 #[derive(Debug)]
 struct Clients {
     conn: Connection,
-    by_region: Mutex<HashMap<String, aws_sdk_s3::Client>>,
 }
 
 impl Clients {
     fn new(conn: &Connection) -> Arc<Self> {
-        Arc::new(Clients {
-            conn: conn.clone(),
-            by_region: Mutex::new(HashMap::new()),
-        })
+        Arc::new(Clients { conn: conn.clone() })
     }
 
     /// The client for `region`.
     fn get(&self, region: &str) -> aws_sdk_s3::Client {
-        let mut map = self.by_region.lock().expect("not poisoned");
-        map.entry(region.to_owned())
-            .or_insert_with(|| {
-                if region == self.conn.region() {
-                    unchecked_s3_client(&self.conn)
-                } else {
-                    unchecked_s3_client_in(&self.conn, region)
-                }
-            })
-            .clone()
+        unchecked_s3_client_in(&self.conn, region)
     }
 
     /// The client for the connection's own region.
@@ -330,7 +317,7 @@ async fn describe_bucket(
     let record = BucketRecord {
         account_id: clients.conn.account_id().to_owned(),
         region,
-        arn: format!("arn:aws:s3:::{name}"),
+        arn: format!("arn:{}:s3:::{name}", clients.conn.partition()),
         creation_date: time(b.creation_date.as_ref()),
         versioning,
         mfa_delete,

@@ -15,14 +15,14 @@
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{BucketVersioningStatus, Tag, Tagging, VersioningConfiguration};
 use chicory_aws_core::{
-    AccessLevel, Connection, ConnectionBuilder, ConnectionParams, Error, ErrorKind, ScanItem,
-    Scanner, Skipped,
+    AccessLevel, BaseCredentials, Connection, ConnectionBuilder, ConnectionParams, Error,
+    ErrorKind, ScanItem, Scanner, Skipped,
 };
 use chicory_aws_policy::permissions::{permission_policy, Integration, PolicyOptions};
 use chicory_aws_s3::{BucketScanner, ObjectOptions, ObjectScanner, ObjectVersionScanner};
 use chicory_aws_testkit::conformance::{check_scanner, fast_retries};
 use chicory_aws_testkit::faults::{Fault, FaultProxy, Rule};
-use chicory_aws_testkit::{unique, Emulator, FakeSts, TestClock, Vendor};
+use chicory_aws_testkit::{unique, Emulator, FakeSts, TestClock, Vendor, FAKE_EXTERNAL_ID};
 use futures::StreamExt;
 use std::collections::HashMap;
 use std::time::Duration;
@@ -437,6 +437,45 @@ async fn bucket_scanner_reads_the_fake_over_pages() {
         assert_eq!(r.has_policy, Some(b.policy.is_some()));
         assert_eq!(r.policy.as_deref(), b.policy);
         assert!(r.unread.is_empty(), "{r:?}");
+        assert_eq!(r.arn, format!("arn:aws:s3:::{}", b.name));
+    }
+}
+
+/// A bucket's ARN is in the connection's partition: `arn:aws-cn:s3:::name` for a customer in
+/// China, not the `aws` partition's.
+#[tokio::test]
+async fn bucket_arns_are_in_the_connections_partition() {
+    let sts = FakeSts::start(TestClock::new(), Duration::from_secs(3600)).await;
+    let s3 = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(BucketsFake)
+        .mount(&s3)
+        .await;
+    let params = ConnectionParams::from_json(
+        &serde_json::json!({
+            "role_arn": "arn:aws-cn:iam::123456789012:role/CustomerRole",
+            "external_id": FAKE_EXTERNAL_ID,
+            "region": "cn-north-1",
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let conn = Connection::builder(params)
+        .endpoint_url(sts.uri())
+        .service_endpoint_url("s3", s3.uri())
+        .base_credentials(BaseCredentials::from_keys(
+            "AKIAVENDOR0000000000",
+            "vendor-secret",
+        ))
+        .build()
+        .await
+        .unwrap();
+    assert_eq!(conn.partition(), "aws-cn");
+    let (records, _, incomplete) = items(&BucketScanner::new(&conn)).await;
+    assert!(incomplete.is_empty(), "{incomplete:?}");
+    assert_eq!(records.len(), BUCKETS.len());
+    for r in &records {
+        assert_eq!(r.arn, format!("arn:aws-cn:s3:::{}", r.name));
     }
 }
 
