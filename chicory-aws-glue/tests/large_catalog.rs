@@ -3,6 +3,11 @@
 //! records are counted (not collected) is about the same for half the records as for all of
 //! them, and below half of what holding the records takes (measured by the test kit's counting
 //! allocator, so the bounds move with what the records really weigh).
+//!
+//! moto answers GetPartitions in one page whatever the table's size (it reads neither
+//! `MaxResults`, `NextToken` nor `Segment`), so a streaming scan of the emulator's partitions
+//! holds that whole page; the partition scanner's memory is measured against a fake that pages
+//! as Glue does (at most 1,000 per page, `Segment` honoured).
 
 use aws_sdk_glue::types::{Column, DatabaseInput, PartitionInput, StorageDescriptor, TableInput};
 use chicory_aws_core::{AccessLevel, Connection};
@@ -10,10 +15,18 @@ use chicory_aws_glue::{CatalogOptions, PartitionScanner, TableScanner};
 use chicory_aws_policy::permissions::{permission_policy, Integration, PolicyOptions};
 use chicory_aws_testkit::memory::{assert_streams, count_scan as count, CountingAlloc};
 use chicory_aws_testkit::{unique, Emulator};
+use chicory_aws_testkit::{FakeSts, TestClock};
 use futures::{stream, StreamExt};
+use serde_json::{json, Value};
+use std::time::Duration;
+use wiremock::matchers::header;
+use wiremock::{Mock, Request, Respond, ResponseTemplate};
 
 #[global_allocator]
 static HEAP: CountingAlloc = CountingAlloc;
+
+/// The heap is counted for the whole process: the tests of this file take turns.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 async fn connect() -> Connection {
     let emu = Emulator::get();
@@ -35,6 +48,7 @@ async fn connect() -> Connection {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fifty_by_fifty_tables_and_ten_thousand_partitions() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     let glue = aws_sdk_glue::Client::new(&Emulator::get().admin_config().await);
     let prefix = unique("big").replace('-', "_");
     let col = Column::builder()
@@ -133,5 +147,68 @@ async fn fifty_by_fifty_tables_and_ten_thousand_partitions() {
     let parts = PartitionScanner::new(&conn, CatalogOptions::default(), &db0, "t00", 1).unwrap();
     let (n, skipped, _) = count(&parts).await;
     assert_eq!((n, skipped), (10_000, 0));
-    assert_streams("10,000 partitions", &parts).await;
+}
+
+/// GetPartitions over `total` partitions of `db.t`, in pages of `MaxResults` (at most and by
+/// default 1,000), `NextToken` an offset, `Segment` taking the partitions whose index modulo
+/// the segment count is the segment number.
+struct PartitionsFake {
+    total: usize,
+}
+
+impl Respond for PartitionsFake {
+    fn respond(&self, req: &Request) -> ResponseTemplate {
+        let body: Value = serde_json::from_slice(&req.body).expect("JSON");
+        let (n, of) = match &body["Segment"] {
+            Value::Null => (0, 1),
+            s => (
+                s["SegmentNumber"].as_u64().unwrap() as usize,
+                s["TotalSegments"].as_u64().unwrap() as usize,
+            ),
+        };
+        let max = body["MaxResults"].as_u64().unwrap_or(1000).min(1000) as usize;
+        let start: usize = body["NextToken"]
+            .as_str()
+            .map(|t| t.parse().unwrap())
+            .unwrap_or(0);
+        let mine: Vec<usize> = (0..self.total).filter(|i| i % of == n).collect();
+        let end = (start + max).min(mine.len());
+        let partitions: Vec<Value> = mine[start..end]
+            .iter()
+            .map(|i| {
+                json!({
+                    "Values": [format!("p{i:05}")],
+                    "DatabaseName": "db",
+                    "TableName": "t",
+                    "CreationTime": 1.7e9,
+                    "StorageDescriptor": {"Location": format!("s3://lake/t/dt={i}/")},
+                })
+            })
+            .collect();
+        let mut out = json!({ "Partitions": partitions });
+        if end < mine.len() {
+            out["NextToken"] = json!(end.to_string());
+        }
+        ResponseTemplate::new(200)
+            .insert_header("content-type", "application/x-amz-json-1.1")
+            .set_body_json(out)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn partition_scans_stream_in_pages() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    let sts = FakeSts::start(TestClock::new(), Duration::from_secs(3600)).await;
+    Mock::given(header("x-amz-target", "AWSGlue.GetPartitions"))
+        .respond_with(PartitionsFake { total: 20_000 })
+        .mount(sts.server())
+        .await;
+    let conn = sts.connection(AccessLevel::ReadOnly).build().await.unwrap();
+    for segments in [1, 10] {
+        let parts =
+            PartitionScanner::new(&conn, CatalogOptions::default(), "db", "t", segments).unwrap();
+        let (n, skipped, _) = count(&parts).await;
+        assert_eq!((n, skipped), (20_000, 0));
+        assert_streams(&format!("20,000 partitions in {segments} segments"), &parts).await;
+    }
 }
