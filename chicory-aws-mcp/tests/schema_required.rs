@@ -1,5 +1,7 @@
-//! Every tool's input schema says what the code requires (issue 11, item 10): for each tool the
-//! server lists, operator or scan,
+//! Tool inputs at the boundary (issue 11, items 10 and 8): every tool's input schema says what
+//! the code requires, and arbitrary JSON (a `proptest` property, last below) never panics a
+//! tool and is refused, when it is refused, before any request. For the schemas: for each tool
+//! the server lists, operator or scan,
 //! - an input holding only the schema's `required` fields passes the tool's local checks (it
 //!   sends a request), so the code needs nothing the schema calls optional;
 //! - the same input without any one required field is refused before any request, with an
@@ -18,7 +20,10 @@
 use chicory_aws_core::{AccessLevel, BaseCredentials, ConnectionParams, ErrorKind};
 use chicory_aws_mcp::{Account, CallError, ChicoryMcp};
 use chicory_aws_testkit::{FakeSts, TestClock, FAKE_EXTERNAL_ID, FAKE_ROLE};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestRunner};
 use serde_json::{json, Map, Value};
+use std::cell::Cell;
 use std::time::Duration;
 use wiremock::{Mock, ResponseTemplate};
 
@@ -169,8 +174,9 @@ fn required(schema: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_schema_requires_exactly_what_its_tool_refuses_to_run_without() {
+/// The server on one ReadWrite account whose every request but AssumeRole goes to a fake that
+/// answers AccessDenied.
+async fn denying_server() -> (FakeSts, ChicoryMcp) {
     let sts = FakeSts::start(TestClock::new(), Duration::from_secs(900)).await;
     Mock::given(wiremock::matchers::any())
         .respond_with(
@@ -197,16 +203,24 @@ async fn every_schema_requires_exactly_what_its_tool_refuses_to_run_without() {
         .build()
         .await
         .unwrap();
+    (sts, server)
+}
 
-    let sent = || async {
-        sts.server()
-            .received_requests()
-            .await
-            .unwrap_or_default()
-            .iter()
-            .filter(|r| !String::from_utf8_lossy(&r.body).contains("Action=AssumeRole"))
-            .count()
-    };
+/// Requests the fake received, AssumeRole aside.
+async fn sent_to(sts: &FakeSts) -> usize {
+    sts.server()
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| !String::from_utf8_lossy(&r.body).contains("Action=AssumeRole"))
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_schema_requires_exactly_what_its_tool_refuses_to_run_without() {
+    let (sts, server) = denying_server().await;
+    let sent = || sent_to(&sts);
     let call = |name: String, input: Map<String, Value>| {
         let server = server.clone();
         async move { server.call(&name, input).await }
@@ -310,4 +324,130 @@ fn describe(r: &Result<Value, CallError>) -> String {
         Err(CallError::Tool(e)) => format!("{:?} {e} (field {:?})", e.kind(), e.field()),
         Err(e) => format!("{e:?}"),
     }
+}
+
+/// Arbitrary JSON, nested a few levels, with strings that stress validators.
+fn any_json() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(|n| json!(n)),
+        (-1e12f64..1e12).prop_map(|f| json!(f)),
+        "[a-zA-Z0-9_./:=-]{0,24}".prop_map(Value::String),
+        "\\PC{0,12}".prop_map(Value::String),
+        "[\\x00-\\x1f]{1,3}".prop_map(Value::String),
+        (0usize..3000).prop_map(|n| Value::String("x".repeat(n))),
+    ];
+    leaf.prop_recursive(3, 16, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            prop::collection::btree_map("[a-z_]{1,10}", inner, 0..4)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+/// Every tool, fed arbitrary JSON objects whose keys are mostly its own fields: no panic; a
+/// refusal of the input is a typed `InvalidConfig` naming a field, and is made before any
+/// request leaves the process.
+#[test]
+fn tools_take_arbitrary_json_without_panic_and_refuse_bad_input_before_sending() {
+    const CASES: u32 = 2048;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let (sts, server) = rt.block_on(denying_server());
+    // Per tool: its name, its fields, and a valid input (its required fields and the first of
+    // each group) that half the cases start from, so arbitrary values meet the checks past the
+    // first missing field.
+    let tools: Vec<(String, Vec<String>, Map<String, Value>)> = server
+        .tools()
+        .iter()
+        .map(|t| {
+            let root = Value::Object((*t.input_schema).clone());
+            let props = root
+                .get("properties")
+                .and_then(Value::as_object)
+                .map(|p| p.keys().filter(|k| *k != "account").cloned().collect())
+                .unwrap_or_default();
+            let Value::Object(mut valid) = value_for(&root, "", &root) else {
+                panic!("{}: not an object schema", t.name);
+            };
+            for group in groups(&root) {
+                let first = &group[0];
+                valid.insert(
+                    first.clone(),
+                    value_for(&root, first, &root["properties"][first]),
+                );
+            }
+            (t.name.to_string(), props, valid)
+        })
+        .collect();
+    let strategy = (
+        0..tools.len(),
+        prop::collection::vec(
+            (any::<prop::sample::Index>(), "[a-z_]{1,8}", any_json()),
+            0..6,
+        ),
+        any::<prop::sample::Index>(),
+    );
+    let (cases, refused, sent_any) = (Cell::new(0u32), Cell::new(0u32), Cell::new(0u32));
+    let mut runner = TestRunner::new(Config {
+        cases: CASES,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    runner
+        .run(&strategy, |(tool, fields, own)| {
+            cases.set(cases.get() + 1);
+            let (name, props, valid) = &tools[tool];
+            let mut input = if own.index(2) == 0 {
+                valid.clone()
+            } else {
+                Map::new()
+            };
+            for (pick, other, value) in fields {
+                // Three in four keys are the tool's own.
+                let key = if props.is_empty() || pick.index(4) == 0 {
+                    other
+                } else {
+                    props[pick.index(props.len())].clone()
+                };
+                input.insert(key, value);
+            }
+            let before = rt.block_on(sent_to(&sts));
+            let result = rt.block_on(server.call(name, input.clone()));
+            let after = rt.block_on(sent_to(&sts));
+            if after > before {
+                sent_any.set(sent_any.get() + 1);
+            }
+            match &result {
+                Err(CallError::Tool(e)) if e.kind() == ErrorKind::InvalidConfig => {
+                    refused.set(refused.get() + 1);
+                    prop_assert!(e.field().is_some(), "{name}({input:?}): no field: {e}");
+                    prop_assert_eq!(
+                        before,
+                        after,
+                        "{}({:?}) sent a request, then refused its input: {}",
+                        name,
+                        input,
+                        e
+                    );
+                }
+                Err(CallError::UnknownTool) => prop_assert!(false, "{name} unknown"),
+                _ => {}
+            }
+            Ok(())
+        })
+        .unwrap();
+    eprintln!(
+        "tool inputs: {} cases over {} tools ({} refused locally, {} reached the fake)",
+        cases.get(),
+        tools.len(),
+        refused.get(),
+        sent_any.get()
+    );
+    assert_eq!(cases.get(), CASES);
 }
