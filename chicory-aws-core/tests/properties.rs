@@ -9,7 +9,7 @@ use chicory_aws_core::params::{Region, SessionName};
 use chicory_aws_core::{ConnectionParams, ErrorKind, ExternalId, RoleArn};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use std::cell::Cell;
 
 const CASES: u32 = 2048;
