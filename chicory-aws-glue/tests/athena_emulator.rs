@@ -3,7 +3,7 @@
 //!
 //! Needs the emulator: `bash scripts/emulator.sh start`.
 
-use chicory_aws_core::{AccessLevel, Connection, ErrorKind, Operator, ScanItem, Scanner};
+use chicory_aws_core::{AccessLevel, Connection, ErrorKind, Operator, ScanItem, Scanner, Tool};
 use chicory_aws_glue::{AthenaDatabaseScanner, UpdateDataCatalog, UpdateWorkGroup};
 use chicory_aws_policy::permissions::{permission_policy, Integration, PolicyOptions};
 use chicory_aws_testkit::{unique, Emulator};
@@ -138,11 +138,15 @@ async fn a_data_catalog_is_updated_under_read_write_only() {
             assert_eq!(e.status(), Some(500), "{e}");
         }
     }
-    let err = UpdateDataCatalog::new(&rw)
-        .call(serde_json::from_value(json!({"name": catalog, "catalog_type": "SQL"})).unwrap())
-        .await
-        .unwrap_err();
+    // An unknown type is refused as the input is read, naming the field, before any request.
+    let err = Tool::call_json(
+        &UpdateDataCatalog::new(&rw),
+        json!({"name": catalog, "catalog_type": "SQL"}),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(err.field(), Some("catalog_type"));
+    assert_eq!(err.kind(), ErrorKind::InvalidConfig);
 }
 
 #[tokio::test]
