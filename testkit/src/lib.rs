@@ -12,6 +12,8 @@
 //! - [`lakehouse`]: a Glue fake of a lakehouse: catalogs, Iceberg/Delta/Hudi tables, links.
 //! - [`faults`]: a fault-injecting proxy (500, 503 SlowDown, throttling, resets) to put in
 //!   front of the emulator or a fake.
+//! - [`hostile`]: a fake answering what a property test sets, and strategies that damage valid
+//!   answers, for the record decoders' property tests.
 //! - [`sent`]: every operator's declared actions equal the actions its requests need,
 //!   recorded at the proxy.
 
@@ -22,6 +24,7 @@ mod declared;
 mod fake_sts;
 pub mod faults;
 pub mod glue;
+pub mod hostile;
 pub mod lakehouse;
 pub mod memory;
 mod registry;
