@@ -23,6 +23,7 @@ use aws_smithy_runtime_api::client::interceptors::context::{
 };
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, Metadata};
+use aws_smithy_runtime_api::client::result::ConnectorError;
 use aws_smithy_runtime_api::client::retries::classifiers::{
     ClassifyRetry, RetryAction, RetryReason,
 };
@@ -334,11 +335,17 @@ impl Budget {
         out
     }
 
-    /// The HTTP client admitting every request attempt of `inner` through this budget.
-    pub(crate) fn http_client(self: &Arc<Self>, inner: SharedHttpClient) -> SharedHttpClient {
+    /// The HTTP client admitting every request attempt of `inner` through this budget; with
+    /// `read_only`, it also refuses every request that would write (see [`crate::guard`]).
+    pub(crate) fn http_client(
+        self: &Arc<Self>,
+        inner: SharedHttpClient,
+        read_only: bool,
+    ) -> SharedHttpClient {
         SharedHttpClient::new(BudgetedClient {
             inner,
             budget: self.clone(),
+            read_only,
         })
     }
 }
@@ -351,6 +358,7 @@ struct ApiName(Arc<str>);
 struct BudgetedClient {
     inner: SharedHttpClient,
     budget: Arc<Budget>,
+    read_only: bool,
 }
 
 impl HttpClient for BudgetedClient {
@@ -362,6 +370,7 @@ impl HttpClient for BudgetedClient {
         SharedHttpConnector::new(BudgetedConnector {
             inner: self.inner.http_connector(settings, components),
             budget: self.budget.clone(),
+            read_only: self.read_only,
         })
     }
 }
@@ -370,10 +379,16 @@ impl HttpClient for BudgetedClient {
 struct BudgetedConnector {
     inner: SharedHttpConnector,
     budget: Arc<Budget>,
+    read_only: bool,
 }
 
 impl HttpConnector for BudgetedConnector {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+        if self.read_only {
+            if let Some(refused) = crate::guard::refusal(&request) {
+                return HttpConnectorFuture::ready(Err(ConnectorError::user(Box::new(refused))));
+            }
+        }
         let (inner, budget) = (self.inner.clone(), self.budget.clone());
         HttpConnectorFuture::new(async move {
             // A request the interceptor did not name (a client built without it) is bounded

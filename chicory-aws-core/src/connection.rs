@@ -262,7 +262,9 @@ impl ConnectionBuilder {
             .to_builder()
             .credentials_provider(provider)
             .identity_cache(IdentityCache::no_cache())
-            .http_client(budget.http_client(http))
+            .http_client(
+                budget.http_client(http, self.params.access_level == AccessLevel::ReadOnly),
+            )
             // The budget holds a request before it is sent; the SDK's upload stall protection
             // would count that wait as a stalled request body and fail it as a timeout after
             // its 5 s grace period. Downloads keep their protection.
@@ -431,10 +433,12 @@ impl Connection {
     /// SDK configuration holding the customer's credentials (with the connection's budget and
     /// endpoints), to build AWS SDK clients the library has no operator for.
     ///
-    /// **Outside the access gate**: a client built from it sends whatever it is asked to, on a
-    /// ReadOnly connection too; only the customer's IAM policy stands in its way. The library's
-    /// operators and scanners check the access level before any request; use them where they
-    /// exist.
+    /// **Outside the operators' access check**: a client built from it is not checked against
+    /// declared actions. On a ReadOnly connection a guard at the HTTP layer still refuses, before
+    /// sending, every request that writes (`WriteNotPermitted`; the README's "The access gate"
+    /// says how a request is classified); on a ReadWrite connection it sends what it is asked
+    /// to. The library's operators and scanners check the access level before any request; use
+    /// them where they exist.
     pub fn unchecked_sdk_config(&self) -> &SdkConfig {
         &self.inner.sdk_config
     }

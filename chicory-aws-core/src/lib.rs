@@ -43,6 +43,7 @@ mod check;
 mod connection;
 pub mod credentials;
 mod error;
+mod guard;
 mod operator;
 pub mod params;
 pub mod scan;

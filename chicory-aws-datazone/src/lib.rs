@@ -108,8 +108,9 @@ use chicory_aws_core::{actions, Action, Connection, Error, Result, ServiceProbe}
 
 /// A DataZone client for `conn`, sharing its credential cache and request budget (with the
 /// connection's interceptor, which names each request's API and reports throttling).
-/// Outside the access gate, like [`Connection::unchecked_sdk_config`]: it sends any
-/// operation, on a ReadOnly connection too. The crate's operators check the level first.
+/// Outside the operators' access check, like [`Connection::unchecked_sdk_config`] (on a
+/// ReadOnly connection its writes are still refused at the HTTP layer). The crate's operators
+/// check the level first.
 pub fn unchecked_datazone_client(conn: &Connection) -> aws_sdk_datazone::Client {
     conn.cached_client(conn.region(), || {
         let config = aws_sdk_datazone::config::Builder::from(conn.unchecked_sdk_config())

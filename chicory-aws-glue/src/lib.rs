@@ -141,8 +141,9 @@ pub use aws_sdk_glue;
 use chicory_aws_core::{actions, Action, Connection, Error, Result, ServiceProbe};
 
 /// A Glue client for `conn`, sharing its credential cache.
-/// Outside the access gate, like [`Connection::unchecked_sdk_config`]: it sends any
-/// operation, on a ReadOnly connection too. The crate's operators check the level first.
+/// Outside the operators' access check, like [`Connection::unchecked_sdk_config`] (on a
+/// ReadOnly connection its writes are still refused at the HTTP layer). The crate's operators
+/// check the level first.
 pub fn unchecked_glue_client(conn: &Connection) -> aws_sdk_glue::Client {
     conn.cached_client(conn.region(), || {
         let config = aws_sdk_glue::config::Builder::from(conn.unchecked_sdk_config())
@@ -153,8 +154,9 @@ pub fn unchecked_glue_client(conn: &Connection) -> aws_sdk_glue::Client {
 }
 
 /// An Athena client for `conn`, sharing its credential cache.
-/// Outside the access gate, like [`Connection::unchecked_sdk_config`]: it sends any
-/// operation, on a ReadOnly connection too. The crate's operators check the level first.
+/// Outside the operators' access check, like [`Connection::unchecked_sdk_config`] (on a
+/// ReadOnly connection its writes are still refused at the HTTP layer). The crate's operators
+/// check the level first.
 pub fn unchecked_athena_client(conn: &Connection) -> aws_sdk_athena::Client {
     conn.cached_client(conn.region(), || {
         let config = aws_sdk_athena::config::Builder::from(conn.unchecked_sdk_config())

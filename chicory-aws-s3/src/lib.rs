@@ -58,8 +58,9 @@ use chicory_aws_core::{actions, Action, Connection, Error, Result, ServiceProbe}
 /// [interceptor](Connection::interceptor) names each request's API and reports throttling).
 /// With an endpoint override for S3 (a local emulator or a custom endpoint) it uses path-style
 /// addressing.
-/// Outside the access gate, like [`Connection::unchecked_sdk_config`]: it sends any
-/// operation, on a ReadOnly connection too. The crate's operators check the level first.
+/// Outside the operators' access check, like [`Connection::unchecked_sdk_config`] (on a
+/// ReadOnly connection its writes are still refused at the HTTP layer). The crate's operators
+/// check the level first.
 pub fn unchecked_s3_client(conn: &Connection) -> aws_sdk_s3::Client {
     unchecked_s3_client_in(conn, conn.region())
 }
@@ -67,8 +68,9 @@ pub fn unchecked_s3_client(conn: &Connection) -> aws_sdk_s3::Client {
 /// An S3 client for `conn` in `region` (for a bucket that lives there), sharing the
 /// connection's credential cache and request budget, as [`unchecked_s3_client`]; built once
 /// per region and connection.
-/// Outside the access gate, like [`Connection::unchecked_sdk_config`]: it sends any
-/// operation, on a ReadOnly connection too. The crate's operators check the level first.
+/// Outside the operators' access check, like [`Connection::unchecked_sdk_config`] (on a
+/// ReadOnly connection its writes are still refused at the HTTP layer). The crate's operators
+/// check the level first.
 pub fn unchecked_s3_client_in(conn: &Connection, region: &str) -> aws_sdk_s3::Client {
     conn.cached_client(region, || {
         let config = aws_sdk_s3::config::Builder::from(conn.unchecked_sdk_config())
