@@ -208,7 +208,7 @@ pub fn damaged_xml(valid: &str, max: usize) -> impl Strategy<Value = String> {
             let mut out = valid.clone();
             // Replace from the end, so earlier offsets stay right.
             let mut chosen = chosen;
-            chosen.sort_by(|a, b| b.0.cmp(&a.0));
+            chosen.sort_by_key(|r| std::cmp::Reverse(r.0));
             for ((start, end), (text, raw)) in chosen.into_iter().zip(values) {
                 let text = if raw { text } else { escape(&text) };
                 out.replace_range(start..end, &text);
