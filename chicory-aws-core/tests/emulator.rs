@@ -5,7 +5,8 @@
 //! fail naming that command if they cannot).
 
 use chicory_aws_core::{
-    ConfusedDeputyCheck, ConnectionParams, CustomerAuth, Error, ErrorKind, RefreshSettings,
+    AccessLevel, ConfusedDeputyCheck, ConnectionParams, CustomerAuth, Error, ErrorKind,
+    RefreshSettings,
 };
 use chicory_aws_testkit::{unique, Emulator};
 use std::time::{Duration, Instant};
@@ -105,6 +106,10 @@ async fn a_permission_the_role_lacks_is_access_denied() {
     let (vendor, params) = emu
         .customer(&external_id(), &[("GlueRead", GLUE_LIST_ONLY)])
         .await;
+    // ReadWrite granted in the parameters, so the write reaches IAM (a ReadOnly connection
+    // would refuse it before sending: tests/read_only_guard.rs), which denies it: the role's
+    // policy lacks it.
+    let params = params.with_access_level(AccessLevel::ReadWrite);
     let conn = emu.connection(&vendor, params).connect().await.unwrap();
     let glue = aws_sdk_glue::Client::new(conn.unchecked_sdk_config());
     let err = glue
