@@ -58,6 +58,6 @@ pub use error::{kind_from_code, BoxError, Error, ErrorKind, Result};
 pub use operator::{AccessChecked, Operator, Tool};
 pub use params::{ConnectionParams, CustomerAuth, ExternalId, RoleArn};
 pub use scan::{
-    run_scan, Concurrency, Incomplete, JsonLinesSink, PageRetry, Progress, RunOptions, ScanItem,
-    ScanSummary, Scanner, Sink, Skipped,
+    run_scan, AnyRecord, AnyScanner, Concurrency, Incomplete, JsonLinesSink, PageRetry, Progress,
+    Record, RunOptions, ScanItem, ScanSummary, Scanner, Sink, Skipped,
 };

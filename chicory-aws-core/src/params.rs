@@ -142,7 +142,7 @@ impl fmt::Debug for RoleArn {
 }
 
 macro_rules! validated_string {
-    ($(#[$doc:meta])* $name:ident, $field:literal, $min:expr, $max:expr, $extra:literal, $what:literal) => {
+    ($(#[$doc:meta])* $name:ident, $check:expr) => {
         $(#[$doc])*
         #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[serde(try_from = "String", into = "String")]
@@ -152,7 +152,8 @@ macro_rules! validated_string {
             /// Validates and wraps the value.
             pub fn new(value: impl Into<String>) -> Result<Self> {
                 let value = value.into();
-                check_chars($field, &value, $min, $max, $extra, $what)?;
+                let check: fn(&str) -> Result<()> = $check;
+                check(&value)?;
                 Ok($name(value))
             }
             /// The value.
@@ -188,15 +189,18 @@ validated_string!(
     /// The External ID the customer's trust policy requires: 2-1224 characters of `[\w+=,.@:/-]`.
     ///
     /// It is the confused-deputy defence: unique per vendor project, never chosen by the customer.
-    ExternalId, "external_id", 2, 1224, "+=,.@:/-", "letters, digits and +=,.@:/_-"
+    ExternalId,
+    |v| chicory_aws_policy::validate::external_id(v).map_err(|e| Error::invalid("external_id", e))
 );
 validated_string!(
     /// The STS role session name: 2-64 characters of `[\w+=,.@-]`.
-    SessionName, "session_name", 2, 64, "+=,.@-", "letters, digits and +=,.@_-"
+    SessionName,
+    |v| check_chars("session_name", v, 2, 64, "+=,.@-", "letters, digits and +=,.@_-")
 );
 validated_string!(
     /// The STS source identity: 2-64 characters of `[\w+=,.@-]`.
-    SourceIdentity, "source_identity", 2, 64, "+=,.@-", "letters, digits and +=,.@_-"
+    SourceIdentity,
+    |v| check_chars("source_identity", v, 2, 64, "+=,.@-", "letters, digits and +=,.@_-")
 );
 
 impl ExternalId {
@@ -217,25 +221,11 @@ impl ExternalId {
 pub struct Region(String);
 
 impl Region {
-    /// Validates the region syntax (`<2 letters>-<word>[-<word>]-<digits>`).
+    /// Validates the region syntax (`<2 letters>-<word>[-<word>]-<digits>`), by the rule every
+    /// crate shares ([`chicory_aws_policy::validate::region`]).
     pub fn new(value: impl Into<String>) -> Result<Self> {
         let value = value.into();
-        let parts: Vec<&str> = value.split('-').collect();
-        let ok = parts.len() >= 3
-            && parts[0].len() == 2
-            && parts[0].bytes().all(|b| b.is_ascii_lowercase())
-            && parts[1..parts.len() - 1]
-                .iter()
-                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
-            && parts.last().is_some_and(|p| {
-                !p.is_empty() && p.len() <= 2 && p.bytes().all(|b| b.is_ascii_digit())
-            });
-        if !ok {
-            return Err(Error::invalid(
-                "region",
-                format!("must be an AWS region name such as us-east-1 or eu-west-2, got {value:?}"),
-            ));
-        }
+        chicory_aws_policy::validate::region(&value).map_err(|e| Error::invalid("region", e))?;
         Ok(Region(value))
     }
     /// The region name.

@@ -2,16 +2,20 @@
 //! progress, and JSON Lines output.
 
 use chicory_aws_core::{
-    actions, run_scan, Action, Error, ErrorKind, JsonLinesSink, ScanItem, Scanner, Sink, Skipped,
+    actions, run_scan, Action, AnyScanner, Error, ErrorKind, JsonLinesSink, Record, ScanItem,
+    Scanner, Sink, Skipped,
 };
 use futures::stream::{self, BoxStream, StreamExt};
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]
+#[serde(tag = "kind", rename = "test_table")]
 struct Table {
     name: String,
     columns: u32,
 }
+
+chicory_aws_core::record_kind!(Table => "test_table");
 
 /// A scanner over a fixed list, standing in for a service scanner.
 struct ListScanner {
@@ -149,4 +153,77 @@ async fn the_summary_counts_every_part_but_lists_only_the_first_n() {
     // The sink got every one.
     let text = String::from_utf8(sink.into_inner()).unwrap();
     assert_eq!(text.lines().count(), 10_000);
+}
+
+/// Another kind of record, to hold scanners of two record types in one list.
+#[derive(Debug, Serialize)]
+#[serde(tag = "kind", rename = "test_bucket")]
+struct Bucket {
+    name: String,
+}
+
+chicory_aws_core::record_kind!(Bucket => "test_bucket");
+
+struct BucketScanner;
+
+impl Scanner for BucketScanner {
+    type Record = Bucket;
+    fn name(&self) -> &'static str {
+        "test_buckets"
+    }
+    fn actions(&self) -> &'static [Action] {
+        &[actions::s3::LIST_ALL_MY_BUCKETS]
+    }
+    fn scan(&self) -> BoxStream<'static, chicory_aws_core::Result<ScanItem<Bucket>>> {
+        stream::iter(["a", "b"])
+            .map(|n| Ok(ScanItem::Record(Bucket { name: n.into() })))
+            .boxed()
+    }
+}
+
+/// Scanners of different record types held in one `Vec<AnyScanner>` and run alike: each
+/// keeps its name, actions, outcomes and the kind of every record, and writes the same JSON
+/// lines as the scanner itself.
+#[tokio::test]
+async fn any_scanner_holds_scanners_of_every_record_type() {
+    let scanners = vec![
+        AnyScanner::new(ListScanner { tables: 3 }),
+        AnyScanner::new(BucketScanner),
+    ];
+    assert_eq!(
+        scanners.iter().map(|s| s.name()).collect::<Vec<_>>(),
+        ["test_tables", "test_buckets"]
+    );
+    assert_eq!(scanners[1].actions(), &[actions::s3::LIST_ALL_MY_BUCKETS]);
+    let mut kinds = Vec::new();
+    let mut st = scanners[0].scan().chain(scanners[1].scan());
+    while let Some(item) = st.next().await {
+        if let Ok(ScanItem::Record(r)) = item {
+            assert_eq!(r.to_value()["kind"], r.kind());
+            kinds.push(r.kind());
+        }
+    }
+    assert_eq!(
+        kinds,
+        [
+            "test_table",
+            "test_table",
+            "test_table",
+            "test_bucket",
+            "test_bucket"
+        ]
+    );
+    let (mut direct, mut erased) = (
+        JsonLinesSink::new(Vec::new()),
+        JsonLinesSink::new(Vec::new()),
+    );
+    let a = run_scan(&ListScanner { tables: 3 }, &mut direct, 10, |_| {})
+        .await
+        .unwrap();
+    let b = run_scan(&scanners[0], &mut erased, 10, |_| {})
+        .await
+        .unwrap();
+    assert_eq!((a.records, a.skipped_count, a.incomplete_count), (3, 1, 1));
+    assert_eq!((b.records, b.skipped_count, b.incomplete_count), (3, 1, 1));
+    assert_eq!(direct.into_inner(), erased.into_inner());
 }

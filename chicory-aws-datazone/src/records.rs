@@ -812,8 +812,27 @@ impl DataZoneRecord {
     }
 }
 
+impl chicory_aws_core::Record for DataZoneRecord {
+    fn kind(&self) -> &'static str {
+        DataZoneRecord::kind(self)
+    }
+}
+
 impl From<Box<AssetRecord>> for AssetRecord {
     fn from(b: Box<AssetRecord>) -> Self {
         *b
     }
 }
+
+chicory_aws_core::record_kind!(
+    DomainRecord => "datazone_domain",
+    ProjectRecord => "datazone_project",
+    EnvironmentRecord => "datazone_environment",
+    EnvironmentProfileRecord => "datazone_environment_profile",
+    DataSourceRecord => "datazone_data_source",
+    AssetRecord => "datazone_asset",
+    FormTypeRecord => "datazone_form_type",
+    ListingRecord => "datazone_listing",
+    GlossaryRecord => "datazone_glossary",
+    GlossaryTermRecord => "datazone_glossary_term",
+);

@@ -499,3 +499,8 @@ impl Operator for UpdateDataCatalog {
         Ok(DataCatalogOutcome { name: input.name })
     }
 }
+
+chicory_aws_core::record_kind!(
+    AthenaDatabaseRecord => "athena_database",
+    AthenaTableRecord => "athena_table_metadata",
+);

@@ -1161,6 +1161,10 @@ impl Operator for DeleteColumnStatistics {
     }
 }
 
+chicory_aws_core::record_kind!(
+    ColumnStatisticsRecord => "glue_column_statistics",
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

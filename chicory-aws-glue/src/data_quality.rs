@@ -934,3 +934,7 @@ impl Operator for ListDataQualityResults {
         })
     }
 }
+
+chicory_aws_core::record_kind!(
+    DataQualityRulesetRecord => "glue_data_quality_ruleset",
+);

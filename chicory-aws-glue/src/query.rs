@@ -300,6 +300,15 @@ pub enum QueryResultRecord {
     },
 }
 
+impl chicory_aws_core::Record for QueryResultRecord {
+    fn kind(&self) -> &'static str {
+        match self {
+            QueryResultRecord::Columns { .. } => "athena_result_columns",
+            QueryResultRecord::Row { .. } => "athena_result_row",
+        }
+    }
+}
+
 /// Streams the results of a succeeded query: `GetQueryResults` pages of up to 1,000 rows,
 /// fetched only as they are consumed, so a result of any size streams in flat memory.
 /// `header_row`: whether Athena repeats the column labels as the first row (it does for
@@ -811,3 +820,7 @@ impl Operator for RunAthenaQuery {
         collect_results(athena, execution, id, max_rows, self.conn.page_retry()).await
     }
 }
+
+chicory_aws_core::record_kind!(
+    QueryExecutionRecord => "athena_query_execution",
+);

@@ -593,3 +593,14 @@ pub struct UdfRecord {
     /// Creation time.
     pub create_time: Option<String>,
 }
+
+chicory_aws_core::record_kind!(
+    DatabaseRecord => "glue_database",
+    TableRecord => "glue_table",
+    GlueCatalogRecord => "glue_data_catalog",
+    PartitionRecord => "glue_partition",
+    TableVersionRecord => "glue_table_version",
+    WorkGroupRecord => "athena_workgroup",
+    DataCatalogRecord => "athena_data_catalog",
+    UdfRecord => "glue_user_defined_function",
+);

@@ -769,7 +769,7 @@ impl CatalogPartitionScanner {
 impl Scanner for CatalogPartitionScanner {
     type Record = PartitionRecord;
     fn name(&self) -> &'static str {
-        "glue_partitions"
+        "glue_catalog_partitions"
     }
     fn actions(&self) -> &'static [Action] {
         self.ctx.actions(&[
@@ -937,6 +937,17 @@ pub enum CatalogRecord {
     Table(Box<TableRecord>),
     /// A partition.
     Partition(PartitionRecord),
+}
+
+impl chicory_aws_core::Record for CatalogRecord {
+    fn kind(&self) -> &'static str {
+        match self {
+            CatalogRecord::Catalog(r) => r.kind(),
+            CatalogRecord::Database(r) => r.kind(),
+            CatalogRecord::Table(r) => r.kind(),
+            CatalogRecord::Partition(r) => r.kind(),
+        }
+    }
 }
 
 /// Scans databases, their tables and the tables' partitions in one pass, listing each database

@@ -320,7 +320,8 @@ async fn workgroups_and_catalogs_are_updated_with_the_models_shapes() {
     // Bad input: refused before any request.
     let before = athena_requests(&sts).await.len();
     for (v, field) in [
-        (json!({"name": "etl"}), "name"),
+        // Nothing to update: named by the first field of the tool's REQUIRES_ONE_OF group.
+        (json!({"name": "etl"}), "description"),
         (json!({"name": "bad name", "description": "x"}), "name"),
         (
             json!({"name": "etl", "output_location": "/tmp/x"}),

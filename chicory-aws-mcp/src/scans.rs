@@ -9,7 +9,9 @@
 //! A cursor is single-use (each page returns a new one), bound to its tool and account, and
 //! expires after [`CURSOR_IDLE`] unused; the stream is then dropped, which stops its requests.
 
-use chicory_aws_core::{Action, Connection, Error, ErrorKind, Result, ScanItem, Scanner};
+use chicory_aws_core::{
+    Action, AnyScanner, Connection, Error, ErrorKind, Result, ScanItem, Scanner,
+};
 use futures::stream::{BoxStream, StreamExt};
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
@@ -96,19 +98,14 @@ where
     }
     fn start(&self, conn: &Connection, input: Value) -> Result<Started> {
         let input: I = Error::parse_json(input, "input")?;
-        let scanner = (self.make)(conn, input)?;
+        let scanner = AnyScanner::new((self.make)(conn, input)?);
         let actions = scanner.actions();
         let stream = scanner
             .scan()
             .map(|item| {
-                item.and_then(|i| match i {
-                    ScanItem::Record(r) => {
-                        serde_json::to_value(r).map(ScanItem::Record).map_err(|e| {
-                            Error::new(ErrorKind::Service, "record is not serializable")
-                                .with_source(e)
-                        })
-                    }
-                    ScanItem::Skipped(s) => Ok(ScanItem::Skipped(s)),
+                item.map(|i| match i {
+                    ScanItem::Record(r) => ScanItem::Record(r.to_value()),
+                    ScanItem::Skipped(s) => ScanItem::Skipped(s),
                 })
             })
             .boxed();

@@ -56,6 +56,7 @@ pub mod onboarding;
 pub mod permissions;
 pub mod scope;
 pub mod trust;
+pub mod validate;
 
 pub use action::{AccessLevel, Action, ActionLevel, ResourceType, Service};
 pub use document::{PolicyDocument, Statement};

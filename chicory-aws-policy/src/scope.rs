@@ -146,21 +146,15 @@ fn valid_bucket(s: &str) -> bool {
         && s.ends_with(|c: char| c.is_ascii_alphanumeric())
 }
 
-/// Whether `s` is a region name such as `us-east-1` or `us-gov-west-1`.
+/// Whether `s` is a region name such as `us-east-1` or `us-gov-west-1`
+/// ([`crate::validate::region`]).
 pub fn is_region(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('-').collect();
-    parts.len() >= 3
-        && parts[0].len() == 2
-        && parts[..parts.len() - 1]
-            .iter()
-            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
-        && parts[parts.len() - 1].chars().all(|c| c.is_ascii_digit())
-        && !parts[parts.len() - 1].is_empty()
+    crate::validate::region(s).is_ok()
 }
 
-/// Whether `s` is a 12-digit AWS account ID.
+/// Whether `s` is a 12-digit AWS account ID ([`crate::validate::account_id`]).
 pub fn is_account_id(s: &str) -> bool {
-    s.len() == 12 && s.chars().all(|c| c.is_ascii_digit())
+    crate::validate::account_id(s).is_ok()
 }
 
 fn is_partition(s: &str) -> bool {

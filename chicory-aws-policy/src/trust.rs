@@ -29,18 +29,7 @@ pub fn chicory_external_id(project_id: &str) -> String {
 
 /// Checks an External ID as STS does: 2 to 1,224 characters of `[\w+=,.@:/-]`.
 pub fn validate_external_id(external_id: &str) -> Result<(), PolicyError> {
-    let len = external_id.chars().count();
-    let bad = external_id
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || "_+=,.@:/-".contains(*c)));
-    let reason = if !(2..=1224).contains(&len) {
-        format!("must be 2 to 1224 characters, has {len}")
-    } else if let Some(c) = bad {
-        format!("{c:?} is not allowed (letters, digits and _+=,.@:/- only)")
-    } else {
-        return Ok(());
-    };
-    Err(PolicyError::InvalidInput {
+    crate::validate::external_id(external_id).map_err(|reason| PolicyError::InvalidInput {
         field: "external_id",
         reason,
     })

@@ -153,3 +153,9 @@ pub(crate) fn tag_map(tags: &[aws_sdk_s3::types::Tag]) -> BTreeMap<String, Strin
         .map(|t| (t.key.clone(), t.value.clone()))
         .collect()
 }
+
+chicory_aws_core::record_kind!(
+    BucketRecord => "s3_bucket",
+    ObjectRecord => "s3_object",
+    ObjectVersionRecord => "s3_object_version",
+);

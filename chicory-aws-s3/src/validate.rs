@@ -60,19 +60,7 @@ pub fn check_prefix(field: &'static str, prefix: &str) -> Result<()> {
 
 /// Checks a region name such as `eu-west-1`.
 pub fn check_region(field: &'static str, region: &str) -> Result<()> {
-    let ok = !region.is_empty()
-        && region.len() <= 32
-        && region.split('-').count() >= 3
-        && region.split('-').all(|p| {
-            !p.is_empty()
-                && p.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        })
-        && region.bytes().last().is_some_and(|b| b.is_ascii_digit());
-    if !ok {
-        return Err(Error::invalid(field, "a region looks like eu-west-1"));
-    }
-    Ok(())
+    chicory_aws_policy::validate::region(region).map_err(|e| Error::invalid(field, e))
 }
 
 /// Checks tags: at most `max` of them, keys 1 to 128 characters, values at most 256.

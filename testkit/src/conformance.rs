@@ -16,7 +16,7 @@
 use crate::faults::{Fault, FaultProxy, Rule};
 use aws_config::retry::RetryConfig;
 use chicory_aws_core::scan::PageRetry;
-use chicory_aws_core::{Connection, ConnectionBuilder, Error, ScanItem, Scanner};
+use chicory_aws_core::{Connection, ConnectionBuilder, Error, Record, ScanItem, Scanner};
 use futures::StreamExt;
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -58,8 +58,15 @@ pub async fn outcome<S: Scanner>(scanner: &S) -> Outcome {
     while let Some(item) = s.next().await {
         match item {
             Ok(ScanItem::Record(r)) => {
-                let json = serde_json::to_string(&r).expect("records serialize");
-                *out.records.entry(json).or_default() += 1;
+                let value = serde_json::to_value(&r).expect("records serialize");
+                // A record says its kind without being serialized, and it is the kind it
+                // serializes with.
+                assert_eq!(
+                    value["kind"].as_str(),
+                    Some(r.kind()),
+                    "Record::kind of {value}"
+                );
+                *out.records.entry(value.to_string()).or_default() += 1;
             }
             Ok(ScanItem::Skipped(k)) => out.skipped.push(k.part),
             Err(e) => out.incomplete.push(e),

@@ -32,6 +32,7 @@ use async_trait::async_trait;
 use futures::stream::BoxStream;
 use futures::StreamExt;
 use serde::Serialize;
+use std::fmt;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncWrite, AsyncWriteExt, BufWriter};
 
@@ -98,6 +99,32 @@ pub enum ScanItem<R> {
     Skipped(Skipped),
 }
 
+/// A scanned record: serializable, and saying its kind (the `kind` field it serializes with,
+/// e.g. `glue_table`) without being serialized, so a [`Sink`] can route records by kind.
+/// Implement it with [`record_kind!`](crate::record_kind) for a record of one kind; an enum of
+/// several kinds (e.g. DataZone's whole-domain record) matches on itself.
+pub trait Record: Serialize + Send + 'static {
+    /// The record's kind, e.g. `glue_table`.
+    fn kind(&self) -> &'static str;
+}
+
+/// Implements [`Record`] for record structs of one kind each: `record_kind!(TableRecord =>
+/// "glue_table", DatabaseRecord => "glue_database")`. The kind must be the `kind` the struct
+/// serializes with (`#[serde(tag = "kind", rename = "...")]`); the conformance suite checks
+/// that every record a scanner yields agrees.
+#[macro_export]
+macro_rules! record_kind {
+    ($($record:ty => $kind:literal),+ $(,)?) => {
+        $(
+            impl $crate::scan::Record for $record {
+                fn kind(&self) -> &'static str {
+                    $kind
+                }
+            }
+        )+
+    };
+}
+
 /// A lazy, paginated scan of one kind of resource.
 ///
 /// [`scan`](Scanner::scan) returns a stream that fetches pages only as it is polled, runs its
@@ -105,7 +132,7 @@ pub enum ScanItem<R> {
 /// `Err` item is an incomplete part; the stream goes on with the other parts.
 pub trait Scanner: Send + Sync {
     /// The record type, one struct per resource kind.
-    type Record: Serialize + Send + 'static;
+    type Record: Record;
 
     /// A short name, e.g. `glue_tables`.
     fn name(&self) -> &'static str;
@@ -117,7 +144,121 @@ pub trait Scanner: Send + Sync {
     fn scan(&self) -> BoxStream<'static, Result<ScanItem<Self::Record>>>;
 }
 
-/// Where scanned records go. Implement it to store records your own way.
+/// A record of any kind as JSON, with its kind: what an [`AnyScanner`] yields. Serializes as
+/// the record it was made from, byte for byte (its fields in the record's order).
+#[derive(Debug, Clone)]
+pub struct AnyRecord {
+    kind: &'static str,
+    json: Box<serde_json::value::RawValue>,
+}
+
+impl AnyRecord {
+    /// The record as JSON text.
+    pub fn json(&self) -> &str {
+        self.json.get()
+    }
+
+    /// The record as a JSON value.
+    pub fn to_value(&self) -> serde_json::Value {
+        serde_json::from_str(self.json.get()).expect("JSON a record serialized to")
+    }
+}
+
+impl Serialize for AnyRecord {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        self.json.serialize(s)
+    }
+}
+
+impl Record for AnyRecord {
+    fn kind(&self) -> &'static str {
+        self.kind
+    }
+}
+
+/// Any [`Scanner`], its records as [`AnyRecord`]s: one type for scanners of every kind, so a
+/// binary or a server can hold `Vec<AnyScanner>` and run them alike. It is a `Scanner` itself.
+///
+/// ```
+/// use chicory_aws_core::{AnyScanner, Scanner};
+/// # fn demo(glue_tables: impl Scanner + 'static, s3_buckets: impl Scanner + 'static) {
+/// let scanners = vec![AnyScanner::new(glue_tables), AnyScanner::new(s3_buckets)];
+/// for s in &scanners {
+///     println!("{} calls {:?}", s.name(), s.actions());
+/// }
+/// # }
+/// ```
+pub struct AnyScanner {
+    inner: Box<dyn ErasedScanner>,
+}
+
+trait ErasedScanner: Send + Sync {
+    fn name(&self) -> &'static str;
+    fn actions(&self) -> &'static [Action];
+    fn scan(&self) -> BoxStream<'static, Result<ScanItem<AnyRecord>>>;
+}
+
+impl<S: Scanner> ErasedScanner for S {
+    fn name(&self) -> &'static str {
+        Scanner::name(self)
+    }
+    fn actions(&self) -> &'static [Action] {
+        Scanner::actions(self)
+    }
+    fn scan(&self) -> BoxStream<'static, Result<ScanItem<AnyRecord>>> {
+        Scanner::scan(self)
+            .map(|item| match item? {
+                ScanItem::Record(r) => {
+                    let kind = r.kind();
+                    let json = serde_json::value::to_raw_value(&r).map_err(|e| {
+                        Error::new(ErrorKind::Service, "record is not serializable").with_source(e)
+                    })?;
+                    Ok(ScanItem::Record(AnyRecord { kind, json }))
+                }
+                ScanItem::Skipped(s) => Ok(ScanItem::Skipped(s)),
+            })
+            .boxed()
+    }
+}
+
+impl AnyScanner {
+    /// `scanner`, with its records as JSON.
+    pub fn new<S: Scanner + 'static>(scanner: S) -> Self {
+        AnyScanner {
+            inner: Box::new(scanner),
+        }
+    }
+}
+
+impl fmt::Debug for AnyScanner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AnyScanner")
+            .field("name", &self.inner.name())
+            .finish()
+    }
+}
+
+impl Scanner for AnyScanner {
+    type Record = AnyRecord;
+    fn name(&self) -> &'static str {
+        self.inner.name()
+    }
+    fn actions(&self) -> &'static [Action] {
+        self.inner.actions()
+    }
+    fn scan(&self) -> BoxStream<'static, Result<ScanItem<AnyRecord>>> {
+        self.inner.scan()
+    }
+}
+
+/// Where scanned records go. Implement it to store records your own way; route them by
+/// [`Record::kind`] without serializing them.
+///
+/// [`run_scan`] calls `record`, `skipped` and `incomplete` in the order the scan yields them,
+/// then `finish` once when the stream has ended. If a sink method fails, the scan stops there
+/// and `finish` is not called. A sink may be reused across scans (the example CLI writes every
+/// scanner into one `JsonLinesSink`): `finish` then runs once per scan, so it must leave the
+/// sink usable (flush, do not close).
 #[async_trait]
 pub trait Sink<R: Send + Sync>: Send {
     /// Takes one record.
@@ -134,7 +275,7 @@ pub trait Sink<R: Send + Sync>: Send {
         Ok(())
     }
 
-    /// Flushes at the end of the scan.
+    /// Flushes at the end of each scan (see the trait docs).
     async fn finish(&mut self) -> Result<()> {
         Ok(())
     }

@@ -30,7 +30,7 @@
 
 use crate::progress::{Mode, Reporter};
 use crate::Outcome;
-use chicory_aws_core::{run_scan, Connection, JsonLinesSink, ScanSummary, Scanner, Sink};
+use chicory_aws_core::{run_scan, AnyScanner, Connection, JsonLinesSink, ScanSummary, Scanner};
 use chicory_aws_datazone::{DataZoneOptions, DataZoneScanner};
 use chicory_aws_examples::ConnectArgs;
 use chicory_aws_glue::{CatalogOptions, CatalogScanner, DataCatalogScanner, WorkGroupScanner};
@@ -94,16 +94,12 @@ enum Service {
 
 type Out = JsonLinesSink<tokio::fs::File>;
 
-async fn scan_one<S: Scanner>(
+async fn scan_one(
     conn: &Connection,
     mode: Mode,
-    scanner: &S,
+    scanner: &AnyScanner,
     sink: &mut Out,
-) -> Result<ScanSummary, Box<dyn std::error::Error>>
-where
-    S::Record: Sync,
-    Out: Sink<S::Record>,
-{
+) -> Result<ScanSummary, Box<dyn std::error::Error>> {
     let reporter = Reporter::start(conn, scanner.name(), mode);
     let summary = run_scan(scanner, sink, reporter.every(), |p| reporter.update(p)).await?;
     reporter.finish();
@@ -146,21 +142,23 @@ pub async fn run(args: Args) -> Result<Outcome, Box<dyn std::error::Error>> {
     let mut sink = JsonLinesSink::new(file);
     let on = |service| args.services.contains(&service);
     let mode = args.progress;
-    let mut summaries = Vec::new();
+    // Every scanner the arguments ask for, of whatever record type, run one after the other.
+    let mut scanners = Vec::new();
     if on(Service::Glue) {
         // One pass lists each database and table once: the output never holds partitions of a
         // table it does not hold.
-        let catalog = CatalogScanner::new(&conn, options, Some(segments))?;
-        summaries.push(scan_one(&conn, mode, &catalog, &mut sink).await?);
+        scanners.push(AnyScanner::new(CatalogScanner::new(
+            &conn,
+            options,
+            Some(segments),
+        )?));
     }
     if on(Service::Athena) {
-        let catalogs = DataCatalogScanner::new(&conn);
-        summaries.push(scan_one(&conn, mode, &catalogs, &mut sink).await?);
-        let workgroups = WorkGroupScanner::new(&conn);
-        summaries.push(scan_one(&conn, mode, &workgroups, &mut sink).await?);
+        scanners.push(AnyScanner::new(DataCatalogScanner::new(&conn)));
+        scanners.push(AnyScanner::new(WorkGroupScanner::new(&conn)));
     }
     if on(Service::S3) {
-        summaries.push(scan_one(&conn, mode, &BucketScanner::new(&conn), &mut sink).await?);
+        scanners.push(AnyScanner::new(BucketScanner::new(&conn)));
         let mut buckets = args.s3_bucket.clone();
         if args.connect.demo && buckets.is_empty() {
             buckets.push(chicory_aws_examples::demo::BUCKET.to_owned());
@@ -170,14 +168,18 @@ pub async fn run(args: Args) -> Result<Outcome, Box<dyn std::error::Error>> {
             if let Some(p) = &args.s3_prefix {
                 options = options.prefix(p.clone());
             }
-            let objects = ObjectScanner::new(&conn, bucket, options)?;
-            summaries.push(scan_one(&conn, mode, &objects, &mut sink).await?);
+            scanners.push(AnyScanner::new(ObjectScanner::new(&conn, bucket, options)?));
         }
     }
     if on(Service::Datazone) {
-        let scanner =
-            DataZoneScanner::new(&conn, DataZoneOptions::default().asset_revisions(true))?;
-        summaries.push(scan_one(&conn, mode, &scanner, &mut sink).await?);
+        scanners.push(AnyScanner::new(DataZoneScanner::new(
+            &conn,
+            DataZoneOptions::default().asset_revisions(true),
+        )?));
+    }
+    let mut summaries = Vec::new();
+    for scanner in &scanners {
+        summaries.push(scan_one(&conn, mode, scanner, &mut sink).await?);
     }
     let outcome = if summaries.iter().all(ScanSummary::is_complete) {
         Outcome::Complete
