@@ -321,15 +321,17 @@ fn arn_rule(s: &str) -> bool {
 }
 
 fn region_rule(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('-').collect();
-    parts.len() >= 3
-        && parts[0].len() == 2
-        && parts[..parts.len() - 1]
+    let Some((head, number)) = s.rsplit_once('-') else {
+        return false;
+    };
+    let words: Vec<&str> = head.split('-').collect();
+    (1..=2).contains(&number.len())
+        && number.chars().all(|c| c.is_ascii_digit())
+        && words.len() >= 2
+        && words[0].len() == 2
+        && words
             .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
-        && parts
-            .last()
-            .is_some_and(|p| (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+            .all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase()))
 }
 
 fn partition_of(region: &str) -> &'static str {

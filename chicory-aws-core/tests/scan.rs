@@ -186,7 +186,8 @@ impl Scanner for BucketScanner {
 /// lines as the scanner itself.
 #[tokio::test]
 async fn any_scanner_holds_scanners_of_every_record_type() {
-    let scanners = vec![
+    // One type for both: an array (or a Vec) of them.
+    let scanners: [AnyScanner; 2] = [
         AnyScanner::new(ListScanner { tables: 3 }),
         AnyScanner::new(BucketScanner),
     ];

@@ -569,6 +569,28 @@ pub struct StartEvaluationRunInput {
     pub timeout_minutes: Option<i32>,
 }
 
+impl StartRecommendationRunInput {
+    fn check(&self) -> Result<sdk::DataSource> {
+        check_run(
+            &self.table,
+            &self.role,
+            self.number_of_workers,
+            self.timeout_minutes,
+        )
+    }
+}
+
+impl StartEvaluationRunInput {
+    fn check(&self) -> Result<sdk::DataSource> {
+        check_run(
+            &self.table,
+            &self.role,
+            self.number_of_workers,
+            self.timeout_minutes,
+        )
+    }
+}
+
 /// The checks both start-run inputs share: the role, the worker count and timeout, the table.
 fn check_run(
     table: &DataQualityTable,
@@ -609,12 +631,7 @@ impl Operator for StartDataQualityRecommendationRun {
         input: StartRecommendationRunInput,
         _: AccessChecked<Self>,
     ) -> Result<RunId> {
-        let source = check_run(
-            &input.table,
-            &input.role,
-            input.number_of_workers,
-            input.timeout_minutes,
-        )?;
+        let source = input.check()?;
         if let Some(n) = &input.created_ruleset_name {
             check_ruleset_name("created_ruleset_name", n)?;
         }
@@ -662,12 +679,7 @@ impl Operator for StartDataQualityEvaluationRun {
         input: StartEvaluationRunInput,
         _: AccessChecked<Self>,
     ) -> Result<RunId> {
-        let source = check_run(
-            &input.table,
-            &input.role,
-            input.number_of_workers,
-            input.timeout_minutes,
-        )?;
+        let source = input.check()?;
         if input.ruleset_names.is_empty() || input.ruleset_names.len() > 10 {
             return Err(Error::invalid("ruleset_names", "name 1 to 10 rulesets"));
         }

@@ -4,17 +4,12 @@
 //! cut short. The scan never panics and always ends; a failure is a typed error; the undamaged
 //! answer gives every table and no error. Prints the cases it ran (`--nocapture`).
 
-use chicory_aws_core::{AccessLevel, ScanItem, Scanner};
 use chicory_aws_glue::{CatalogOptions, TableScanner};
-use chicory_aws_testkit::conformance::fast_retries;
-use chicory_aws_testkit::hostile::{damaged_json, Answers};
-use chicory_aws_testkit::{FakeSts, TestClock};
-use futures::StreamExt;
+use chicory_aws_testkit::hostile::{damaged_json, HostileFake};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::{json, Value};
 use std::cell::Cell;
-use std::time::Duration;
 
 const CASES: u32 = 384;
 
@@ -38,23 +33,7 @@ fn table(name: &str, db: &str) -> Value {
 
 #[test]
 fn table_scans_of_damaged_answers_never_panic_and_fail_typed() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let (sts, conn, answers) = rt.block_on(async {
-        let sts = FakeSts::start(TestClock::new(), Duration::from_secs(3600)).await;
-        let answers = Answers::default();
-        answers
-            .mount(sts.server(), "application/x-amz-json-1.1")
-            .await;
-        let conn = fast_retries(sts.connection(AccessLevel::ReadOnly))
-            .build()
-            .await
-            .unwrap();
-        (sts, conn, answers)
-    });
+    let fake = HostileFake::start("application/x-amz-json-1.1");
     let databases = json!({"DatabaseList": [
         {"Name": "db0", "CreateTime": 1.7e9, "Description": "sales", "Parameters": {"k": "v"},
          "LocationUri": "s3://lake/db0/"},
@@ -72,30 +51,10 @@ fn table_scans_of_damaged_answers_never_panic_and_fail_typed() {
     runner
         .run(&strategy, |(dbs, tbls)| {
             cases.set(cases.get() + 1);
-            answers.set("GetDatabases", dbs.clone());
-            answers.set("GetTables", tbls.clone());
-            let scanner = TableScanner::new(&conn, CatalogOptions::default()).unwrap();
-            let items = rt
-                .block_on(async {
-                    tokio::time::timeout(
-                        Duration::from_secs(20),
-                        scanner.scan().collect::<Vec<_>>(),
-                    )
-                    .await
-                })
-                .map_err(|_| TestCaseError::fail("the scan did not end"))?;
-            let (mut n, mut errors) = (0, 0);
-            for item in &items {
-                match item {
-                    Ok(ScanItem::Record(_)) => n += 1,
-                    Ok(ScanItem::Skipped(_)) => {}
-                    Err(e) => {
-                        errors += 1;
-                        prop_assert!(!e.to_string().is_empty());
-                        prop_assert!(e.operation().is_some(), "{e}: which request?");
-                    }
-                }
-            }
+            fake.answers.set("GetDatabases", dbs.clone());
+            fake.answers.set("GetTables", tbls.clone());
+            let scanner = TableScanner::new(&fake.conn, CatalogOptions::default()).unwrap();
+            let (n, errors) = fake.scan(&scanner)?;
             records.set(records.get() + n as u64);
             failed_typed.set(failed_typed.get() + u32::from(errors > 0));
             if dbs == valid_dbs && tbls == valid_tables {
@@ -104,7 +63,6 @@ fn table_scans_of_damaged_answers_never_panic_and_fail_typed() {
             Ok(())
         })
         .unwrap();
-    drop(sts);
     eprintln!(
         "glue decoders: {} cases ({} with a typed failure, {} records in all)",
         cases.get(),

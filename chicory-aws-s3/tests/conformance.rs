@@ -364,14 +364,20 @@ impl Respond for BucketsFake {
     }
 }
 
-#[tokio::test]
-async fn bucket_scanner_conforms() {
+/// The STS fake, and [`BucketsFake`] on a server of its own.
+async fn buckets_fake() -> (FakeSts, MockServer) {
     let sts = FakeSts::start(TestClock::new(), Duration::from_secs(3600)).await;
     let s3 = MockServer::start().await;
     Mock::given(method("GET"))
         .respond_with(BucketsFake)
         .mount(&s3)
         .await;
+    (sts, s3)
+}
+
+#[tokio::test]
+async fn bucket_scanner_conforms() {
+    let (sts, s3) = buckets_fake().await;
     check_scanner(
         &s3.uri(),
         |proxy| {
@@ -394,12 +400,7 @@ async fn bucket_scanner_conforms() {
 /// policy are answers, not unread fields.
 #[tokio::test]
 async fn bucket_scanner_reads_the_fake_over_pages() {
-    let sts = FakeSts::start(TestClock::new(), Duration::from_secs(3600)).await;
-    let s3 = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(BucketsFake)
-        .mount(&s3)
-        .await;
+    let (sts, s3) = buckets_fake().await;
     let conn = sts
         .connection(AccessLevel::ReadOnly)
         .service_endpoint_url("s3", s3.uri())
@@ -445,12 +446,7 @@ async fn bucket_scanner_reads_the_fake_over_pages() {
 /// China, not the `aws` partition's.
 #[tokio::test]
 async fn bucket_arns_are_in_the_connections_partition() {
-    let sts = FakeSts::start(TestClock::new(), Duration::from_secs(3600)).await;
-    let s3 = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(BucketsFake)
-        .mount(&s3)
-        .await;
+    let (sts, s3) = buckets_fake().await;
     let params = ConnectionParams::from_json(
         &serde_json::json!({
             "role_arn": "arn:aws-cn:iam::123456789012:role/CustomerRole",
@@ -506,12 +502,7 @@ fn ops(errors: &[Error]) -> Vec<&str> {
 /// each record says which fields it could not read, the fields it could are there.
 #[tokio::test]
 async fn bucket_reads_that_fail_leave_their_fields_unread() {
-    let sts = FakeSts::start(TestClock::new(), Duration::from_secs(3600)).await;
-    let s3 = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(BucketsFake)
-        .mount(&s3)
-        .await;
+    let (sts, s3) = buckets_fake().await;
     let proxy = FaultProxy::start(&s3.uri(), 7).await;
     proxy.set_rules(vec![
         Rule::new("GetBucketLocation", Fault::ServerError, 1.0),

@@ -5,16 +5,11 @@
 //! error; the undamaged answer gives every object and no error. Prints the cases it ran
 //! (`--nocapture`).
 
-use chicory_aws_core::{AccessLevel, ScanItem, Scanner};
 use chicory_aws_s3::{ObjectOptions, ObjectScanner};
-use chicory_aws_testkit::conformance::fast_retries;
-use chicory_aws_testkit::hostile::{damaged_xml, Answers};
-use chicory_aws_testkit::{FakeSts, TestClock};
-use futures::StreamExt;
+use chicory_aws_testkit::hostile::{damaged_xml, HostileFake};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use std::cell::Cell;
-use std::time::Duration;
 
 const CASES: u32 = 384;
 
@@ -22,21 +17,7 @@ const LISTING: &str = r#"<?xml version="1.0" encoding="UTF-8"?><ListBucketResult
 
 #[test]
 fn object_listings_of_damaged_answers_never_panic_and_fail_typed() {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let (sts, conn, answers) = rt.block_on(async {
-        let sts = FakeSts::start(TestClock::new(), Duration::from_secs(3600)).await;
-        let answers = Answers::default();
-        answers.mount(sts.server(), "application/xml").await;
-        let conn = fast_retries(sts.connection(AccessLevel::ReadOnly))
-            .build()
-            .await
-            .unwrap();
-        (sts, conn, answers)
-    });
+    let fake = HostileFake::start("application/xml");
     let (cases, failed_typed, records) = (Cell::new(0u32), Cell::new(0u32), Cell::new(0u64));
     let mut runner = TestRunner::new(Config {
         cases: CASES,
@@ -46,34 +27,14 @@ fn object_listings_of_damaged_answers_never_panic_and_fail_typed() {
     runner
         .run(&damaged_xml(LISTING, 4), |body| {
             cases.set(cases.get() + 1);
-            answers.set("ListObjectsV2", body.clone());
+            fake.answers.set("ListObjectsV2", body.clone());
             let scanner = ObjectScanner::new(
-                &conn,
+                &fake.conn,
                 "lake",
                 ObjectOptions::default().plain().region("us-east-1"),
             )
             .unwrap();
-            let items = rt
-                .block_on(async {
-                    tokio::time::timeout(
-                        Duration::from_secs(20),
-                        scanner.scan().collect::<Vec<_>>(),
-                    )
-                    .await
-                })
-                .map_err(|_| TestCaseError::fail("the scan did not end"))?;
-            let (mut n, mut errors) = (0, 0);
-            for item in &items {
-                match item {
-                    Ok(ScanItem::Record(_)) => n += 1,
-                    Ok(ScanItem::Skipped(_)) => {}
-                    Err(e) => {
-                        errors += 1;
-                        prop_assert!(!e.to_string().is_empty());
-                        prop_assert!(e.operation().is_some(), "{e}: which request?");
-                    }
-                }
-            }
+            let (n, errors) = fake.scan(&scanner)?;
             records.set(records.get() + n as u64);
             failed_typed.set(failed_typed.get() + u32::from(errors > 0));
             if body == LISTING {
@@ -82,7 +43,6 @@ fn object_listings_of_damaged_answers_never_panic_and_fail_typed() {
             Ok(())
         })
         .unwrap();
-    drop(sts);
     eprintln!(
         "s3 decoders: {} cases ({} with a typed failure, {} records in all)",
         cases.get(),

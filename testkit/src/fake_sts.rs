@@ -137,6 +137,18 @@ impl FakeSts {
         *self.delay.lock().unwrap() = d;
     }
 
+    /// The requests received other than AssumeRole (those of the service fakes mounted on
+    /// [`server`](Self::server)), in order.
+    pub async fn service_requests(&self) -> Vec<Request> {
+        self.server
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|r| !String::from_utf8_lossy(&r.body).contains("Action=AssumeRole"))
+            .collect()
+    }
+
     /// AssumeRole requests received so far (successful or not).
     pub async fn assume_role_calls(&self) -> usize {
         self.server

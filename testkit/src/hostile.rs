@@ -4,11 +4,81 @@
 //! are replaced (numbers out of range, markup, control characters, huge strings), whose
 //! elements are dropped, or that is cut short.
 
+use crate::{conformance::fast_retries, FakeSts, TestClock};
+use chicory_aws_core::{AccessLevel, Connection, ScanItem, Scanner};
+use futures::StreamExt;
 use proptest::prelude::*;
+use proptest::test_runner::TestCaseError;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+/// A ReadOnly connection (fast retries) whose every request but AssumeRole is answered by
+/// [`Answers`], on a runtime of its own, for a property test's synchronous cases.
+pub struct HostileFake {
+    /// The runtime the cases run on.
+    pub rt: tokio::runtime::Runtime,
+    /// The connection.
+    pub conn: Connection,
+    /// What the fake answers; set per case.
+    pub answers: Answers,
+    _sts: FakeSts,
+}
+
+impl HostileFake {
+    /// Starts the fake, answering with `content_type`.
+    pub fn start(content_type: &'static str) -> HostileFake {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        let (sts, conn, answers) = rt.block_on(async {
+            let sts = FakeSts::start(TestClock::new(), Duration::from_secs(3600)).await;
+            let answers = Answers::default();
+            answers.mount(sts.server(), content_type).await;
+            let conn = fast_retries(sts.connection(AccessLevel::ReadOnly))
+                .build()
+                .await
+                .expect("a connection");
+            (sts, conn, answers)
+        });
+        HostileFake {
+            rt,
+            conn,
+            answers,
+            _sts: sts,
+        }
+    }
+
+    /// Runs `scanner` to its end (a case fails if it takes over 20 s) and returns (records,
+    /// incomplete parts), each failure checked to be typed: a message and the operation it
+    /// came from.
+    pub fn scan<S: Scanner>(&self, scanner: &S) -> Result<(usize, usize), TestCaseError> {
+        let items = self
+            .rt
+            .block_on(async {
+                tokio::time::timeout(Duration::from_secs(20), scanner.scan().collect::<Vec<_>>())
+                    .await
+            })
+            .map_err(|_| TestCaseError::fail("the scan did not end"))?;
+        let (mut records, mut errors) = (0, 0);
+        for item in &items {
+            match item {
+                Ok(ScanItem::Record(_)) => records += 1,
+                Ok(ScanItem::Skipped(_)) => {}
+                Err(e) => {
+                    errors += 1;
+                    prop_assert!(!e.to_string().is_empty());
+                    prop_assert!(e.operation().is_some(), "{e}: which request?");
+                }
+            }
+        }
+        Ok((records, errors))
+    }
+}
 
 /// A fake answering each operation with the body the test set for it (200, the given content
 /// type); operations it has no body for get a 400 `ValidationException`.
