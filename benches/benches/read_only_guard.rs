@@ -22,11 +22,7 @@ async fn requests(glue: &aws_sdk_glue::Client) {
 }
 
 fn bench(c: &mut Criterion) {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = chicory_aws_testkit::runtime();
     let (_sts, guarded, open) = rt.block_on(async {
         let sts = FakeSts::start(TestClock::new(), Duration::from_secs(3600)).await;
         Mock::given(header("x-amz-target", "AWSGlue.GetDatabases"))

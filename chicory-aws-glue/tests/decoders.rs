@@ -5,9 +5,8 @@
 //! answer gives every table and no error. Prints the cases it ran (`--nocapture`).
 
 use chicory_aws_glue::{CatalogOptions, TableScanner};
-use chicory_aws_testkit::hostile::{damaged_json, HostileFake};
+use chicory_aws_testkit::hostile::{damaged_json, runner, HostileFake};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestRunner};
 use serde_json::{json, Value};
 use std::cell::Cell;
 
@@ -43,12 +42,7 @@ fn table_scans_of_damaged_answers_never_panic_and_fail_typed() {
     let (valid_dbs, valid_tables) = (databases.to_string(), tables.to_string());
     let strategy = (damaged_json(databases, 3), damaged_json(tables, 4));
     let (cases, failed_typed, records) = (Cell::new(0u32), Cell::new(0u32), Cell::new(0u64));
-    let mut runner = TestRunner::new(Config {
-        cases: CASES,
-        failure_persistence: None,
-        ..Config::default()
-    });
-    runner
+    runner(CASES)
         .run(&strategy, |(dbs, tbls)| {
             cases.set(cases.get() + 1);
             fake.answers.set("GetDatabases", dbs.clone());

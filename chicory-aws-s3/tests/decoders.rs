@@ -6,9 +6,8 @@
 //! (`--nocapture`).
 
 use chicory_aws_s3::{ObjectOptions, ObjectScanner};
-use chicory_aws_testkit::hostile::{damaged_xml, HostileFake};
+use chicory_aws_testkit::hostile::{damaged_xml, runner, HostileFake};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestRunner};
 use std::cell::Cell;
 
 const CASES: u32 = 384;
@@ -19,12 +18,7 @@ const LISTING: &str = r#"<?xml version="1.0" encoding="UTF-8"?><ListBucketResult
 fn object_listings_of_damaged_answers_never_panic_and_fail_typed() {
     let fake = HostileFake::start("application/xml");
     let (cases, failed_typed, records) = (Cell::new(0u32), Cell::new(0u32), Cell::new(0u64));
-    let mut runner = TestRunner::new(Config {
-        cases: CASES,
-        failure_persistence: None,
-        ..Config::default()
-    });
-    runner
+    runner(CASES)
         .run(&damaged_xml(LISTING, 4), |body| {
             cases.set(cases.get() + 1);
             fake.answers.set("ListObjectsV2", body.clone());

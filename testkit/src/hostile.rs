@@ -15,6 +15,16 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
+/// A property-test runner of `cases` cases that keeps no failure file (the cases are
+/// generated afresh each run; a failure prints its shrunk input).
+pub fn runner(cases: u32) -> proptest::test_runner::TestRunner {
+    proptest::test_runner::TestRunner::new(proptest::test_runner::Config {
+        cases,
+        failure_persistence: None,
+        ..proptest::test_runner::Config::default()
+    })
+}
+
 /// A ReadOnly connection (fast retries) whose every request but AssumeRole is answered by
 /// [`Answers`], on a runtime of its own, for a property test's synchronous cases.
 pub struct HostileFake {
@@ -30,11 +40,7 @@ pub struct HostileFake {
 impl HostileFake {
     /// Starts the fake, answering with `content_type`.
     pub fn start(content_type: &'static str) -> HostileFake {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("a runtime");
+        let rt = crate::runtime();
         let (sts, conn, answers) = rt.block_on(async {
             let sts = FakeSts::start(TestClock::new(), Duration::from_secs(3600)).await;
             let answers = Answers::default();

@@ -45,6 +45,16 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::time::Duration;
 
+/// A multi-threaded runtime of two workers (the machine's cores), for synchronous drivers:
+/// property-test cases and benches.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+}
+
 /// The command that installs and starts the emulator; named in every failure.
 pub const SETUP_COMMAND: &str = "bash scripts/emulator.sh start";
 
