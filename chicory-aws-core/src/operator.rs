@@ -21,6 +21,13 @@ impl<O: ?Sized> fmt::Debug for AccessChecked<O> {
     }
 }
 
+/// What an operator runs on. [`operator_struct!`](crate::operator_struct) implements it for
+/// the structs it declares; implement it by hand for an operator struct of your own.
+pub trait OnConnection {
+    /// The connection the operation runs on.
+    fn connection(&self) -> &Connection;
+}
+
 /// One operation on the customer's account (an "MCP tool" of the spec).
 ///
 /// Implement [`execute`](Operator::execute); callers use [`call`](Operator::call), which first
@@ -28,7 +35,7 @@ impl<O: ?Sized> fmt::Debug for AccessChecked<O> {
 /// `execute` takes an [`AccessChecked`] that only `call` can give, so the check cannot be
 /// skipped.
 #[async_trait]
-pub trait Operator: Send + Sync {
+pub trait Operator: OnConnection + Send + Sync {
     /// The typed input.
     type Input: DeserializeOwned + JsonSchema + Send + 'static;
     /// The typed output.
@@ -44,9 +51,6 @@ pub trait Operator: Send + Sync {
     /// needs something to update). The input schema says so (`anyOf` of `required`), and
     /// `execute` refuses an input giving none of a group, naming one of its fields.
     const REQUIRES_ONE_OF: &'static [&'static [&'static str]] = &[];
-
-    /// The connection the operation runs on.
-    fn connection(&self) -> &Connection;
 
     /// Does the work. Called by [`call`](Operator::call) after the access check.
     async fn execute(
@@ -146,7 +150,7 @@ fn require_one_of(schema: &mut serde_json::Value, groups: &[&[&str]]) {
 }
 
 /// Declares an operator struct that holds its [`Connection`](crate::Connection) in `conn`, with
-/// `new(&Connection)`; its [`Operator::connection`] returns `&self.conn`.
+/// `new(&Connection)`, and implements [`OnConnection`] for it (returning `&self.conn`).
 ///
 /// ```
 /// chicory_aws_core::operator_struct!(
@@ -167,6 +171,12 @@ macro_rules! operator_struct {
             /// The operator on `conn`.
             pub fn new(conn: &$crate::Connection) -> Self {
                 $name { conn: conn.clone() }
+            }
+        }
+
+        impl $crate::OnConnection for $name {
+            fn connection(&self) -> &$crate::Connection {
+                &self.conn
             }
         }
     };

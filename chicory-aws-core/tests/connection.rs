@@ -3,7 +3,8 @@
 
 use async_trait::async_trait;
 use chicory_aws_core::{
-    actions, AccessChecked, AccessLevel, Action, Connection, ErrorKind, Operator, Tool,
+    actions, AccessChecked, AccessLevel, Action, Connection, ErrorKind, OnConnection, Operator,
+    Tool,
 };
 use chicory_aws_testkit::{FakeSts, TestClock};
 use schemars::JsonSchema;
@@ -90,9 +91,16 @@ async fn one_provider_and_one_cache_serve_every_client_of_a_connection() {
     );
 }
 
-/// A stand-in write operation: declares a write action, and makes a real request if run.
+/// A stand-in write operation: declares a write action, and makes a real request if run. A
+/// struct of its own (not `operator_struct!`), so it implements `OnConnection` by hand.
 struct StartSomething {
     conn: Connection,
+}
+
+impl OnConnection for StartSomething {
+    fn connection(&self) -> &Connection {
+        &self.conn
+    }
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -113,10 +121,6 @@ impl Operator for StartSomething {
     const NAME: &'static str = "start_something";
     const DESCRIPTION: &'static str = "A write that lists databases when it runs.";
     const ACTIONS: &'static [Action] = &[actions::athena::START_QUERY_EXECUTION];
-
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
 
     async fn execute(
         &self,

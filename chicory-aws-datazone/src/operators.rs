@@ -116,10 +116,6 @@ impl Operator for SearchCatalog {
         "Searches an Amazon DataZone domain's inventory for assets, glossaries or glossary terms.";
     const ACTIONS: &'static [Action] = &[actions::datazone::SEARCH];
 
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
-
     async fn execute(
         &self,
         input: SearchCatalogInput,
@@ -229,10 +225,6 @@ impl Operator for SearchListings {
         "Searches the published catalog (listings) of an Amazon DataZone domain.";
     const ACTIONS: &'static [Action] = &[actions::datazone::SEARCH_LISTINGS];
 
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
-
     async fn execute(
         &self,
         input: SearchListingsInput,
@@ -332,10 +324,6 @@ impl Operator for GetAsset {
         "Reads one Amazon DataZone asset with its metadata forms (optionally a given revision).";
     const ACTIONS: &'static [Action] = &[actions::datazone::GET_ASSET];
 
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
-
     async fn execute(&self, input: ResourceRef, _: AccessChecked<Self>) -> Result<AssetRecord> {
         input.check()?;
         let out = unchecked_datazone_client(&self.conn)
@@ -362,10 +350,6 @@ impl Operator for GetListing {
     const NAME: &'static str = "datazone_get_listing";
     const DESCRIPTION: &'static str = "Reads one Amazon DataZone listing (a published asset).";
     const ACTIONS: &'static [Action] = &[actions::datazone::GET_LISTING];
-
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
 
     async fn execute(&self, input: ResourceRef, _: AccessChecked<Self>) -> Result<ListingRecord> {
         input.check()?;
@@ -396,10 +380,6 @@ impl Operator for GetGlossary {
     const DESCRIPTION: &'static str = "Reads one Amazon DataZone business glossary.";
     const ACTIONS: &'static [Action] = &[actions::datazone::GET_GLOSSARY];
 
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
-
     async fn execute(&self, input: ResourceRef, _: AccessChecked<Self>) -> Result<GlossaryRecord> {
         input.check()?;
         let out = unchecked_datazone_client(&self.conn)
@@ -427,10 +407,6 @@ impl Operator for GetGlossaryTerm {
     const NAME: &'static str = "datazone_get_glossary_term";
     const DESCRIPTION: &'static str = "Reads one Amazon DataZone glossary term.";
     const ACTIONS: &'static [Action] = &[actions::datazone::GET_GLOSSARY_TERM];
-
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
 
     async fn execute(
         &self,
@@ -488,10 +464,6 @@ impl Operator for ListAssetRevisions {
     const NAME: &'static str = "datazone_list_asset_revisions";
     const DESCRIPTION: &'static str = "Lists the revisions of an Amazon DataZone asset.";
     const ACTIONS: &'static [Action] = &[actions::datazone::LIST_ASSET_REVISIONS];
-
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
 
     async fn execute(
         &self,
@@ -598,10 +570,6 @@ impl Operator for CreateAsset {
         "Creates an asset with metadata forms in an Amazon DataZone project's inventory.";
     const ACTIONS: &'static [Action] = &[actions::datazone::CREATE_ASSET];
 
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
-
     async fn execute(
         &self,
         input: CreateAssetInput,
@@ -705,10 +673,6 @@ impl Operator for CreateAssetRevision {
         "Creates a new revision of an Amazon DataZone asset (name, description, terms, forms).";
     const ACTIONS: &'static [Action] = &[actions::datazone::CREATE_ASSET_REVISION];
 
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
-
     async fn execute(
         &self,
         input: CreateAssetRevisionInput,
@@ -759,10 +723,6 @@ impl Operator for UpdateAsset {
     ];
     const REQUIRES_ONE_OF: &'static [&'static [&'static str]] =
         &[&["name", "description", "glossary_terms", "forms"]];
-
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
 
     async fn execute(
         &self,
@@ -860,10 +820,6 @@ impl Operator for DeleteAsset {
     const DESCRIPTION: &'static str = "Deletes an Amazon DataZone asset.";
     const ACTIONS: &'static [Action] = &[actions::datazone::DELETE_ASSET];
 
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
-
     async fn execute(&self, input: DeleteInput, _: AccessChecked<Self>) -> Result<Deleted> {
         check_domain_id("domain_id", &input.domain_id)?;
         check_id("id", &input.id)?;
@@ -954,10 +910,6 @@ impl Operator for PublishListing {
         "Publishes an Amazon DataZone asset to the domain's catalog as a listing.";
     const ACTIONS: &'static [Action] = &[actions::datazone::CREATE_LISTING_CHANGE_SET];
 
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
-
     async fn execute(
         &self,
         input: ListingChangeInput,
@@ -981,10 +933,6 @@ impl Operator for UnpublishListing {
     const DESCRIPTION: &'static str =
         "Unpublishes an Amazon DataZone asset's listing from the domain's catalog.";
     const ACTIONS: &'static [Action] = &[actions::datazone::CREATE_LISTING_CHANGE_SET];
-
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
 
     async fn execute(
         &self,
@@ -1119,10 +1067,6 @@ impl Operator for CreateDataSource {
         "Creates an AWS Glue data source in an Amazon DataZone project.";
     const ACTIONS: &'static [Action] = &[actions::datazone::CREATE_DATA_SOURCE];
 
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
-
     async fn execute(
         &self,
         input: CreateDataSourceInput,
@@ -1201,10 +1145,6 @@ impl Operator for UpdateDataSource {
         "Updates an Amazon DataZone data source: name, description, Glue databases, schedule, enabled.";
     const ACTIONS: &'static [Action] = &[actions::datazone::UPDATE_DATA_SOURCE];
 
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
-
     async fn execute(
         &self,
         input: UpdateDataSourceInput,
@@ -1254,10 +1194,6 @@ impl Operator for DeleteDataSource {
     const NAME: &'static str = "datazone_delete_data_source";
     const DESCRIPTION: &'static str = "Deletes an Amazon DataZone data source.";
     const ACTIONS: &'static [Action] = &[actions::datazone::DELETE_DATA_SOURCE];
-
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
 
     async fn execute(&self, input: DeleteInput, _: AccessChecked<Self>) -> Result<Deleted> {
         check_domain_id("domain_id", &input.domain_id)?;

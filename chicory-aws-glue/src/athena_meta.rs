@@ -344,10 +344,6 @@ impl Operator for UpdateWorkGroup {
         "enforce_work_group_configuration",
     ]];
 
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
-
     async fn execute(
         &self,
         input: UpdateWorkGroupInput,
@@ -458,10 +454,6 @@ impl Operator for UpdateDataCatalog {
     const DESCRIPTION: &'static str =
         "Updates an Athena data catalog: type, description and parameters.";
     const ACTIONS: &'static [Action] = &[actions::athena::UPDATE_DATA_CATALOG];
-
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
 
     async fn execute(
         &self,

@@ -2,9 +2,7 @@
 
 use crate::unchecked_athena_client;
 use async_trait::async_trait;
-use chicory_aws_core::{
-    actions, operator_struct, AccessChecked, Action, Connection, Error, Operator, Result,
-};
+use chicory_aws_core::{actions, operator_struct, AccessChecked, Action, Error, Operator, Result};
 use serde::{Deserialize, Serialize};
 
 /// Input of the workgroup operators.
@@ -53,10 +51,6 @@ impl Operator for CreateWorkGroup {
     const DESCRIPTION: &'static str = "Creates an Athena workgroup.";
     const ACTIONS: &'static [Action] = &[actions::athena::CREATE_WORK_GROUP];
 
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
-
     async fn execute(
         &self,
         input: WorkGroupInput,
@@ -100,10 +94,6 @@ impl Operator for DeleteWorkGroup {
     const NAME: &'static str = "athena_delete_workgroup";
     const DESCRIPTION: &'static str = "Deletes an Athena workgroup.";
     const ACTIONS: &'static [Action] = &[actions::athena::DELETE_WORK_GROUP];
-
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
 
     async fn execute(
         &self,

@@ -839,10 +839,6 @@ impl Operator for GetColumnStatistics {
         actions::glue::GET_COLUMN_STATISTICS_FOR_PARTITION,
     ];
 
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
-
     async fn execute(
         &self,
         input: GetColumnStatisticsInput,
@@ -975,10 +971,6 @@ impl Operator for UpdateColumnStatistics {
         actions::glue::UPDATE_COLUMN_STATISTICS_FOR_PARTITION,
     ];
 
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
-
     async fn execute(
         &self,
         input: UpdateColumnStatisticsInput,
@@ -1104,10 +1096,6 @@ impl Operator for DeleteColumnStatistics {
         actions::glue::DELETE_COLUMN_STATISTICS_FOR_TABLE,
         actions::glue::DELETE_COLUMN_STATISTICS_FOR_PARTITION,
     ];
-
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
 
     async fn execute(
         &self,

@@ -186,10 +186,6 @@ impl Operator for CreateDataQualityRuleset {
         "Creates a Glue Data Quality ruleset (DQDL), optionally for a table.";
     const ACTIONS: &'static [Action] = &[actions::glue::CREATE_DATA_QUALITY_RULESET];
 
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
-
     async fn execute(
         &self,
         input: CreateRulesetInput,
@@ -239,10 +235,6 @@ impl Operator for GetDataQualityRuleset {
     const DESCRIPTION: &'static str =
         "Reads a Glue Data Quality ruleset: its DQDL rules, target table and times.";
     const ACTIONS: &'static [Action] = &[actions::glue::GET_DATA_QUALITY_RULESET];
-
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
 
     async fn execute(
         &self,
@@ -313,10 +305,6 @@ impl Operator for UpdateDataQualityRuleset {
     const ACTIONS: &'static [Action] = &[actions::glue::UPDATE_DATA_QUALITY_RULESET];
     const REQUIRES_ONE_OF: &'static [&'static [&'static str]] = &[&["ruleset", "description"]];
 
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
-
     async fn execute(
         &self,
         input: UpdateRulesetInput,
@@ -368,10 +356,6 @@ impl Operator for DeleteDataQualityRuleset {
     const NAME: &'static str = "glue_delete_data_quality_ruleset";
     const DESCRIPTION: &'static str = "Deletes a Glue Data Quality ruleset.";
     const ACTIONS: &'static [Action] = &[actions::glue::DELETE_DATA_QUALITY_RULESET];
-
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
 
     async fn execute(&self, input: RulesetName, _: AccessChecked<Self>) -> Result<RulesetName> {
         check_ruleset_name("name", &input.name)?;
@@ -436,10 +420,6 @@ impl Operator for ListDataQualityRulesets {
     const DESCRIPTION: &'static str =
         "Lists Glue Data Quality rulesets, optionally of one table; one page and a next_token.";
     const ACTIONS: &'static [Action] = &[actions::glue::LIST_DATA_QUALITY_RULESETS];
-
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
 
     async fn execute(
         &self,
@@ -622,10 +602,6 @@ impl Operator for StartDataQualityRecommendationRun {
         "Starts a Glue Data Quality rule recommendation run on a table; returns the run id.";
     const ACTIONS: &'static [Action] = &[actions::glue::START_DATA_QUALITY_RULE_RECOMMENDATION_RUN];
 
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
-
     async fn execute(
         &self,
         input: StartRecommendationRunInput,
@@ -669,10 +645,6 @@ impl Operator for StartDataQualityEvaluationRun {
     const DESCRIPTION: &'static str =
         "Starts a Glue Data Quality evaluation of 1-10 rulesets on a table; returns the run id.";
     const ACTIONS: &'static [Action] = &[actions::glue::START_DATA_QUALITY_RULESET_EVALUATION_RUN];
-
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
 
     async fn execute(
         &self,
@@ -752,10 +724,6 @@ impl Operator for GetDataQualityRecommendationRun {
         "Reads the status, error and recommended DQDL of a Glue Data Quality recommendation run.";
     const ACTIONS: &'static [Action] = &[actions::glue::GET_DATA_QUALITY_RULE_RECOMMENDATION_RUN];
 
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
-
     async fn execute(&self, input: RunId, _: AccessChecked<Self>) -> Result<DataQualityRunStatus> {
         check_run_id(&input.run_id)?;
         let o = unchecked_glue_client(&self.conn)
@@ -799,10 +767,6 @@ impl Operator for GetDataQualityEvaluationRun {
     const DESCRIPTION: &'static str =
         "Reads the status, error and result ids of a Glue Data Quality evaluation run.";
     const ACTIONS: &'static [Action] = &[actions::glue::GET_DATA_QUALITY_RULESET_EVALUATION_RUN];
-
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
 
     async fn execute(&self, input: RunId, _: AccessChecked<Self>) -> Result<DataQualityRunStatus> {
         check_run_id(&input.run_id)?;
@@ -889,10 +853,6 @@ impl Operator for ListDataQualityResults {
     const DESCRIPTION: &'static str =
         "Lists Glue Data Quality results, optionally of one table or job; one page and a next_token.";
     const ACTIONS: &'static [Action] = &[actions::glue::LIST_DATA_QUALITY_RESULTS];
-
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
 
     async fn execute(
         &self,

@@ -3,9 +3,7 @@
 use crate::records::{DatabaseRecord, TableRecord};
 use crate::unchecked_glue_client;
 use async_trait::async_trait;
-use chicory_aws_core::{
-    actions, operator_struct, AccessChecked, Action, Connection, Error, Operator, Result,
-};
+use chicory_aws_core::{actions, operator_struct, AccessChecked, Action, Error, Operator, Result};
 use serde::{Deserialize, Serialize};
 
 /// A Glue database in the input of an operator.
@@ -75,10 +73,6 @@ impl Operator for GetDatabase {
     const DESCRIPTION: &'static str = "Reads one Glue Data Catalog database.";
     const ACTIONS: &'static [Action] = &[actions::glue::GET_DATABASE];
 
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
-
     async fn execute(&self, input: DatabaseRef, _: AccessChecked<Self>) -> Result<DatabaseRecord> {
         check_name("database", &input.database)?;
         check_optional_catalog_id(&input.catalog_id)?;
@@ -118,10 +112,6 @@ impl Operator for GetTable {
     const DESCRIPTION: &'static str =
         "Reads one Glue Data Catalog table: columns, partition keys, storage, SerDe, parameters.";
     const ACTIONS: &'static [Action] = &[actions::glue::GET_TABLE];
-
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
 
     async fn execute(&self, input: TableRef, _: AccessChecked<Self>) -> Result<TableRecord> {
         check_name("database", &input.database)?;
@@ -195,10 +185,6 @@ impl Operator for SearchTables {
     const DESCRIPTION: &'static str =
         "Searches Glue Data Catalog tables by text; returns one page and a next_token.";
     const ACTIONS: &'static [Action] = &[actions::glue::SEARCH_TABLES];
-
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
 
     async fn execute(
         &self,

@@ -588,10 +588,6 @@ impl Operator for GetAthenaQueryResults {
         actions::athena::GET_QUERY_RESULTS,
     ];
 
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
-
     async fn execute(
         &self,
         input: QueryResultsInput,
@@ -641,10 +637,6 @@ impl Operator for StopAthenaQuery {
         actions::athena::STOP_QUERY_EXECUTION,
         actions::athena::GET_QUERY_EXECUTION,
     ];
-
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
 
     async fn execute(
         &self,
@@ -717,10 +709,6 @@ impl Operator for RunAthenaQuery {
         actions::athena::GET_QUERY_RESULTS,
         actions::athena::STOP_QUERY_EXECUTION,
     ];
-
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
 
     async fn execute(&self, input: RunQueryInput, _: AccessChecked<Self>) -> Result<QueryResults> {
         if input.query.trim().is_empty() || input.query.len() > 262_144 {

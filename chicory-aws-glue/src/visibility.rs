@@ -12,9 +12,7 @@ use crate::scanners::check_catalog_id;
 use crate::unchecked_glue_client;
 use async_trait::async_trait;
 use aws_sdk_glue::error::ProvideErrorMetadata;
-use chicory_aws_core::{
-    actions, operator_struct, AccessChecked, Action, Connection, Error, Operator, Result,
-};
+use chicory_aws_core::{actions, operator_struct, AccessChecked, Action, Error, Operator, Result};
 use serde::{Deserialize, Serialize};
 
 /// Input of `glue_check_visibility`.
@@ -167,10 +165,6 @@ impl Operator for CheckVisibility {
         actions::glue::GET_TABLE,
         actions::glue::GET_TABLES,
     ];
-
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
 
     async fn execute(
         &self,

@@ -15,7 +15,7 @@ use async_trait::async_trait;
 use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration, Tag, Tagging};
 use aws_smithy_types::base64;
 use chicory_aws_core::{
-    actions, operator_struct, AccessChecked, Action, Connection, Error, ErrorKind, Operator, Result,
+    actions, operator_struct, AccessChecked, Action, Error, ErrorKind, Operator, Result,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -366,9 +366,6 @@ impl Operator for ListBuckets {
     const NAME: &'static str = "s3_list_buckets";
     const DESCRIPTION: &'static str = "Lists the S3 buckets of the account: name, creation date.";
     const ACTIONS: &'static [Action] = &[actions::s3::LIST_ALL_MY_BUCKETS];
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
     async fn execute(
         &self,
         input: ListBucketsInput,
@@ -414,9 +411,6 @@ impl Operator for ListObjects {
     const DESCRIPTION: &'static str = "Lists one page of objects in an S3 bucket (ListObjectsV2), \
          optionally under a prefix and grouped by a delimiter; returns a continuation token.";
     const ACTIONS: &'static [Action] = &[actions::s3::LIST_BUCKET];
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
     async fn execute(
         &self,
         input: ListObjectsInput,
@@ -476,9 +470,6 @@ impl Operator for HeadObject {
     const DESCRIPTION: &'static str =
         "Reads an S3 object's metadata: size, content type and encoding, ETag, user metadata.";
     const ACTIONS: &'static [Action] = &[actions::s3::GET_OBJECT, actions::s3::GET_OBJECT_VERSION];
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
     async fn execute(
         &self,
         input: ObjectInput,
@@ -520,9 +511,6 @@ impl Operator for GetObject {
     const DESCRIPTION: &'static str = "Reads an S3 object's content (or a byte range of it), up \
          to max_bytes; returns text when it is UTF-8, else base64.";
     const ACTIONS: &'static [Action] = &[actions::s3::GET_OBJECT, actions::s3::GET_OBJECT_VERSION];
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
     async fn execute(
         &self,
         input: GetObjectInput,
@@ -615,9 +603,6 @@ impl Operator for GetObjectTagging {
         actions::s3::GET_OBJECT_TAGGING,
         actions::s3::GET_OBJECT_VERSION_TAGGING,
     ];
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
     async fn execute(&self, input: ObjectInput, _: AccessChecked<Self>) -> Result<TagsOutput> {
         input.check()?;
         let out = unchecked_s3_client(&self.conn)
@@ -647,9 +632,6 @@ impl Operator for GetBucketLocation {
     const NAME: &'static str = "s3_get_bucket_location";
     const DESCRIPTION: &'static str = "Reads the region an S3 bucket lives in.";
     const ACTIONS: &'static [Action] = &[actions::s3::GET_BUCKET_LOCATION];
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
     async fn execute(
         &self,
         input: BucketInput,
@@ -680,9 +662,6 @@ impl Operator for GetBucketVersioning {
     const NAME: &'static str = "s3_get_bucket_versioning";
     const DESCRIPTION: &'static str = "Reads an S3 bucket's versioning status.";
     const ACTIONS: &'static [Action] = &[actions::s3::GET_BUCKET_VERSIONING];
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
     async fn execute(
         &self,
         input: BucketInput,
@@ -717,9 +696,6 @@ impl Operator for GetBucketTagging {
     const NAME: &'static str = "s3_get_bucket_tagging";
     const DESCRIPTION: &'static str = "Reads an S3 bucket's tags.";
     const ACTIONS: &'static [Action] = &[actions::s3::GET_BUCKET_TAGGING];
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
     async fn execute(&self, input: BucketInput, _: AccessChecked<Self>) -> Result<TagsOutput> {
         check_bucket_name("bucket", &input.bucket)?;
         match unchecked_s3_client(&self.conn)
@@ -759,9 +735,6 @@ impl Operator for GetBucketPolicy {
     const NAME: &'static str = "s3_get_bucket_policy";
     const DESCRIPTION: &'static str = "Reads an S3 bucket's policy document.";
     const ACTIONS: &'static [Action] = &[actions::s3::GET_BUCKET_POLICY];
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
     async fn execute(
         &self,
         input: BucketInput,
@@ -805,9 +778,6 @@ impl Operator for PutObject {
          up as a multipart upload.";
     const ACTIONS: &'static [Action] = &[actions::s3::PUT_OBJECT];
     const REQUIRES_ONE_OF: &'static [&'static [&'static str]] = &[&["text", "base64"]];
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
     async fn execute(
         &self,
         input: PutObjectInput,
@@ -861,9 +831,6 @@ impl Operator for DeleteObject {
     const DESCRIPTION: &'static str =
         "Deletes an S3 object (on a versioned bucket, adds a delete marker).";
     const ACTIONS: &'static [Action] = &[actions::s3::DELETE_OBJECT];
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
     async fn execute(
         &self,
         input: DeleteObjectInput,
@@ -904,9 +871,6 @@ impl Operator for DeleteObjectVersion {
     const DESCRIPTION: &'static str =
         "Deletes one version (or delete marker) of an S3 object permanently.";
     const ACTIONS: &'static [Action] = &[actions::s3::DELETE_OBJECT_VERSION];
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
     async fn execute(
         &self,
         input: DeleteObjectVersionInput,
@@ -956,9 +920,6 @@ impl Operator for PutObjectTagging {
         actions::s3::PUT_OBJECT_TAGGING,
         actions::s3::PUT_OBJECT_VERSION_TAGGING,
     ];
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
     async fn execute(&self, input: PutObjectTaggingInput, _: AccessChecked<Self>) -> Result<Done> {
         check_bucket_name("bucket", &input.bucket)?;
         check_key("key", &input.key)?;
@@ -993,9 +954,6 @@ impl Operator for CreateBucket {
     const DESCRIPTION: &'static str =
         "Creates an S3 bucket in a region (default: the connection's).";
     const ACTIONS: &'static [Action] = &[actions::s3::CREATE_BUCKET];
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
     async fn execute(&self, input: CreateBucketInput, _: AccessChecked<Self>) -> Result<Done> {
         check_bucket_name("bucket", &input.bucket)?;
         let region = input
@@ -1035,9 +993,6 @@ impl Operator for DeleteBucket {
     const NAME: &'static str = "s3_delete_bucket";
     const DESCRIPTION: &'static str = "Deletes an empty S3 bucket.";
     const ACTIONS: &'static [Action] = &[actions::s3::DELETE_BUCKET];
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
     async fn execute(&self, input: BucketInput, _: AccessChecked<Self>) -> Result<Done> {
         check_bucket_name("bucket", &input.bucket)?;
         unchecked_s3_client(&self.conn)
@@ -1065,9 +1020,6 @@ impl Operator for PutBucketTagging {
     const NAME: &'static str = "s3_put_bucket_tagging";
     const DESCRIPTION: &'static str = "Replaces an S3 bucket's tags (at most 50).";
     const ACTIONS: &'static [Action] = &[actions::s3::PUT_BUCKET_TAGGING];
-    fn connection(&self) -> &Connection {
-        &self.conn
-    }
     async fn execute(&self, input: PutBucketTaggingInput, _: AccessChecked<Self>) -> Result<Done> {
         check_bucket_name("bucket", &input.bucket)?;
         check_tags("tags", input.tags.iter(), 50)?;
