@@ -8,29 +8,12 @@ use chicory_aws_glue::{
     typed_value, GetAthenaQueryResults, QueryExecutionScanner, QueryResultRecord,
     QueryResultScanner, RunAthenaQuery, RunQueryInput, StopAthenaQuery,
 };
-use chicory_aws_testkit::{FakeSts, TestClock};
+use chicory_aws_testkit::glue::{athena_op as athena, ok as json, sts as fake};
+use chicory_aws_testkit::FakeSts;
 use futures::StreamExt;
 use serde_json::json;
 use std::time::Duration;
-use wiremock::matchers::{body_partial_json, header, method};
-use wiremock::{Mock, ResponseTemplate};
-
-fn json(body: serde_json::Value) -> ResponseTemplate {
-    ResponseTemplate::new(200)
-        .insert_header("content-type", "application/x-amz-json-1.1")
-        .set_body_json(body)
-}
-
-fn athena(name: &str) -> wiremock::MockBuilder {
-    Mock::given(method("POST")).and(header(
-        "x-amz-target",
-        format!("AmazonAthena.{name}").as_str(),
-    ))
-}
-
-async fn fake() -> FakeSts {
-    FakeSts::start(TestClock::new(), Duration::from_secs(900)).await
-}
+use wiremock::matchers::body_partial_json;
 
 async fn connect(sts: &FakeSts, level: AccessLevel) -> Connection {
     sts.connection(level).build().await.unwrap()

@@ -2,62 +2,21 @@
 //! JSON 1.1 member names from the Athena API model as aws-sdk-athena's schemas name them):
 //! moto answers ListTableMetadata, UpdateWorkGroup and UpdateDataCatalog with HTTP 500.
 
-use chicory_aws_core::{AccessLevel, Connection, ErrorKind, Operator, ScanItem, Scanner};
+use chicory_aws_core::{AccessLevel, ErrorKind, Operator, ScanItem, Scanner};
 use chicory_aws_glue::{
     AthenaDatabaseScanner, AthenaTableRecord, TableMetadataScanner, UpdateDataCatalog,
     UpdateWorkGroup,
 };
-use chicory_aws_testkit::{FakeSts, TestClock};
+use chicory_aws_testkit::glue::{
+    athena_op as athena, error as athena_error, ok, one_attempt as connect, requests, sts as fake,
+};
+use chicory_aws_testkit::FakeSts;
 use futures::StreamExt;
 use serde_json::{json, Value};
-use std::time::Duration;
-use wiremock::matchers::{body_partial_json, header, method};
-use wiremock::{Mock, ResponseTemplate};
-
-fn ok(body: Value) -> ResponseTemplate {
-    ResponseTemplate::new(200)
-        .insert_header("content-type", "application/x-amz-json-1.1")
-        .set_body_json(body)
-}
-
-fn athena_error(code: &str, message: &str) -> ResponseTemplate {
-    ResponseTemplate::new(400)
-        .insert_header("content-type", "application/x-amz-json-1.1")
-        .insert_header("x-amzn-errortype", code)
-        .set_body_json(json!({"__type": code, "Message": message}))
-}
-
-fn athena(name: &str) -> wiremock::MockBuilder {
-    Mock::given(method("POST")).and(header(
-        "x-amz-target",
-        format!("AmazonAthena.{name}").as_str(),
-    ))
-}
-
-async fn fake() -> FakeSts {
-    FakeSts::start(TestClock::new(), Duration::from_secs(900)).await
-}
-
-async fn connect(sts: &FakeSts, level: AccessLevel) -> Connection {
-    sts.connection(level)
-        .retry_config(aws_smithy_types::retry::RetryConfig::standard().with_max_attempts(1))
-        .build()
-        .await
-        .unwrap()
-}
+use wiremock::matchers::body_partial_json;
 
 async fn athena_requests(sts: &FakeSts) -> Vec<(String, Value)> {
-    sts.server()
-        .received_requests()
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|r| {
-            let target = r.headers.get("x-amz-target")?.to_str().ok()?.to_owned();
-            let op = target.strip_prefix("AmazonAthena.")?.to_owned();
-            Some((op, serde_json::from_slice(&r.body).unwrap_or(Value::Null)))
-        })
-        .collect()
+    requests(sts, "AmazonAthena.").await
 }
 
 /// Catalogs `AwsDataCatalog` (2 pages) and `lake` (denied); `AwsDataCatalog` holds `sales`

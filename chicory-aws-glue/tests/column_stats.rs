@@ -1,60 +1,24 @@
 //! Column statistics against a Glue fake (wiremock; JSON 1.1 member names from the AWS Glue API
 //! model as serialized by aws-sdk-glue's protocol_serde): moto has no column statistics.
 
-use chicory_aws_core::{AccessLevel, Connection, ErrorKind, Operator, ScanItem, Scanner};
+use chicory_aws_core::{AccessLevel, ErrorKind, Operator, ScanItem, Scanner};
 use chicory_aws_glue::{
     CatalogOptions, ColumnStatisticsData, ColumnStatisticsRecord, ColumnStatisticsScanner,
     DeleteColumnStatistics, GetColumnStatistics, UpdateColumnStatistics,
 };
-use chicory_aws_testkit::{FakeSts, TestClock};
+use chicory_aws_testkit::glue::{
+    error as glue_error, glue_op as op, ok, one_attempt as connect, requests, sts as fake,
+};
+use chicory_aws_testkit::FakeSts;
 use futures::StreamExt;
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use wiremock::matchers::{body_partial_json, header, method};
-use wiremock::{Mock, Request, ResponseTemplate};
-
-fn ok(body: Value) -> ResponseTemplate {
-    ResponseTemplate::new(200)
-        .insert_header("content-type", "application/x-amz-json-1.1")
-        .set_body_json(body)
-}
-
-fn glue_error(code: &str, message: &str) -> ResponseTemplate {
-    ResponseTemplate::new(400)
-        .insert_header("content-type", "application/x-amz-json-1.1")
-        .insert_header("x-amzn-errortype", code)
-        .set_body_json(json!({"__type": code, "Message": message}))
-}
-
-fn op(name: &str) -> wiremock::MockBuilder {
-    Mock::given(method("POST")).and(header("x-amz-target", format!("AWSGlue.{name}").as_str()))
-}
-
-async fn connect(sts: &FakeSts, level: AccessLevel) -> Connection {
-    sts.connection(level)
-        .retry_config(aws_smithy_types::retry::RetryConfig::standard().with_max_attempts(1))
-        .build()
-        .await
-        .unwrap()
-}
-
-async fn fake() -> FakeSts {
-    FakeSts::start(TestClock::new(), Duration::from_secs(900)).await
-}
+use wiremock::matchers::body_partial_json;
+use wiremock::{Request, ResponseTemplate};
 
 async fn glue_requests(sts: &FakeSts) -> Vec<(String, Value)> {
-    sts.server()
-        .received_requests()
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|r| {
-            let target = r.headers.get("x-amz-target")?.to_str().ok()?.to_owned();
-            let op = target.strip_prefix("AWSGlue.")?.to_owned();
-            Some((op, serde_json::from_slice(&r.body).unwrap_or(Value::Null)))
-        })
-        .collect()
+    requests(sts, "AWSGlue.").await
 }
 
 fn table(name: &str, columns: usize, partitioned: bool) -> Value {

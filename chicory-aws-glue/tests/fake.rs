@@ -8,39 +8,16 @@ use chicory_aws_glue::{
     CatalogOptions, CatalogPartitionScanner, PartitionScanner, SearchTables, SearchTablesInput,
     TableScanner, TableVersionScanner, UdfScanner,
 };
-use chicory_aws_testkit::{FakeSts, TestClock};
+use chicory_aws_testkit::glue::{
+    error_status as glue_error, glue_op as op, ok as json, one_attempt, sts as fake,
+};
+use chicory_aws_testkit::FakeSts;
 use futures::StreamExt;
 use std::time::Duration;
-use wiremock::matchers::{body_partial_json, header, method};
-use wiremock::{Mock, ResponseTemplate};
-
-fn json(body: serde_json::Value) -> ResponseTemplate {
-    ResponseTemplate::new(200)
-        .insert_header("content-type", "application/x-amz-json-1.1")
-        .set_body_json(body)
-}
-
-fn glue_error(status: u16, code: &str, message: &str) -> ResponseTemplate {
-    ResponseTemplate::new(status)
-        .insert_header("content-type", "application/x-amz-json-1.1")
-        .insert_header("x-amzn-errortype", code)
-        .set_body_json(serde_json::json!({"__type": code, "Message": message}))
-}
-
-fn op(name: &str) -> wiremock::MockBuilder {
-    Mock::given(method("POST")).and(header("x-amz-target", format!("AWSGlue.{name}").as_str()))
-}
+use wiremock::matchers::body_partial_json;
 
 async fn connect(sts: &FakeSts) -> Connection {
-    sts.connection(AccessLevel::ReadOnly)
-        .retry_config(aws_smithy_types::retry::RetryConfig::standard().with_max_attempts(1))
-        .build()
-        .await
-        .unwrap()
-}
-
-async fn fake() -> FakeSts {
-    FakeSts::start(TestClock::new(), Duration::from_secs(900)).await
+    one_attempt(sts, AccessLevel::ReadOnly).await
 }
 
 fn table(db: &str, name: &str) -> serde_json::Value {

@@ -4,9 +4,12 @@
 //! (`p{offset}`); `Segment` of GetPartitions splits partitions by index modulo the segment
 //! count. It answers any signed request (no signature check: the emulator tests do that).
 
+use crate::{FakeSts, TestClock};
+use chicory_aws_core::{AccessLevel, Connection};
 use serde_json::{json, Value};
-use wiremock::matchers::method;
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use std::time::Duration;
+use wiremock::matchers::{header, method};
+use wiremock::{Mock, MockBuilder, MockServer, Request, ResponseTemplate};
 
 /// Items per page of every listing.
 pub const PAGE: usize = 2;
@@ -56,17 +59,68 @@ fn table(db: &str, t: usize) -> Value {
     v
 }
 
-fn ok(v: Value) -> ResponseTemplate {
+/// A JSON 1.1 answer (Glue, Athena): 200 with `v`.
+pub fn ok(v: Value) -> ResponseTemplate {
     ResponseTemplate::new(200)
         .insert_header("content-type", "application/x-amz-json-1.1")
         .set_body_json(v)
 }
 
-fn error(code: &str, message: &str) -> ResponseTemplate {
-    ResponseTemplate::new(400)
+/// A JSON 1.1 error: 400 with `code` (`__type` and `x-amzn-errortype`) and `message`.
+pub fn error(code: &str, message: &str) -> ResponseTemplate {
+    error_status(400, code, message)
+}
+
+/// A JSON 1.1 error with HTTP `status`.
+pub fn error_status(status: u16, code: &str, message: &str) -> ResponseTemplate {
+    ResponseTemplate::new(status)
         .insert_header("content-type", "application/x-amz-json-1.1")
         .insert_header("x-amzn-errortype", code)
         .set_body_json(json!({"__type": code, "Message": message}))
+}
+
+/// A mock of one Glue operation (`AWSGlue.{name}`), for a test's own answers.
+pub fn glue_op(name: &str) -> MockBuilder {
+    Mock::given(method("POST")).and(header("x-amz-target", format!("AWSGlue.{name}").as_str()))
+}
+
+/// A mock of one Athena operation (`AmazonAthena.{name}`).
+pub fn athena_op(name: &str) -> MockBuilder {
+    Mock::given(method("POST")).and(header(
+        "x-amz-target",
+        format!("AmazonAthena.{name}").as_str(),
+    ))
+}
+
+/// The STS fake the Glue and Athena mocks are mounted on, sessions of 15 minutes.
+pub async fn sts() -> FakeSts {
+    FakeSts::start(TestClock::new(), Duration::from_secs(900)).await
+}
+
+/// A connection at `level` to `sts` that makes one attempt per request (a test's answer is
+/// what the operator sees).
+pub async fn one_attempt(sts: &FakeSts, level: AccessLevel) -> Connection {
+    sts.connection(level)
+        .retry_config(aws_smithy_types::retry::RetryConfig::standard().with_max_attempts(1))
+        .build()
+        .await
+        .expect("a connection to the fake")
+}
+
+/// The JSON 1.1 requests `sts` received whose target starts with `prefix` (`AWSGlue.`,
+/// `AmazonAthena.`): the operation and the body, in order.
+pub async fn requests(sts: &FakeSts, prefix: &str) -> Vec<(String, Value)> {
+    sts.server()
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|r| {
+            let target = r.headers.get("x-amz-target")?.to_str().ok()?.to_owned();
+            let op = target.strip_prefix(prefix)?.to_owned();
+            Some((op, serde_json::from_slice(&r.body).unwrap_or(Value::Null)))
+        })
+        .collect()
 }
 
 fn answer(op: &str, b: &Value) -> ResponseTemplate {
