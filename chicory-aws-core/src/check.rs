@@ -3,7 +3,7 @@
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::params::CustomerAuth;
-use crate::{Action, Connection};
+use crate::{actions, Action, Connection};
 use async_trait::async_trait;
 use serde::Serialize;
 
@@ -94,7 +94,7 @@ impl Connection {
             match sts.get_caller_identity().send().await {
                 Ok(out) => (out.arn, out.account, None),
                 Err(e) => {
-                    let e = Error::from_sdk(e, "sts:GetCallerIdentity");
+                    let e = Error::from_sdk(e, actions::sts::GET_CALLER_IDENTITY);
                     (None, None, Some(e.to_string()))
                 }
             };
@@ -147,7 +147,7 @@ impl Connection {
                 ConfusedDeputyCheck::Vulnerable
             }
             Err(e) => {
-                let e = Error::from_sdk(e, "sts:AssumeRole");
+                let e = Error::from_sdk(e, actions::sts::ASSUME_ROLE);
                 if e.kind() != ErrorKind::AccessDenied {
                     return ConfusedDeputyCheck::Inconclusive(e.to_string());
                 }

@@ -19,6 +19,7 @@
 //! panics, is cancelled or hangs past the load timeout cannot wedge the connection (see
 //! [`RefreshingCache`]).
 
+use crate::actions;
 use crate::cache::{random_jitter, RefreshSettings, RefreshingCache};
 use crate::error::{Error, ErrorKind, Result};
 use crate::params::AssumeRoleParams;
@@ -106,10 +107,9 @@ async fn assume_role(
         })?;
         req = req.tags(tag);
     }
-    let out = req
-        .send()
-        .await
-        .map_err(|e| Error::from_sdk(e, "sts:AssumeRole").with_resource(p.role_arn.as_str()))?;
+    let out = req.send().await.map_err(|e| {
+        Error::from_sdk(e, actions::sts::ASSUME_ROLE).with_resource(p.role_arn.as_str())
+    })?;
     let c = out.credentials.ok_or_else(|| {
         Error::new(ErrorKind::Service, "sts:AssumeRole returned no credentials")
             .with_resource(p.role_arn.as_str())

@@ -1,5 +1,6 @@
 //! The one error type of chicory-aws, and the one mapping from AWS SDK errors to it.
 
+use crate::Action;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_runtime_api::http::Response as HttpResponse;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
@@ -258,25 +259,32 @@ impl Error {
             || (self.0.kind == ErrorKind::Service && self.0.status.is_none_or(|s| s >= 500))
     }
 
-    /// Maps an AWS SDK error, by error code and HTTP status, never by message text.
+    /// An error AWS reported inside a successful answer (a batch item's `ErrorCode`, say): its
+    /// kind from `code` by the same table as [`from_sdk`](Self::from_sdk), the code kept.
+    pub fn from_code(code: &str, message: impl Into<Cow<'static, str>>) -> Self {
+        Error::new(kind_from_code(Some(code), None), message).with_code(code)
+    }
+
+    /// Maps an AWS SDK error of a request for `operation`, by error code and HTTP status, never
+    /// by message text. Name the operation by its action in the catalogue
+    /// (`actions::glue::GET_TABLES`, shown as `glue:GetTables`), as the library always does, so
+    /// it cannot be misspelt; an operation the catalogue lacks (a client of your own for
+    /// another service) by its IAM name, `"ec2:DescribeInstances"`.
     ///
     /// If the SDK error was caused by a chicory-aws error (the connection's credential
     /// provider failed to assume the role, say), that error is returned, with its kind, code,
-    /// operation and remedy, prefixed by `operation`. Missing vendor credentials are
+    /// operation and remedy, prefixed by the action. Missing vendor credentials are
     /// [`ErrorKind::InvalidCredentials`].
     ///
     /// The SDK error is not kept as the source: its `Debug` holds the raw HTTP response, and a
     /// response that failed to parse (an AssumeRole answer, say) holds the session's secret.
     /// What a caller needs is kept instead: the code, status, request id and message, and the
     /// cause's text as the source.
-    pub fn from_sdk<E>(
-        err: SdkError<E, HttpResponse>,
-        operation: impl Into<Cow<'static, str>>,
-    ) -> Self
+    pub fn from_sdk<E>(err: SdkError<E, HttpResponse>, operation: impl Into<Operation>) -> Self
     where
         E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
     {
-        let operation = operation.into();
+        let operation = operation.into().0;
         if let Some(ours) = inner_chicory_error(&err) {
             let mut e = ours.clone();
             e.0.message = format!("{operation} failed: {}", ours.0.message).into();
@@ -378,7 +386,7 @@ fn credentials_not_loaded(err: &(dyn StdError + 'static)) -> bool {
 }
 
 /// The one table from AWS error codes and HTTP statuses to [`ErrorKind`].
-pub fn kind_from_code(code: Option<&str>, status: Option<u16>) -> ErrorKind {
+pub(crate) fn kind_from_code(code: Option<&str>, status: Option<u16>) -> ErrorKind {
     if let Some(code) = code {
         match code {
             "AccessDenied"
@@ -502,6 +510,23 @@ impl StdError for Error {
             .source
             .as_deref()
             .map(|e| e as &(dyn StdError + 'static))
+    }
+}
+
+/// The operation an error is about: an action of the catalogue (`actions::s3::GET_OBJECT`), or
+/// an IAM action name the catalogue lacks. See [`Error::from_sdk`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operation(Cow<'static, str>);
+
+impl From<Action> for Operation {
+    fn from(a: Action) -> Self {
+        Operation(a.iam_name().into())
+    }
+}
+
+impl From<&'static str> for Operation {
+    fn from(name: &'static str) -> Self {
+        Operation(name.into())
     }
 }
 

@@ -131,7 +131,9 @@ impl Operator for StartSomething {
             .get_databases()
             .send()
             .await
-            .map_err(|e| chicory_aws_core::Error::from_sdk(e, "glue:GetDatabases"))?;
+            .map_err(|e| {
+                chicory_aws_core::Error::from_sdk(e, chicory_aws_core::actions::glue::GET_DATABASES)
+            })?;
         Ok(Output {
             databases: out.database_list.len(),
         })

@@ -134,7 +134,7 @@ async fn a_permission_the_role_lacks_is_access_denied() {
         .list_buckets()
         .send()
         .await
-        .map_err(|e| Error::from_sdk(e, "s3:ListAllMyBuckets"))
+        .map_err(|e| Error::from_sdk(e, chicory_aws_core::actions::s3::LIST_ALL_MY_BUCKETS))
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::AccessDenied, "{err}");
 }
@@ -246,7 +246,7 @@ async fn a_scan_length_workload_outlives_several_sessions_without_an_expired_tok
         .get_caller_identity()
         .send()
         .await
-        .map_err(|e| Error::from_sdk(e, "sts:GetCallerIdentity"))
+        .map_err(|e| Error::from_sdk(e, chicory_aws_core::actions::sts::GET_CALLER_IDENTITY))
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::ExpiredToken, "{e}");
 
@@ -272,7 +272,9 @@ async fn a_scan_length_workload_outlives_several_sessions_without_an_expired_tok
                     glue.get_databases()
                         .send()
                         .await
-                        .map_err(|e| Error::from_sdk(e, "glue:GetDatabases"))
+                        .map_err(|e| {
+                            Error::from_sdk(e, chicory_aws_core::actions::glue::GET_DATABASES)
+                        })
                         .unwrap();
                     calls += 1;
                     tokio::time::sleep(Duration::from_millis(50)).await;
@@ -343,7 +345,7 @@ async fn access_keys_of_a_customer_user_work_through_the_same_connection_api() {
         .database_name("nope")
         .send()
         .await
-        .map_err(|e| Error::from_sdk(e, "glue:GetTables"))
+        .map_err(|e| Error::from_sdk(e, chicory_aws_core::actions::glue::GET_TABLES))
         .unwrap_err();
     assert_eq!(denied.kind(), ErrorKind::AccessDenied, "{denied}");
     assert!(!format!("{conn:?}").contains(&key.secret_access_key));

@@ -68,7 +68,7 @@ async fn a_read_only_connection_refuses_writes_of_raw_clients_before_sending() {
         .body(ByteStream::from_static(b"x"))
         .send()
         .await
-        .map_err(|e| Error::from_sdk(e, "s3:PutObject"))
+        .map_err(|e| Error::from_sdk(e, chicory_aws_core::actions::s3::PUT_OBJECT))
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::WriteNotPermitted, "{err}");
     let err = s3
@@ -77,7 +77,7 @@ async fn a_read_only_connection_refuses_writes_of_raw_clients_before_sending() {
         .key("k")
         .send()
         .await
-        .map_err(|e| Error::from_sdk(e, "s3:DeleteObject"))
+        .map_err(|e| Error::from_sdk(e, chicory_aws_core::actions::s3::DELETE_OBJECT))
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::WriteNotPermitted, "{err}");
     assert_eq!(

@@ -138,7 +138,7 @@ impl ServiceProbe for DataZoneProbe {
             .max_results(1)
             .send()
             .await
-            .map_err(|e| Error::from_sdk(e, "datazone:ListDomains"))?;
+            .map_err(|e| Error::from_sdk(e, actions::datazone::LIST_DOMAINS))?;
         Ok(())
     }
 }

@@ -144,7 +144,9 @@ impl Operator for SearchCatalog {
             .set_next_token(input.next_token)
             .send()
             .await
-            .map_err(|e| Error::from_sdk(e, "datazone:Search").with_resource(input.domain_id))?;
+            .map_err(|e| {
+                Error::from_sdk(e, actions::datazone::SEARCH).with_resource(input.domain_id)
+            })?;
         let items = out
             .items
             .unwrap_or_default()
@@ -244,7 +246,8 @@ impl Operator for SearchListings {
             .send()
             .await
             .map_err(|e| {
-                Error::from_sdk(e, "datazone:SearchListings").with_resource(input.domain_id)
+                Error::from_sdk(e, actions::datazone::SEARCH_LISTINGS)
+                    .with_resource(input.domain_id)
             })?;
         let items = out
             .items
@@ -333,7 +336,9 @@ impl Operator for GetAsset {
             .set_revision(input.revision.clone())
             .send()
             .await
-            .map_err(|e| Error::from_sdk(e, "datazone:GetAsset").with_resource(input.resource()))?;
+            .map_err(|e| {
+                Error::from_sdk(e, actions::datazone::GET_ASSET).with_resource(input.resource())
+            })?;
         Ok(AssetRecord::from_get(&origin(&self.conn), &out))
     }
 }
@@ -361,7 +366,7 @@ impl Operator for GetListing {
             .send()
             .await
             .map_err(|e| {
-                Error::from_sdk(e, "datazone:GetListing").with_resource(input.resource())
+                Error::from_sdk(e, actions::datazone::GET_LISTING).with_resource(input.resource())
             })?;
         Ok(ListingRecord::new(&origin(&self.conn), &out))
     }
@@ -389,7 +394,7 @@ impl Operator for GetGlossary {
             .send()
             .await
             .map_err(|e| {
-                Error::from_sdk(e, "datazone:GetGlossary").with_resource(input.resource())
+                Error::from_sdk(e, actions::datazone::GET_GLOSSARY).with_resource(input.resource())
             })?;
         Ok(GlossaryRecord::new(&origin(&self.conn), &out))
     }
@@ -421,7 +426,8 @@ impl Operator for GetGlossaryTerm {
             .send()
             .await
             .map_err(|e| {
-                Error::from_sdk(e, "datazone:GetGlossaryTerm").with_resource(input.resource())
+                Error::from_sdk(e, actions::datazone::GET_GLOSSARY_TERM)
+                    .with_resource(input.resource())
             })?;
         Ok(GlossaryTermRecord::new(&origin(&self.conn), &out))
     }
@@ -482,7 +488,7 @@ impl Operator for ListAssetRevisions {
             .send()
             .await
             .map_err(|e| {
-                Error::from_sdk(e, "datazone:ListAssetRevisions")
+                Error::from_sdk(e, actions::datazone::LIST_ASSET_REVISIONS)
                     .with_resource(format!("{}/{}", input.domain_id, input.asset_id))
             })?;
         Ok(ListAssetRevisionsOutput {
@@ -598,7 +604,7 @@ impl Operator for CreateAsset {
             .send()
             .await
             .map_err(|e| {
-                Error::from_sdk(e, "datazone:CreateAsset")
+                Error::from_sdk(e, actions::datazone::CREATE_ASSET)
                     .with_resource(format!("{}/{}", input.domain_id, input.name))
             })?;
         Ok(AssetRecord::from_create(&origin(&self.conn), &out))
@@ -653,7 +659,7 @@ async fn create_revision(
         .send()
         .await
         .map_err(|e| {
-            Error::from_sdk(e, "datazone:CreateAssetRevision")
+            Error::from_sdk(e, actions::datazone::CREATE_ASSET_REVISION)
                 .with_resource(format!("{}/{}", input.domain_id, input.asset_id))
         })?;
     Ok(AssetRecord::from_revision(&origin(conn), &out))
@@ -753,7 +759,7 @@ impl Operator for UpdateAsset {
             .send()
             .await
             .map_err(|e| {
-                Error::from_sdk(e, "datazone:GetAsset")
+                Error::from_sdk(e, actions::datazone::GET_ASSET)
                     .with_resource(format!("{}/{}", input.domain_id, input.asset_id))
             })?;
         let mut merged: Vec<FormSpec> = current
@@ -830,7 +836,7 @@ impl Operator for DeleteAsset {
             .send()
             .await
             .map_err(|e| {
-                Error::from_sdk(e, "datazone:DeleteAsset")
+                Error::from_sdk(e, actions::datazone::DELETE_ASSET)
                     .with_resource(format!("{}/{}", input.domain_id, input.id))
             })?;
         Ok(Deleted {
@@ -885,7 +891,7 @@ async fn change_listing(
         .send()
         .await
         .map_err(|e| {
-            Error::from_sdk(e, "datazone:CreateListingChangeSet")
+            Error::from_sdk(e, actions::datazone::CREATE_LISTING_CHANGE_SET)
                 .with_resource(format!("{}/{}", input.domain_id, input.asset_id))
         })?;
     Ok(ListingChange {
@@ -1096,7 +1102,7 @@ impl Operator for CreateDataSource {
             .send()
             .await
             .map_err(|e| {
-                Error::from_sdk(e, "datazone:CreateDataSource")
+                Error::from_sdk(e, actions::datazone::CREATE_DATA_SOURCE)
                     .with_resource(format!("{}/{}", input.domain_id, input.name))
             })?;
         Ok(DataSourceRecord::from_create(&origin(&self.conn), &out))
@@ -1175,7 +1181,7 @@ impl Operator for UpdateDataSource {
             .send()
             .await
             .map_err(|e| {
-                Error::from_sdk(e, "datazone:UpdateDataSource")
+                Error::from_sdk(e, actions::datazone::UPDATE_DATA_SOURCE)
                     .with_resource(format!("{}/{}", input.domain_id, input.data_source_id))
             })?;
         Ok(DataSourceRecord::from_update(&origin(&self.conn), &out))
@@ -1205,7 +1211,7 @@ impl Operator for DeleteDataSource {
             .send()
             .await
             .map_err(|e| {
-                Error::from_sdk(e, "datazone:DeleteDataSource")
+                Error::from_sdk(e, actions::datazone::DELETE_DATA_SOURCE)
                     .with_resource(format!("{}/{}", input.domain_id, input.id))
             })?;
         let r = DataSourceRecord::from_delete(&origin(&self.conn), &out);

@@ -398,7 +398,8 @@ impl Operator for UpdateWorkGroup {
             .send()
             .await
             .map_err(|e| {
-                Error::from_sdk(e, "athena:UpdateWorkGroup").with_resource(input.name.clone())
+                Error::from_sdk(e, actions::athena::UPDATE_WORK_GROUP)
+                    .with_resource(input.name.clone())
             })?;
         Ok(WorkGroupOutcome { name: input.name })
     }
@@ -486,7 +487,8 @@ impl Operator for UpdateDataCatalog {
             .send()
             .await
             .map_err(|e| {
-                Error::from_sdk(e, "athena:UpdateDataCatalog").with_resource(input.name.clone())
+                Error::from_sdk(e, actions::athena::UPDATE_DATA_CATALOG)
+                    .with_resource(input.name.clone())
             })?;
         Ok(DataCatalogOutcome { name: input.name })
     }

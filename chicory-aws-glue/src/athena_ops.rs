@@ -76,7 +76,7 @@ impl Operator for CreateWorkGroup {
             );
         }
         req.send().await.map_err(|e| {
-            Error::from_sdk(e, "athena:CreateWorkGroup").with_resource(input.name.clone())
+            Error::from_sdk(e, actions::athena::CREATE_WORK_GROUP).with_resource(input.name.clone())
         })?;
         Ok(WorkGroupOutcome { name: input.name })
     }
@@ -108,7 +108,8 @@ impl Operator for DeleteWorkGroup {
             .send()
             .await
             .map_err(|e| {
-                Error::from_sdk(e, "athena:DeleteWorkGroup").with_resource(input.name.clone())
+                Error::from_sdk(e, actions::athena::DELETE_WORK_GROUP)
+                    .with_resource(input.name.clone())
             })?;
         Ok(WorkGroupOutcome { name: input.name })
     }

@@ -11,8 +11,8 @@ use aws_smithy_types::date_time::Format;
 use aws_smithy_types::{Blob, DateTime};
 use chicory_aws_core::scan::{read, Part, ScanStream, ScanStreamExt};
 use chicory_aws_core::{
-    actions, kind_from_code, operator_struct, AccessChecked, Action, Concurrency, Connection,
-    Error, Operator, Result, ScanItem, Scanner,
+    actions, operator_struct, AccessChecked, Action, Concurrency, Connection, Error, Operator,
+    Result, ScanItem, Scanner,
 };
 use futures::stream::{self, StreamExt};
 use serde::{Deserialize, Serialize};
@@ -523,14 +523,15 @@ impl ColumnFailure {
     }
 
     fn to_error(&self) -> Error {
-        Error::new(
-            kind_from_code(self.code.as_deref(), None),
-            format!(
-                "{}: {}",
-                self.code.as_deref().unwrap_or("error"),
-                self.message.as_deref().unwrap_or("")
-            ),
-        )
+        let message = format!(
+            "{}: {}",
+            self.code.as_deref().unwrap_or("error"),
+            self.message.as_deref().unwrap_or("")
+        );
+        match self.code.as_deref() {
+            Some(code) => Error::from_code(code, message),
+            None => Error::new(chicory_aws_core::ErrorKind::Service, message),
+        }
     }
 }
 
@@ -554,7 +555,7 @@ async fn fetch(
                 .send()
                 .await
                 .map_err(|e| {
-                    Error::from_sdk(e, "glue:GetColumnStatisticsForTable")
+                    Error::from_sdk(e, actions::glue::GET_COLUMN_STATISTICS_FOR_TABLE)
                         .with_resource(format!("{database}.{table}"))
                 })?;
             let errors = out
@@ -576,7 +577,7 @@ async fn fetch(
                 .send()
                 .await
                 .map_err(|e| {
-                    Error::from_sdk(e, "glue:GetColumnStatisticsForPartition")
+                    Error::from_sdk(e, actions::glue::GET_COLUMN_STATISTICS_FOR_PARTITION)
                         .with_resource(format!("{database}.{table}"))
                 })?;
             let errors = out
@@ -1009,7 +1010,7 @@ impl Operator for UpdateColumnStatistics {
                     .send()
                     .await
                     .map_err(|e| {
-                        Error::from_sdk(e, "glue:UpdateColumnStatisticsForTable")
+                        Error::from_sdk(e, actions::glue::UPDATE_COLUMN_STATISTICS_FOR_TABLE)
                             .with_resource(resource.clone())
                     })?
                     .errors
@@ -1024,7 +1025,7 @@ impl Operator for UpdateColumnStatistics {
                     .send()
                     .await
                     .map_err(|e| {
-                        Error::from_sdk(e, "glue:UpdateColumnStatisticsForPartition")
+                        Error::from_sdk(e, actions::glue::UPDATE_COLUMN_STATISTICS_FOR_PARTITION)
                             .with_resource(resource.clone())
                     })?
                     .errors
@@ -1121,7 +1122,7 @@ impl Operator for DeleteColumnStatistics {
                     .send()
                     .await
                     .map_err(|e| {
-                        Error::from_sdk(e, "glue:DeleteColumnStatisticsForTable")
+                        Error::from_sdk(e, actions::glue::DELETE_COLUMN_STATISTICS_FOR_TABLE)
                             .with_resource(resource.clone())
                     })?;
             }
@@ -1136,7 +1137,7 @@ impl Operator for DeleteColumnStatistics {
                     .send()
                     .await
                     .map_err(|e| {
-                        Error::from_sdk(e, "glue:DeleteColumnStatisticsForPartition")
+                        Error::from_sdk(e, actions::glue::DELETE_COLUMN_STATISTICS_FOR_PARTITION)
                             .with_resource(resource.clone())
                     })?;
             }

@@ -213,7 +213,7 @@ impl Operator for CreateDataQualityRuleset {
             .send()
             .await
             .map_err(|e| {
-                Error::from_sdk(e, "glue:CreateDataQualityRuleset")
+                Error::from_sdk(e, actions::glue::CREATE_DATA_QUALITY_RULESET)
                     .with_resource(input.name.clone())
             })?;
         Ok(RulesetName {
@@ -248,7 +248,8 @@ impl Operator for GetDataQualityRuleset {
             .send()
             .await
             .map_err(|e| {
-                Error::from_sdk(e, "glue:GetDataQualityRuleset").with_resource(input.name.clone())
+                Error::from_sdk(e, actions::glue::GET_DATA_QUALITY_RULESET)
+                    .with_resource(input.name.clone())
             })?;
         Ok(DataQualityRulesetRecord {
             account_id: self.conn.account_id().to_owned(),
@@ -333,7 +334,7 @@ impl Operator for UpdateDataQualityRuleset {
             .send()
             .await
             .map_err(|e| {
-                Error::from_sdk(e, "glue:UpdateDataQualityRuleset")
+                Error::from_sdk(e, actions::glue::UPDATE_DATA_QUALITY_RULESET)
                     .with_resource(input.name.clone())
             })?;
         Ok(UpdateRulesetOutput {
@@ -365,7 +366,7 @@ impl Operator for DeleteDataQualityRuleset {
             .send()
             .await
             .map_err(|e| {
-                Error::from_sdk(e, "glue:DeleteDataQualityRuleset")
+                Error::from_sdk(e, actions::glue::DELETE_DATA_QUALITY_RULESET)
                     .with_resource(input.name.clone())
             })?;
         Ok(input)
@@ -434,7 +435,7 @@ impl Operator for ListDataQualityRulesets {
             .set_next_token(input.next_token)
             .send()
             .await
-            .map_err(|e| Error::from_sdk(e, "glue:ListDataQualityRulesets"))?;
+            .map_err(|e| Error::from_sdk(e, actions::glue::LIST_DATA_QUALITY_RULESETS))?;
         let (a, r) = (self.conn.account_id(), self.conn.region());
         Ok(ListRulesetsOutput {
             rulesets: out
@@ -621,7 +622,7 @@ impl Operator for StartDataQualityRecommendationRun {
             .send()
             .await
             .map_err(|e| {
-                Error::from_sdk(e, "glue:StartDataQualityRuleRecommendationRun")
+                Error::from_sdk(e, actions::glue::START_DATA_QUALITY_RULE_RECOMMENDATION_RUN)
                     .with_resource(format!("{}.{}", input.table.database, input.table.table))
             })?;
         Ok(RunId {
@@ -668,7 +669,7 @@ impl Operator for StartDataQualityEvaluationRun {
             .send()
             .await
             .map_err(|e| {
-                Error::from_sdk(e, "glue:StartDataQualityRulesetEvaluationRun")
+                Error::from_sdk(e, actions::glue::START_DATA_QUALITY_RULESET_EVALUATION_RUN)
                     .with_resource(format!("{}.{}", input.table.database, input.table.table))
             })?;
         Ok(RunId {
@@ -732,7 +733,7 @@ impl Operator for GetDataQualityRecommendationRun {
             .send()
             .await
             .map_err(|e| {
-                Error::from_sdk(e, "glue:GetDataQualityRuleRecommendationRun")
+                Error::from_sdk(e, actions::glue::GET_DATA_QUALITY_RULE_RECOMMENDATION_RUN)
                     .with_resource(input.run_id.clone())
             })?;
         Ok(DataQualityRunStatus {
@@ -776,7 +777,7 @@ impl Operator for GetDataQualityEvaluationRun {
             .send()
             .await
             .map_err(|e| {
-                Error::from_sdk(e, "glue:GetDataQualityRulesetEvaluationRun")
+                Error::from_sdk(e, actions::glue::GET_DATA_QUALITY_RULESET_EVALUATION_RUN)
                     .with_resource(input.run_id.clone())
             })?;
         Ok(DataQualityRunStatus {
@@ -886,7 +887,7 @@ impl Operator for ListDataQualityResults {
             .set_next_token(input.next_token)
             .send()
             .await
-            .map_err(|e| Error::from_sdk(e, "glue:ListDataQualityResults"))?;
+            .map_err(|e| Error::from_sdk(e, actions::glue::LIST_DATA_QUALITY_RESULTS))?;
         Ok(ListResultsOutput {
             results: out
                 .results

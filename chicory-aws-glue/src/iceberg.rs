@@ -112,8 +112,8 @@ async fn get(s3: &S3Clients, bucket: &str, key: &str) -> std::result::Result<Vec
             match region {
                 Some(r) if r != s3.home_region() => fetch(s3.get(&r))
                     .await
-                    .map_err(|e| Error::from_sdk(e, "s3:GetObject"))?,
-                _ => return Err(Error::from_sdk(e, "s3:GetObject")),
+                    .map_err(|e| Error::from_sdk(e, actions::s3::GET_OBJECT))?,
+                _ => return Err(Error::from_sdk(e, actions::s3::GET_OBJECT)),
             }
         }
     };

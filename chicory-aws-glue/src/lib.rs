@@ -184,7 +184,7 @@ impl ServiceProbe for GlueProbe {
             .max_results(1)
             .send()
             .await
-            .map_err(|e| Error::from_sdk(e, "glue:GetDatabases"))?;
+            .map_err(|e| Error::from_sdk(e, actions::glue::GET_DATABASES))?;
         Ok(())
     }
 }
@@ -207,7 +207,7 @@ impl ServiceProbe for AthenaProbe {
             .max_results(1)
             .send()
             .await
-            .map_err(|e| Error::from_sdk(e, "athena:ListWorkGroups"))?;
+            .map_err(|e| Error::from_sdk(e, actions::athena::LIST_WORK_GROUPS))?;
         Ok(())
     }
 }

@@ -83,7 +83,8 @@ impl Operator for GetDatabase {
             .send()
             .await
             .map_err(|e| {
-                Error::from_sdk(e, "glue:GetDatabase").with_resource(input.database.clone())
+                Error::from_sdk(e, actions::glue::GET_DATABASE)
+                    .with_resource(input.database.clone())
             })?;
         let db = out.database.ok_or_else(|| {
             Error::new(
@@ -126,7 +127,7 @@ impl Operator for GetTable {
             .send()
             .await
             .map_err(|e| {
-                Error::from_sdk(e, "glue:GetTable")
+                Error::from_sdk(e, actions::glue::GET_TABLE)
                     .with_resource(format!("{}.{table}", input.database))
             })?;
         let t = out.table.ok_or_else(|| {
@@ -207,7 +208,7 @@ impl Operator for SearchTables {
             .max_results(max)
             .send()
             .await
-            .map_err(|e| Error::from_sdk(e, "glue:SearchTables"))?;
+            .map_err(|e| Error::from_sdk(e, actions::glue::SEARCH_TABLES))?;
         let (account, region) = (self.conn.account_id(), self.conn.region());
         Ok(SearchTablesOutput {
             tables: out

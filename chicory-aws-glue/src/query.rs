@@ -9,8 +9,8 @@ use chicory_aws_core::scan::{
     paged, read, single, Page, PageRetry, Part, ScanStream, ScanStreamExt,
 };
 use chicory_aws_core::{
-    actions, kind_from_code, operator_struct, AccessChecked, Action, Concurrency, Connection,
-    Error, ErrorKind, Operator, Result, ScanItem, Scanner,
+    actions, operator_struct, AccessChecked, Action, Concurrency, Connection, Error, ErrorKind,
+    Operator, Result, ScanItem, Scanner,
 };
 use futures::stream::StreamExt;
 use serde::{Deserialize, Serialize};
@@ -178,12 +178,11 @@ impl Scanner for QueryExecutionScanner {
                 out.extend(r.unprocessed_query_execution_ids().iter().map(|u| {
                     let id = u.query_execution_id().unwrap_or("?");
                     let code = u.error_code().unwrap_or("unknown");
-                    let err = Error::new(
-                        kind_from_code(Some(code), None),
+                    let err = Error::from_code(
+                        code,
                         format!("{code}: {}", u.error_message().unwrap_or("no message")),
                     )
-                    .with_operation("athena:BatchGetQueryExecution")
-                    .with_code(code);
+                    .with_operation("athena:BatchGetQueryExecution");
                     Part::new(
                         actions::athena::BATCH_GET_QUERY_EXECUTION,
                         format!("id={id}"),
@@ -432,7 +431,9 @@ async fn get_execution(
         .query_execution_id(id)
         .send()
         .await
-        .map_err(|e| Error::from_sdk(e, "athena:GetQueryExecution").with_resource(id.to_owned()))?
+        .map_err(|e| {
+            Error::from_sdk(e, actions::athena::GET_QUERY_EXECUTION).with_resource(id.to_owned())
+        })?
         .query_execution
         .ok_or_else(|| Error::new(ErrorKind::Service, "GetQueryExecution returned nothing"))
 }
@@ -652,7 +653,7 @@ impl Operator for StopAthenaQuery {
             .send()
             .await
             .map_err(|e| {
-                Error::from_sdk(e, "athena:StopQueryExecution").with_resource(id.clone())
+                Error::from_sdk(e, actions::athena::STOP_QUERY_EXECUTION).with_resource(id.clone())
             })?;
         let q = get_execution(&athena, &id).await?;
         Ok(StopQueryOutput {
@@ -682,7 +683,7 @@ impl Drop for StopOnDrop {
             let (athena, id) = (self.athena.clone(), std::mem::take(&mut self.id));
             rt.spawn(async move {
                 if let Err(e) = athena.stop_query_execution().query_execution_id(&id).send().await {
-                    tracing::warn!(query_execution_id = %id, error = %Error::from_sdk(e, "athena:StopQueryExecution"), "could not stop an abandoned Athena query");
+                    tracing::warn!(query_execution_id = %id, error = %Error::from_sdk(e, actions::athena::STOP_QUERY_EXECUTION), "could not stop an abandoned Athena query");
                 }
             });
         }
@@ -746,7 +747,7 @@ impl Operator for RunAthenaQuery {
         let id = start
             .send()
             .await
-            .map_err(|e| Error::from_sdk(e, "athena:StartQueryExecution"))?
+            .map_err(|e| Error::from_sdk(e, actions::athena::START_QUERY_EXECUTION))?
             .query_execution_id
             .ok_or_else(|| Error::new(ErrorKind::Service, "StartQueryExecution returned no id"))?;
 
@@ -791,7 +792,7 @@ impl Operator for RunAthenaQuery {
                     Ok(_) => "stopped".to_owned(),
                     Err(e) => format!(
                         "stop failed: {}",
-                        Error::from_sdk(e, "athena:StopQueryExecution")
+                        Error::from_sdk(e, actions::athena::STOP_QUERY_EXECUTION)
                     ),
                 };
                 return Err(Error::new(

@@ -189,7 +189,9 @@ impl Operator for CheckVisibility {
         if let Err(e) = got {
             return match verdict_of(e.code(), e.message()) {
                 Some(v) => Ok(self.report(db.clone(), v, e.code(), e.message(), &input)),
-                None => Err(Error::from_sdk(e, "glue:GetDatabase").with_resource(db.clone())),
+                None => {
+                    Err(Error::from_sdk(e, actions::glue::GET_DATABASE).with_resource(db.clone()))
+                }
             };
         }
         let Some(table) = input.table.clone() else {
@@ -208,7 +210,9 @@ impl Operator for CheckVisibility {
             Err(e) => {
                 return match verdict_of(e.code(), e.message()) {
                     Some(v) => Ok(self.report(resource, v, e.code(), e.message(), &input)),
-                    None => Err(Error::from_sdk(e, "glue:GetTable").with_resource(resource)),
+                    None => {
+                        Err(Error::from_sdk(e, actions::glue::GET_TABLE).with_resource(resource))
+                    }
                 }
             }
         };
@@ -223,7 +227,9 @@ impl Operator for CheckVisibility {
                 .set_next_token(token.clone())
                 .send()
                 .await
-                .map_err(|e| Error::from_sdk(e, "glue:GetTables").with_resource(db.clone()))?;
+                .map_err(|e| {
+                    Error::from_sdk(e, actions::glue::GET_TABLES).with_resource(db.clone())
+                })?;
             listed |= page.table_list().iter().any(|t| t.name == table);
             let next = page.next_token.filter(|t| !t.is_empty());
             if next.is_some() && next == token {

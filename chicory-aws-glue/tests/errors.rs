@@ -53,7 +53,7 @@ async fn a_raw_sdk_client_error_keeps_the_kind_of_the_failed_assume_role() {
         .send()
         .await
         .unwrap_err();
-    let e = Error::from_sdk(err, "glue:GetDatabases");
+    let e = Error::from_sdk(err, chicory_aws_core::actions::glue::GET_DATABASES);
     assert_assume_role_denied(&e, "raw client");
     assert!(
         e.to_string()

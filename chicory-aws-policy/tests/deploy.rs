@@ -133,7 +133,7 @@ async fn s3_write(conn: &chicory_aws_core::Connection) -> Result<(), Error> {
         .send()
         .await
         .map(|_| ())
-        .map_err(|e| Error::from_sdk(e, "s3:CreateBucket"))
+        .map_err(|e| Error::from_sdk(e, chicory_aws_core::actions::s3::CREATE_BUCKET))
 }
 
 async fn athena_write(conn: &chicory_aws_core::Connection) -> Result<(), Error> {
@@ -143,7 +143,7 @@ async fn athena_write(conn: &chicory_aws_core::Connection) -> Result<(), Error> 
         .send()
         .await
         .map(|_| ())
-        .map_err(|e| Error::from_sdk(e, "athena:CreateWorkGroup"))
+        .map_err(|e| Error::from_sdk(e, chicory_aws_core::actions::athena::CREATE_WORK_GROUP))
 }
 
 async fn check(integration: Integration, format: TemplateFormat, principal: TemplatePrincipal) {

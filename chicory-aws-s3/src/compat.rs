@@ -29,8 +29,12 @@ pub(crate) fn versioning(
 ) -> chicory_aws_core::Result<(Option<BucketVersioningStatus>, Option<MfaDeleteStatus>)> {
     match res {
         Ok(v) => Ok((v.status, v.mfa_delete)),
-        Err(e) => versioning_from_unparsed(&e)
-            .ok_or_else(|| chicory_aws_core::Error::from_sdk(e, "s3:GetBucketVersioning")),
+        Err(e) => versioning_from_unparsed(&e).ok_or_else(|| {
+            chicory_aws_core::Error::from_sdk(
+                e,
+                chicory_aws_core::actions::s3::GET_BUCKET_VERSIONING,
+            )
+        }),
     }
 }
 

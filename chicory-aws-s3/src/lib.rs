@@ -110,7 +110,7 @@ impl ServiceProbe for S3Probe {
             .max_buckets(1)
             .send()
             .await
-            .map_err(|e| Error::from_sdk(e, "s3:ListAllMyBuckets"))?;
+            .map_err(|e| Error::from_sdk(e, actions::s3::LIST_ALL_MY_BUCKETS))?;
         Ok(())
     }
 }

@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 
 fn s3_err<E>(
     e: aws_sdk_s3::error::SdkError<E, aws_sdk_s3::config::http::HttpResponse>,
-    op: &'static str,
+    op: Action,
     resource: String,
 ) -> Error
 where
@@ -382,7 +382,7 @@ impl Operator for ListBuckets {
             .set_continuation_token(input.continuation_token)
             .send()
             .await
-            .map_err(|e| Error::from_sdk(e, "s3:ListAllMyBuckets"))?;
+            .map_err(|e| Error::from_sdk(e, actions::s3::LIST_ALL_MY_BUCKETS))?;
         Ok(ListBucketsOutput {
             buckets: out
                 .buckets()
@@ -439,7 +439,7 @@ impl Operator for ListObjects {
             .fetch_owner(true)
             .send()
             .await
-            .map_err(|e| s3_err(e, "s3:ListBucket", input.bucket.clone()))?;
+            .map_err(|e| s3_err(e, actions::s3::LIST_BUCKET, input.bucket.clone()))?;
         let (account, region) = (self.conn.account_id(), self.conn.region());
         Ok(ListObjectsOutput {
             objects: out
@@ -483,7 +483,7 @@ impl Operator for HeadObject {
             .set_version_id(input.version_id.clone())
             .send()
             .await
-            .map_err(|e| s3_err(e, "s3:HeadObject", input.resource()))?;
+            .map_err(|e| s3_err(e, actions::s3::GET_OBJECT, input.resource()))?;
         Ok(HeadObjectOutput {
             content_length: h.content_length,
             content_type: h.content_type,
@@ -612,7 +612,7 @@ impl Operator for GetObjectTagging {
             .set_version_id(input.version_id.clone())
             .send()
             .await
-            .map_err(|e| s3_err(e, "s3:GetObjectTagging", input.resource()))?;
+            .map_err(|e| s3_err(e, actions::s3::GET_OBJECT_TAGGING, input.resource()))?;
         Ok(TagsOutput {
             tags: tag_map(out.tag_set()),
             version_id: out.version_id,
@@ -643,7 +643,7 @@ impl Operator for GetBucketLocation {
             .bucket(&input.bucket)
             .send()
             .await
-            .map_err(|e| s3_err(e, "s3:GetBucketLocation", input.bucket.clone()))?;
+            .map_err(|e| s3_err(e, actions::s3::GET_BUCKET_LOCATION, input.bucket.clone()))?;
         Ok(BucketLocationOutput {
             region: normalise_location(out.location_constraint.as_ref().map(|c| c.as_str())),
         })
@@ -709,7 +709,7 @@ impl Operator for GetBucketTagging {
                 version_id: None,
             }),
             Err(e) => {
-                let e = s3_err(e, "s3:GetBucketTagging", input.bucket.clone());
+                let e = s3_err(e, actions::s3::GET_BUCKET_TAGGING, input.bucket.clone());
                 if e.code() == Some("NoSuchTagSet") {
                     Ok(TagsOutput {
                         tags: BTreeMap::new(),
@@ -749,7 +749,7 @@ impl Operator for GetBucketPolicy {
         {
             Ok(out) => Ok(BucketPolicyOutput { policy: out.policy }),
             Err(e) => {
-                let e = s3_err(e, "s3:GetBucketPolicy", input.bucket.clone());
+                let e = s3_err(e, actions::s3::GET_BUCKET_POLICY, input.bucket.clone());
                 if e.code() == Some("NoSuchBucketPolicy") {
                     Ok(BucketPolicyOutput { policy: None })
                 } else {
@@ -847,7 +847,7 @@ impl Operator for DeleteObject {
             .map_err(|e| {
                 s3_err(
                     e,
-                    "s3:DeleteObject",
+                    actions::s3::DELETE_OBJECT,
                     format!("s3://{}/{}", input.bucket, input.key),
                 )
             })?;
@@ -891,7 +891,7 @@ impl Operator for DeleteObjectVersion {
             .map_err(|e| {
                 s3_err(
                     e,
-                    "s3:DeleteObjectVersion",
+                    actions::s3::DELETE_OBJECT_VERSION,
                     format!(
                         "s3://{}/{}?versionId={}",
                         input.bucket, input.key, input.version_id
@@ -933,7 +933,7 @@ impl Operator for PutObjectTagging {
             .tagging(tagging(&input.tags)?)
             .send()
             .await
-            .map_err(|e| s3_err(e, "s3:PutObjectTagging", resource.clone()))?;
+            .map_err(|e| s3_err(e, actions::s3::PUT_OBJECT_TAGGING, resource.clone()))?;
         Ok(Done {
             resource,
             region: None,
@@ -973,7 +973,7 @@ impl Operator for CreateBucket {
         }
         req.send()
             .await
-            .map_err(|e| s3_err(e, "s3:CreateBucket", input.bucket.clone()))?;
+            .map_err(|e| s3_err(e, actions::s3::CREATE_BUCKET, input.bucket.clone()))?;
         Ok(Done {
             resource: format!("s3://{}", input.bucket),
             region: Some(region),
@@ -1000,7 +1000,7 @@ impl Operator for DeleteBucket {
             .bucket(&input.bucket)
             .send()
             .await
-            .map_err(|e| s3_err(e, "s3:DeleteBucket", input.bucket.clone()))?;
+            .map_err(|e| s3_err(e, actions::s3::DELETE_BUCKET, input.bucket.clone()))?;
         Ok(Done {
             resource: format!("s3://{}", input.bucket),
             region: None,
@@ -1029,7 +1029,7 @@ impl Operator for PutBucketTagging {
             .tagging(tagging(&input.tags)?)
             .send()
             .await
-            .map_err(|e| s3_err(e, "s3:PutBucketTagging", input.bucket.clone()))?;
+            .map_err(|e| s3_err(e, actions::s3::PUT_BUCKET_TAGGING, input.bucket.clone()))?;
         Ok(Done {
             resource: format!("s3://{}", input.bucket),
             region: None,

@@ -66,7 +66,8 @@ pub async fn get_object_stream(
         .send()
         .await
         .map_err(|e| {
-            Error::from_sdk(e, "s3:GetObject").with_resource(format!("s3://{bucket}/{key}"))
+            Error::from_sdk(e, actions::s3::GET_OBJECT)
+                .with_resource(format!("s3://{bucket}/{key}"))
         })?;
     Ok(GetObjectStream {
         content_length: out.content_length,
@@ -197,7 +198,8 @@ impl Drop for AbortOnDrop {
                     .await;
                 if let Err(e) = sent {
                     tracing::warn!(bucket, key, upload_id,
-                        error = %Error::from_sdk(e, "s3:AbortMultipartUpload"),
+                        error = %Error::from_sdk(e, actions::s3::PUT_OBJECT)
+                            .with_operation("s3:AbortMultipartUpload"),
                         "could not abort an abandoned multipart upload");
                 }
             });
@@ -242,7 +244,9 @@ pub async fn put_object_stream<R: AsyncRead + Unpin + Send>(
             .body(ByteStream::from(first))
             .send()
             .await
-            .map_err(|e| Error::from_sdk(e, "s3:PutObject").with_resource(resource.clone()))?;
+            .map_err(|e| {
+                Error::from_sdk(e, actions::s3::PUT_OBJECT).with_resource(resource.clone())
+            })?;
         return Ok(UploadOutcome {
             etag: out.e_tag,
             version_id: out.version_id,
@@ -258,7 +262,8 @@ pub async fn put_object_stream<R: AsyncRead + Unpin + Send>(
         .send()
         .await
         .map_err(|e| {
-            Error::from_sdk(e, "s3:PutObject (CreateMultipartUpload)")
+            Error::from_sdk(e, actions::s3::PUT_OBJECT)
+                .with_operation("s3:PutObject (CreateMultipartUpload)")
                 .with_resource(resource.clone())
         })?;
     let upload_id = upload.upload_id.ok_or_else(|| {
@@ -298,7 +303,9 @@ pub async fn put_object_stream<R: AsyncRead + Unpin + Send>(
             .send()
             .await
             .map_err(|e| {
-                Error::from_sdk(e, "s3:PutObject (UploadPart)").with_resource(resource.clone())
+                Error::from_sdk(e, actions::s3::PUT_OBJECT)
+                    .with_operation("s3:PutObject (UploadPart)")
+                    .with_resource(resource.clone())
             })?;
         parts.push(
             CompletedPart::builder()
@@ -326,7 +333,8 @@ pub async fn put_object_stream<R: AsyncRead + Unpin + Send>(
         .send()
         .await
         .map_err(|e| {
-            Error::from_sdk(e, "s3:PutObject (CompleteMultipartUpload)")
+            Error::from_sdk(e, actions::s3::PUT_OBJECT)
+                .with_operation("s3:PutObject (CompleteMultipartUpload)")
                 .with_resource(resource.clone())
         })?;
     guard.armed = false;

@@ -232,7 +232,7 @@ where
     E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
 {
     fn into_scan_error(self, action: Action) -> Error {
-        Error::from_sdk(self, action.to_string())
+        Error::from_sdk(self, action)
     }
 }
 
