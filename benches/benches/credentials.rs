@@ -1,9 +1,16 @@
-//! Credential cache benchmarks: chicory-aws's `CrossAccountCredentials` beside aws-config's
+//! Credential cache benchmarks: chicory-aws's connection beside aws-config's
 //! `AssumeRoleProvider` behind the SDK's lazy identity cache, in the same run, against the same
-//! STS fake on loopback.
+//! STS fake on loopback. Both sides go the way an SDK client goes: the identity cache and
+//! credentials provider of the `SdkConfig` the client is built from (for chicory-aws, the
+//! connection's `unchecked_sdk_config()`: no SDK cache in front of its own), resolved with
+//! `resolve_cached_identity`, runtime components and a config bag.
 //!
-//! - `cached/<impl>/<tasks>`: `tasks` tasks at once, each reading cached credentials 100
+//! - `cached/<impl>/<tasks>`: `tasks` tasks at once, each resolving cached credentials 100
 //!   times (throughput in reads/s; time per read = time per iteration / (tasks * 100)).
+//! - `request/<impl>/<tasks>`: `tasks` tasks at once, each sending one Glue `GetDatabases`
+//!   through an SDK client built from that config to a fake on loopback: the whole request,
+//!   signing included. chicory-aws's side also passes the connection's request budget (at most
+//!   64 requests in flight by default), as its clients do.
 //! - `first_callers/<impl>`: 1,000 concurrent first callers on a fresh provider against an STS
 //!   fake that answers after 50 ms.
 //!
@@ -21,7 +28,6 @@ use aws_smithy_runtime_api::client::runtime_components::{
     RuntimeComponents, RuntimeComponentsBuilder,
 };
 use aws_smithy_types::config_bag::ConfigBag;
-use chicory_aws_core::CrossAccountCredentials;
 use chicory_aws_testkit::{FakeSts, TestClock};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use std::sync::Arc;
@@ -32,52 +38,36 @@ const EXTERNAL_ID: &str = chicory_aws_testkit::FAKE_EXTERNAL_ID;
 /// Reads per task per iteration, so task spawning does not hide the read itself.
 const READS_PER_TASK: usize = 100;
 
-async fn ours(sts: &FakeSts) -> CrossAccountCredentials {
-    let conn = sts
-        .connection(chicory_aws_core::AccessLevel::ReadOnly)
+async fn connection(sts: &FakeSts) -> chicory_aws_core::Connection {
+    sts.connection(chicory_aws_core::AccessLevel::ReadOnly)
         .build()
         .await
-        .unwrap();
-    conn.cross_account_credentials().unwrap().clone()
+        .unwrap()
 }
 
-/// aws-config's AssumeRoleProvider behind the SDK's default lazy identity cache, called the
-/// way an SDK client calls it.
-struct Sdk {
+/// The identity path of an SDK client built from `config`: its identity cache in front of its
+/// credentials provider, with runtime components and a config bag.
+struct IdentityPath {
     cache: SharedIdentityCache,
     resolver: SharedIdentityResolver,
     components: RuntimeComponents,
     bag: ConfigBag,
 }
 
-impl Sdk {
-    async fn new(sts: &FakeSts) -> Arc<Sdk> {
-        let base = aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .region(aws_config::Region::new("us-east-1"))
-            .endpoint_url(sts.uri())
-            .credentials_provider(aws_credential_types::Credentials::new(
-                "AKIAVENDOR0000000000",
-                "vendor-secret",
-                None,
-                None,
-                "bench",
-            ))
-            .load()
-            .await;
-        let provider = AssumeRoleProvider::builder(ROLE)
-            .external_id(EXTERNAL_ID)
-            .session_name("chicory-integration-session")
-            .configure(&base)
-            .build()
-            .await;
+impl IdentityPath {
+    fn of(config: &aws_config::SdkConfig) -> Arc<IdentityPath> {
         let components = RuntimeComponentsBuilder::for_tests()
             .with_time_source(Some(SystemTimeSource::new()))
             .with_sleep_impl(Some(TokioSleep::new()))
             .build()
             .unwrap();
-        Arc::new(Sdk {
-            cache: IdentityCache::lazy().build(),
-            resolver: SharedIdentityResolver::new(SharedCredentialsProvider::new(provider)),
+        Arc::new(IdentityPath {
+            cache: config.identity_cache().expect("an identity cache"),
+            resolver: SharedIdentityResolver::new(
+                config
+                    .credentials_provider()
+                    .expect("a credentials provider"),
+            ),
             components,
             bag: ConfigBag::base(),
         })
@@ -89,6 +79,33 @@ impl Sdk {
             .await
             .unwrap();
     }
+}
+
+/// aws-config's AssumeRoleProvider behind the SDK's default lazy identity cache, as an SDK
+/// config a client is built from.
+async fn sdk_config(sts: &FakeSts) -> aws_config::SdkConfig {
+    let base = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("us-east-1"))
+        .endpoint_url(sts.uri())
+        .credentials_provider(aws_credential_types::Credentials::new(
+            "AKIAVENDOR0000000000",
+            "vendor-secret",
+            None,
+            None,
+            "bench",
+        ))
+        .load()
+        .await;
+    let provider = AssumeRoleProvider::builder(ROLE)
+        .external_id(EXTERNAL_ID)
+        .session_name("chicory-integration-session")
+        .configure(&base)
+        .build()
+        .await;
+    base.to_builder()
+        .credentials_provider(SharedCredentialsProvider::new(provider))
+        .identity_cache(IdentityCache::lazy().build())
+        .build()
 }
 
 async fn spread<F, Fut>(tasks: usize, f: F) -> Duration
@@ -104,6 +121,28 @@ where
     start.elapsed()
 }
 
+/// Runs `tasks` tasks of `per_task` calls of `f`, `iters` times; the total time.
+async fn run<F, Fut>(iters: u64, tasks: usize, per_task: usize, f: F) -> Duration
+where
+    F: Fn() -> Fut + Clone + Send + Sync + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let mut total = Duration::ZERO;
+    for _ in 0..iters {
+        let f = f.clone();
+        total += spread(tasks, move || {
+            let f = f.clone();
+            async move {
+                for _ in 0..per_task {
+                    f().await;
+                }
+            }
+        })
+        .await;
+    }
+    total
+}
+
 fn cached(c: &mut Criterion) {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -111,67 +150,83 @@ fn cached(c: &mut Criterion) {
         .unwrap();
     let (sts, our, sdk) = rt.block_on(async {
         let sts = FakeSts::start(TestClock::new(), Duration::from_secs(900)).await;
-        let our = ours(&sts).await;
-        our.credentials().await.unwrap();
-        let sdk = Sdk::new(&sts).await;
+        let our = IdentityPath::of(connection(&sts).await.unchecked_sdk_config());
+        our.get().await;
+        let sdk = IdentityPath::of(&sdk_config(&sts).await);
         sdk.get().await;
         (sts, our, sdk)
     });
     let mut g = c.benchmark_group("cached");
     for tasks in [1usize, 8, 1000] {
         g.throughput(Throughput::Elements((tasks * READS_PER_TASK) as u64));
-        g.bench_with_input(BenchmarkId::new("chicory", tasks), &tasks, |b, &tasks| {
-            b.to_async(&rt).iter_custom(|iters| {
-                let our = our.clone();
-                async move {
-                    let mut total = Duration::ZERO;
-                    for _ in 0..iters {
-                        let our = our.clone();
-                        total += spread(tasks, move || {
-                            let our = our.clone();
-                            async move {
-                                for _ in 0..READS_PER_TASK {
-                                    our.credentials().await.unwrap();
-                                }
-                            }
-                        })
-                        .await;
-                    }
-                    total
-                }
-            })
-        });
-        g.bench_with_input(
-            BenchmarkId::new("sdk_lazy_cache", tasks),
-            &tasks,
-            |b, &tasks| {
+        for (name, path) in [("chicory", &our), ("sdk_lazy_cache", &sdk)] {
+            g.bench_with_input(BenchmarkId::new(name, tasks), &tasks, |b, &tasks| {
                 b.to_async(&rt).iter_custom(|iters| {
-                    let sdk = sdk.clone();
-                    async move {
-                        let mut total = Duration::ZERO;
-                        for _ in 0..iters {
-                            let sdk = sdk.clone();
-                            total += spread(tasks, move || {
-                                let sdk = sdk.clone();
-                                async move {
-                                    for _ in 0..READS_PER_TASK {
-                                        sdk.get().await;
-                                    }
-                                }
-                            })
-                            .await;
-                        }
-                        total
-                    }
+                    let path = path.clone();
+                    run(iters, tasks, READS_PER_TASK, move || {
+                        let path = path.clone();
+                        async move { path.get().await }
+                    })
                 })
-            },
-        );
+            });
+        }
     }
     g.finish();
     let calls = rt.block_on(sts.assume_role_calls());
     assert_eq!(
         calls, 2,
         "one AssumeRole per implementation for the whole cached bench"
+    );
+}
+
+fn request(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let (sts, our, sdk) = rt.block_on(async {
+        let sts = FakeSts::start(TestClock::new(), Duration::from_secs(900)).await;
+        wiremock::Mock::given(wiremock::matchers::header(
+            "x-amz-target",
+            "AWSGlue.GetDatabases",
+        ))
+        .respond_with(
+            wiremock::ResponseTemplate::new(200)
+                .insert_header("content-type", "application/x-amz-json-1.1")
+                .set_body_string(r#"{"DatabaseList":[{"Name":"db"}]}"#),
+        )
+        .mount(sts.server())
+        .await;
+        let our = aws_sdk_glue::Client::new(connection(&sts).await.unchecked_sdk_config());
+        let sdk = aws_sdk_glue::Client::new(&sdk_config(&sts).await);
+        for client in [&our, &sdk] {
+            client.get_databases().send().await.unwrap();
+        }
+        (sts, our, sdk)
+    });
+    let mut g = c.benchmark_group("request");
+    g.sample_size(10);
+    for tasks in [1usize, 8, 1000] {
+        g.throughput(Throughput::Elements(tasks as u64));
+        for (name, client) in [("chicory", &our), ("sdk_lazy_cache", &sdk)] {
+            g.bench_with_input(BenchmarkId::new(name, tasks), &tasks, |b, &tasks| {
+                b.to_async(&rt).iter_custom(|iters| {
+                    let client = client.clone();
+                    run(iters, tasks, 1, move || {
+                        let client = client.clone();
+                        async move {
+                            client.get_databases().send().await.unwrap();
+                        }
+                    })
+                })
+            });
+        }
+    }
+    g.finish();
+    let calls = rt.block_on(sts.assume_role_calls());
+    assert_eq!(
+        calls, 2,
+        "one AssumeRole per implementation for the whole bench"
     );
 }
 
@@ -190,12 +245,10 @@ fn first_callers(c: &mut Criterion) {
             async move {
                 let mut total = Duration::ZERO;
                 for _ in 0..iters {
-                    let our = ours(sts).await;
+                    let our = IdentityPath::of(connection(sts).await.unchecked_sdk_config());
                     total += spread(1000, move || {
                         let our = our.clone();
-                        async move {
-                            our.credentials().await.unwrap();
-                        }
+                        async move { our.get().await }
                     })
                     .await;
                 }
@@ -210,7 +263,7 @@ fn first_callers(c: &mut Criterion) {
             async move {
                 let mut total = Duration::ZERO;
                 for _ in 0..iters {
-                    let sdk = Sdk::new(sts).await;
+                    let sdk = IdentityPath::of(&sdk_config(sts).await);
                     total += spread(1000, move || {
                         let sdk = sdk.clone();
                         async move { sdk.get().await }
@@ -229,5 +282,5 @@ fn first_callers(c: &mut Criterion) {
     );
 }
 
-criterion_group!(benches, cached, first_callers);
+criterion_group!(benches, cached, request, first_callers);
 criterion_main!(benches);
