@@ -530,6 +530,12 @@ impl From<&'static str> for Operation {
     }
 }
 
+impl From<String> for Operation {
+    fn from(name: String) -> Self {
+        Operation(name.into())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

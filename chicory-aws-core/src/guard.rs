@@ -56,8 +56,10 @@ enum Operation {
 
 fn operation(request: &HttpRequest) -> Operation {
     if let Some(target) = request.headers().get("x-amz-target") {
-        // `AWSGlue.GetTables`, `AmazonAthena.StartQueryExecution`.
-        let (prefix, name) = target.split_once('.').unwrap_or(("", target));
+        // `AWSGlue.GetTables`, `AmazonAthena.StartQueryExecution`,
+        // `com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents`: the operation
+        // is after the last dot.
+        let (prefix, name) = target.rsplit_once('.').unwrap_or(("", target));
         return Operation::Named(service_of_target(prefix), name.to_owned());
     }
     let form = request
@@ -80,9 +82,11 @@ fn operation(request: &HttpRequest) -> Operation {
 }
 
 fn service_of_target(prefix: &str) -> String {
-    match prefix {
+    let last = prefix.rsplit('.').next().unwrap_or(prefix);
+    match last {
         "AWSGlue" => "glue".into(),
         "AmazonAthena" => "athena".into(),
+        p if p.starts_with("CloudTrail_") => "cloudtrail".into(),
         other => other.to_ascii_lowercase(),
     }
 }
@@ -106,18 +110,113 @@ fn is_read_name(service: &str, name: &str) -> bool {
     }
 }
 
-/// DataZone's read-only POSTs, by their request URIs in the API reference: `Search`
-/// (`.../search`), `SearchListings` (`.../listings/search`), `SearchTypes` (`.../types-search`),
-/// `SearchUserProfiles` (`.../search-user-profiles`), `SearchGroupProfiles`
-/// (`.../search-group-profiles`).
+/// DataZone's read-only POSTs, by their request URIs in the API reference, whole and with no
+/// query: `Search` (`/v2/domains/{id}/search`), `SearchListings` (`.../listings/search`),
+/// `SearchTypes` (`.../types-search`), `SearchUserProfiles` (`.../search-user-profiles`),
+/// `SearchGroupProfiles` (`.../search-group-profiles`). Nothing else matches: an S3 POST to a
+/// bucket or key named `search` (`DeleteObjects` is `POST /search?delete`) stays a write.
 fn is_search_path(path: &str) -> bool {
-    let path = path.split('?').next().unwrap_or(path).trim_end_matches('/');
-    [
-        "/search",
-        "/types-search",
-        "/search-user-profiles",
-        "/search-group-profiles",
-    ]
-    .iter()
-    .any(|end| path.ends_with(end))
+    if path.contains('?') {
+        return false;
+    }
+    let Some(rest) = path.strip_prefix("/v2/domains/") else {
+        return false;
+    };
+    let Some((domain, resource)) = rest.split_once('/') else {
+        return false;
+    };
+    !domain.is_empty()
+        && [
+            "search",
+            "listings/search",
+            "types-search",
+            "search-user-profiles",
+            "search-group-profiles",
+        ]
+        .contains(&resource)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::refusal;
+    use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+    use aws_smithy_types::body::SdkBody;
+
+    fn request(method: &str, uri: &str, headers: &[(&str, &str)], body: &str) -> HttpRequest {
+        let mut r = HttpRequest::new(SdkBody::from(body.to_owned()));
+        r.set_method(method).unwrap();
+        r.set_uri(uri.to_owned()).unwrap();
+        for (k, v) in headers {
+            r.headers_mut().insert(k.to_string(), v.to_string());
+        }
+        r
+    }
+
+    fn target(t: &str) -> HttpRequest {
+        request("POST", "https://x.example/", &[("x-amz-target", t)], "{}")
+    }
+
+    #[test]
+    fn reads_go_through_and_writes_are_refused() {
+        let reads = [
+            target("AWSGlue.GetTables"),
+            target("AmazonAthena.GetQueryResults"),
+            target("AWSGlue.BatchGetPartition"),
+            // CloudTrail's target has dots before the operation.
+            target("com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents"),
+            target("CloudTrail_20131101.LookupEvents"),
+            request("GET", "https://s3.example/bucket/key", &[], ""),
+            request("HEAD", "https://s3.example/bucket/key", &[], ""),
+            request(
+                "POST",
+                "https://dz.example/v2/domains/dzd_1/search",
+                &[],
+                "{}",
+            ),
+            request(
+                "POST",
+                "https://dz.example/v2/domains/dzd_1/listings/search",
+                &[],
+                "{}",
+            ),
+            request(
+                "POST",
+                "https://sts.example/",
+                &[(
+                    "content-type",
+                    "application/x-www-form-urlencoded; charset=utf-8",
+                )],
+                "Action=GetCallerIdentity&Version=2011-06-15",
+            ),
+        ];
+        for r in &reads {
+            assert!(refusal(r).is_none(), "{} {} refused", r.method(), r.uri());
+        }
+        let writes = [
+            target("AWSGlue.CreateDatabase"),
+            target("AmazonAthena.StartQueryExecution"),
+            target("SomeService.DoSomething"),
+            request("PUT", "https://s3.example/bucket/key", &[], "x"),
+            request("DELETE", "https://s3.example/bucket/key", &[], ""),
+            // DeleteObjects on a bucket named `search`, path-style, and keys ending in search.
+            request("POST", "https://s3.example/search?delete", &[], "<Delete/>"),
+            request("POST", "https://s3.example/a/search?uploads", &[], ""),
+            request("POST", "https://s3.example/a/search?restore", &[], ""),
+            request(
+                "POST",
+                "https://dz.example/v2/domains/dzd_1/assets",
+                &[],
+                "{}",
+            ),
+            request(
+                "POST",
+                "https://sts.example/",
+                &[("content-type", "application/x-www-form-urlencoded")],
+                "Action=AssumeRole&RoleArn=x",
+            ),
+        ];
+        for w in &writes {
+            assert!(refusal(w).is_some(), "{} {} sent", w.method(), w.uri());
+        }
+    }
 }

@@ -35,6 +35,15 @@ where
     Error::from_sdk(e, op).with_resource(resource)
 }
 
+/// The IAM action a read of an object needs: `s3:GetObjectVersion` for a given version.
+pub(crate) fn read_action(version_id: &Option<String>) -> Action {
+    if version_id.is_some() {
+        actions::s3::GET_OBJECT_VERSION
+    } else {
+        actions::s3::GET_OBJECT
+    }
+}
+
 fn tagging(tags: &BTreeMap<String, String>) -> Result<Tagging> {
     let set = tags
         .iter()
@@ -483,7 +492,7 @@ impl Operator for HeadObject {
             .set_version_id(input.version_id.clone())
             .send()
             .await
-            .map_err(|e| s3_err(e, actions::s3::GET_OBJECT, input.resource()))?;
+            .map_err(|e| s3_err(e, read_action(&input.version_id), input.resource()))?;
         Ok(HeadObjectOutput {
             content_length: h.content_length,
             content_type: h.content_type,

@@ -66,8 +66,8 @@ pub async fn get_object_stream(
         .send()
         .await
         .map_err(|e| {
-            Error::from_sdk(e, actions::s3::GET_OBJECT)
-                .with_resource(format!("s3://{bucket}/{key}"))
+            let action = crate::operators::read_action(&version_id.map(str::to_owned));
+            Error::from_sdk(e, action).with_resource(format!("s3://{bucket}/{key}"))
         })?;
     Ok(GetObjectStream {
         content_length: out.content_length,
@@ -198,8 +198,7 @@ impl Drop for AbortOnDrop {
                     .await;
                 if let Err(e) = sent {
                     tracing::warn!(bucket, key, upload_id,
-                        error = %Error::from_sdk(e, actions::s3::PUT_OBJECT)
-                            .with_operation("s3:AbortMultipartUpload"),
+                        error = %Error::from_sdk(e, "s3:AbortMultipartUpload"),
                         "could not abort an abandoned multipart upload");
                 }
             });
