@@ -144,10 +144,7 @@ where
 }
 
 fn cached(c: &mut Criterion) {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = chicory_aws_testkit::runtime();
     let (sts, our, sdk) = rt.block_on(async {
         let sts = FakeSts::start(TestClock::new(), Duration::from_secs(900)).await;
         let our = IdentityPath::of(connection(&sts).await.unchecked_sdk_config());
@@ -180,10 +177,7 @@ fn cached(c: &mut Criterion) {
 }
 
 fn request(c: &mut Criterion) {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = chicory_aws_testkit::runtime();
     let (sts, our, sdk) = rt.block_on(async {
         let sts = FakeSts::start(TestClock::new(), Duration::from_secs(900)).await;
         wiremock::Mock::given(wiremock::matchers::header(
@@ -231,10 +225,7 @@ fn request(c: &mut Criterion) {
 }
 
 fn first_callers(c: &mut Criterion) {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = chicory_aws_testkit::runtime();
     let sts = rt.block_on(FakeSts::start(TestClock::new(), Duration::from_secs(900)));
     sts.set_delay(Duration::from_millis(50));
     let mut g = c.benchmark_group("first_callers");
