@@ -7,7 +7,7 @@
 //! moto answers GetPartitions in one page whatever the table's size (it reads neither
 //! `MaxResults`, `NextToken` nor `Segment`), so a streaming scan of the emulator's partitions
 //! holds that whole page; the partition scanner's memory is measured against a fake that pages
-//! as Glue does (at most 1,000 per page, `Segment` honoured).
+//! as Glue does (`NextToken`, `MaxResults` of at most 1,000, `Segment` honoured).
 
 use aws_sdk_glue::types::{Column, DatabaseInput, PartitionInput, StorageDescriptor, TableInput};
 use chicory_aws_core::{AccessLevel, Connection};
@@ -20,7 +20,7 @@ use futures::{stream, StreamExt};
 use serde_json::{json, Value};
 use std::time::Duration;
 use wiremock::matchers::header;
-use wiremock::{Mock, Request, Respond, ResponseTemplate};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 #[global_allocator]
 static HEAP: CountingAlloc = CountingAlloc;
@@ -199,16 +199,33 @@ impl Respond for PartitionsFake {
 async fn partition_scans_stream_in_pages() {
     let _turn = ONE_AT_A_TIME.lock().await;
     let sts = FakeSts::start(TestClock::new(), Duration::from_secs(3600)).await;
+    // The fake runs in this process, so it must not keep what it received: wiremock's journal
+    // of requests would grow with the pages and be counted as the scanner's heap.
+    let glue = MockServer::builder()
+        .disable_request_recording()
+        .start()
+        .await;
     Mock::given(header("x-amz-target", "AWSGlue.GetPartitions"))
         .respond_with(PartitionsFake { total: 20_000 })
-        .mount(sts.server())
+        .mount(&glue)
         .await;
-    let conn = sts.connection(AccessLevel::ReadOnly).build().await.unwrap();
+    let conn = sts
+        .connection(AccessLevel::ReadOnly)
+        .service_endpoint_url("glue", glue.uri())
+        .build()
+        .await
+        .unwrap();
     for segments in [1, 10] {
         let parts =
             PartitionScanner::new(&conn, CatalogOptions::default(), "db", "t", segments).unwrap();
         let (n, skipped, _) = count(&parts).await;
         assert_eq!((n, skipped), (20_000, 0));
-        assert_streams(&format!("20,000 partitions in {segments} segments"), &parts).await;
+        // Ten segments hold up to ten pages of 1,000 at once: half of these 20,000, so the
+        // peak depends on scheduling and the bounds cannot tell streaming from holding here.
+        // The one-segment scan is measured; each segment of a segmented scan is the same paged
+        // stream.
+        if segments == 1 {
+            assert_streams("20,000 partitions in 1 segment", &parts).await;
+        }
     }
 }
