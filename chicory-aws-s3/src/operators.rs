@@ -36,8 +36,8 @@ where
 }
 
 /// The IAM action a read of an object needs: `s3:GetObjectVersion` for a given version.
-pub(crate) fn read_action(version_id: &Option<String>) -> Action {
-    if version_id.is_some() {
+pub(crate) fn read_action(versioned: bool) -> Action {
+    if versioned {
         actions::s3::GET_OBJECT_VERSION
     } else {
         actions::s3::GET_OBJECT
@@ -492,7 +492,7 @@ impl Operator for HeadObject {
             .set_version_id(input.version_id.clone())
             .send()
             .await
-            .map_err(|e| s3_err(e, read_action(&input.version_id), input.resource()))?;
+            .map_err(|e| s3_err(e, read_action(input.version_id.is_some()), input.resource()))?;
         Ok(HeadObjectOutput {
             content_length: h.content_length,
             content_type: h.content_type,

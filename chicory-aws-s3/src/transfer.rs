@@ -66,8 +66,8 @@ pub async fn get_object_stream(
         .send()
         .await
         .map_err(|e| {
-            let action = crate::operators::read_action(&version_id.map(str::to_owned));
-            Error::from_sdk(e, action).with_resource(format!("s3://{bucket}/{key}"))
+            Error::from_sdk(e, crate::operators::read_action(version_id.is_some()))
+                .with_resource(format!("s3://{bucket}/{key}"))
         })?;
     Ok(GetObjectStream {
         content_length: out.content_length,
