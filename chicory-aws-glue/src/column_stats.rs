@@ -1,10 +1,10 @@
 //! Glue column statistics: a scanner over tables (and optionally partitions) and the get /
 //! update / delete operators.
 
-use crate::operators::check_name;
-use crate::records::{current_columns, time};
-use crate::scanners::{partitions, CatalogOptions, Ctx};
+use crate::options::check_name;
 use crate::unchecked_glue_client;
+use crate::{options::CatalogOptions, partitions::partitions, reader::CatalogReader};
+use crate::{records::time, tables::current_columns};
 use async_trait::async_trait;
 use aws_sdk_glue::types as sdk;
 use aws_smithy_types::date_time::Format;
@@ -595,7 +595,7 @@ async fn fetch(
 /// A column the answer reports as failed is skipped if denied, incomplete for any other cause;
 /// a column without statistics is simply absent.
 fn stats_of(
-    ctx: Arc<Ctx>,
+    ctx: Arc<CatalogReader>,
     catalog: Option<String>,
     database: String,
     table: String,
@@ -678,7 +678,7 @@ fn stats_of(
 /// (`GetColumnStatisticsForPartition`). Denied or vanished tables are recorded as skipped.
 #[derive(Debug, Clone)]
 pub struct ColumnStatisticsScanner {
-    ctx: Arc<Ctx>,
+    ctx: Arc<CatalogReader>,
     partitions: bool,
 }
 
@@ -686,7 +686,7 @@ impl ColumnStatisticsScanner {
     /// A scanner over `conn` with `options` (filters, catalog id, concurrency, incremental).
     pub fn new(conn: &Connection, options: CatalogOptions) -> Result<Self> {
         Ok(ColumnStatisticsScanner {
-            ctx: Ctx::new(conn, options)?,
+            ctx: CatalogReader::new(conn, options)?,
             partitions: false,
         })
     }
@@ -782,6 +782,36 @@ impl Scanner for ColumnStatisticsScanner {
     }
 }
 
+/// An operator input naming a table or one of its partitions (`database`, `table`,
+/// `partition_values`, `catalog_id`), with the operator's own fields between.
+macro_rules! target_input {
+    ($(#[$doc:meta])* $name:ident { $($(#[$fdoc:meta])* pub $field:ident: $ty:ty,)* }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            /// Database name.
+            pub database: String,
+            /// Table name.
+            pub table: String,
+            /// Partition values; absent: the table's statistics.
+            #[serde(default)]
+            pub partition_values: Option<Vec<String>>,
+            $($(#[$fdoc])* pub $field: $ty,)*
+            /// Catalog id; default: the caller's account.
+            #[serde(default)]
+            pub catalog_id: Option<String>,
+        }
+
+        impl $name {
+            /// Checks the database, table and partition values.
+            fn check_target(&self) -> Result<()> {
+                check_target(&self.database, &self.table, self.partition_values.as_deref())
+            }
+        }
+    };
+}
+
 fn check_target(database: &str, table: &str, partition: Option<&[String]>) -> Result<()> {
     check_name("database", database)?;
     check_name("table", table)?;
@@ -796,23 +826,13 @@ fn check_target(database: &str, table: &str, partition: Option<&[String]>) -> Re
     Ok(())
 }
 
-/// Input of `glue_get_column_statistics`.
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct GetColumnStatisticsInput {
-    /// Database name.
-    pub database: String,
-    /// Table name.
-    pub table: String,
-    /// Partition values; absent: the table's statistics.
-    #[serde(default)]
-    pub partition_values: Option<Vec<String>>,
-    /// Columns to read (any number; sent 100 per request).
-    pub column_names: Vec<String>,
-    /// Catalog id; default: the caller's account.
-    #[serde(default)]
-    pub catalog_id: Option<String>,
-}
+target_input!(
+    /// Input of `glue_get_column_statistics`.
+    GetColumnStatisticsInput {
+        /// Columns to read (any number; sent 100 per request).
+        pub column_names: Vec<String>,
+    }
+);
 
 /// Output of `glue_get_column_statistics`.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -845,11 +865,7 @@ impl Operator for GetColumnStatistics {
         input: GetColumnStatisticsInput,
         _: AccessChecked<Self>,
     ) -> Result<GetColumnStatisticsOutput> {
-        check_target(
-            &input.database,
-            &input.table,
-            input.partition_values.as_deref(),
-        )?;
+        input.check_target()?;
         if input.column_names.is_empty() {
             return Err(Error::invalid(
                 "column_names",
@@ -928,23 +944,13 @@ impl ColumnStatisticsInput {
     }
 }
 
-/// Input of `glue_update_column_statistics`.
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct UpdateColumnStatisticsInput {
-    /// Database name.
-    pub database: String,
-    /// Table name.
-    pub table: String,
-    /// Partition values; absent: the table's statistics.
-    #[serde(default)]
-    pub partition_values: Option<Vec<String>>,
-    /// Statistics to write (any number; sent 25 per request).
-    pub statistics: Vec<ColumnStatisticsInput>,
-    /// Catalog id; default: the caller's account.
-    #[serde(default)]
-    pub catalog_id: Option<String>,
-}
+target_input!(
+    /// Input of `glue_update_column_statistics`.
+    UpdateColumnStatisticsInput {
+        /// Statistics to write (any number; sent 25 per request).
+        pub statistics: Vec<ColumnStatisticsInput>,
+    }
+);
 
 /// Output of `glue_update_column_statistics`.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -977,11 +983,7 @@ impl Operator for UpdateColumnStatistics {
         input: UpdateColumnStatisticsInput,
         _: AccessChecked<Self>,
     ) -> Result<UpdateColumnStatisticsOutput> {
-        check_target(
-            &input.database,
-            &input.table,
-            input.partition_values.as_deref(),
-        )?;
+        input.check_target()?;
         if input.statistics.is_empty() {
             return Err(Error::invalid(
                 "statistics",
@@ -1052,23 +1054,13 @@ impl Operator for UpdateColumnStatistics {
     }
 }
 
-/// Input of `glue_delete_column_statistics`.
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct DeleteColumnStatisticsInput {
-    /// Database name.
-    pub database: String,
-    /// Table name.
-    pub table: String,
-    /// Partition values; absent: the table's statistics.
-    #[serde(default)]
-    pub partition_values: Option<Vec<String>>,
-    /// The column whose statistics are deleted.
-    pub column_name: String,
-    /// Catalog id; default: the caller's account.
-    #[serde(default)]
-    pub catalog_id: Option<String>,
-}
+target_input!(
+    /// Input of `glue_delete_column_statistics`.
+    DeleteColumnStatisticsInput {
+        /// The column whose statistics are deleted.
+        pub column_name: String,
+    }
+);
 
 /// Output of `glue_delete_column_statistics`.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -1103,11 +1095,7 @@ impl Operator for DeleteColumnStatistics {
         input: DeleteColumnStatisticsInput,
         _: AccessChecked<Self>,
     ) -> Result<DeleteColumnStatisticsOutput> {
-        check_target(
-            &input.database,
-            &input.table,
-            input.partition_values.as_deref(),
-        )?;
+        input.check_target()?;
         check_name("column_name", &input.column_name)?;
         let client = unchecked_glue_client(&self.conn);
         let resource = format!("{}.{}", input.database, input.table);

@@ -1,8 +1,8 @@
 //! Glue Data Quality: rulesets (create, get, update, delete, list, scan), rule recommendation
 //! and evaluation runs (start, status) and results (list).
 
+use crate::reader::GlueError;
 use crate::records::time;
-use crate::scanners::GlueError;
 use crate::unchecked_glue_client;
 use async_trait::async_trait;
 use aws_sdk_glue::types as sdk;
@@ -707,6 +707,26 @@ pub struct DataQualityRunStatus {
     pub result_ids: Vec<String>,
 }
 
+/// A [`DataQualityRunStatus`] from either run's output `$o` (two SDK types with the same
+/// field names), with the fields only one kind of run has given after it.
+macro_rules! run_status {
+    ($o:ident, $($field:ident: $value:expr),* $(,)?) => {
+        DataQualityRunStatus {
+            run_id: $o.run_id,
+            status: $o.status.map(|s| s.as_str().to_owned()),
+            error: $o.error_string,
+            table: $o
+                .data_source
+                .as_ref()
+                .and_then(DataQualityTable::from_source),
+            started_on: time($o.started_on.as_ref()),
+            completed_on: time($o.completed_on.as_ref()),
+            execution_time_secs: $o.execution_time,
+            $($field: $value),*
+        }
+    };
+}
+
 fn check_run_id(id: &str) -> Result<()> {
     check_len("run_id", id, 255)
 }
@@ -736,22 +756,13 @@ impl Operator for GetDataQualityRecommendationRun {
                 Error::from_sdk(e, actions::glue::GET_DATA_QUALITY_RULE_RECOMMENDATION_RUN)
                     .with_resource(input.run_id.clone())
             })?;
-        Ok(DataQualityRunStatus {
-            run_id: o.run_id,
-            status: o.status.map(|s| s.as_str().to_owned()),
-            error: o.error_string,
-            table: o
-                .data_source
-                .as_ref()
-                .and_then(DataQualityTable::from_source),
-            started_on: time(o.started_on.as_ref()),
-            completed_on: time(o.completed_on.as_ref()),
-            execution_time_secs: o.execution_time,
+        Ok(run_status!(
+            o,
             recommended_ruleset: o.recommended_ruleset,
             created_ruleset_name: o.created_ruleset_name,
             ruleset_names: Vec::new(),
             result_ids: Vec::new(),
-        })
+        ))
     }
 }
 
@@ -780,22 +791,13 @@ impl Operator for GetDataQualityEvaluationRun {
                 Error::from_sdk(e, actions::glue::GET_DATA_QUALITY_RULESET_EVALUATION_RUN)
                     .with_resource(input.run_id.clone())
             })?;
-        Ok(DataQualityRunStatus {
-            run_id: o.run_id,
-            status: o.status.map(|s| s.as_str().to_owned()),
-            error: o.error_string,
-            table: o
-                .data_source
-                .as_ref()
-                .and_then(DataQualityTable::from_source),
-            started_on: time(o.started_on.as_ref()),
-            completed_on: time(o.completed_on.as_ref()),
-            execution_time_secs: o.execution_time,
+        Ok(run_status!(
+            o,
             recommended_ruleset: None,
             created_ruleset_name: None,
             ruleset_names: o.ruleset_names.unwrap_or_default(),
             result_ids: o.result_ids.unwrap_or_default(),
-        })
+        ))
     }
 }
 

@@ -6,10 +6,72 @@
 //! whole metadata file, which grows with the table's snapshot history; files over
 //! [`MAX_METADATA_BYTES`] are refused rather than held.
 
-use crate::records::{IcebergField, IcebergPartitionField, TableRecord};
+use crate::tables::TableRecord;
 use chicory_aws_core::scan::{read, PageRetry, Part};
 use chicory_aws_core::{actions, Error, ErrorKind, Result, ScanItem, Skipped};
+use serde::Serialize;
 use serde_json::Value;
+
+/// Where an Iceberg table's metadata is, from the table's parameters (as Iceberg's Glue
+/// catalog writes them) or Glue's Iceberg table metadata.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct IcebergTable {
+    /// The current metadata file (`metadata_location`).
+    pub metadata_location: Option<String>,
+    /// The metadata file before the last commit (`previous_metadata_location`).
+    pub previous_metadata_location: Option<String>,
+    /// The table format version (`format-version`), from Glue or the metadata file.
+    pub format_version: Option<String>,
+    /// The current schema, from the metadata file (with
+    /// `CatalogOptions::read_iceberg_metadata`; `None` otherwise or when it could not be read).
+    pub schema: Option<Vec<IcebergField>>,
+    /// The default partition spec, from the metadata file (as `schema`).
+    pub partition_spec: Option<Vec<IcebergPartitionField>>,
+    /// Whether Glue's current columns are the metadata file's schema, by name and order (as
+    /// `schema`).
+    pub matches_glue: Option<bool>,
+}
+
+/// A field of an Iceberg schema.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct IcebergField {
+    /// Field id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Iceberg type, e.g. `long`, `timestamptz`, or a nested type as JSON.
+    #[serde(rename = "type")]
+    pub data_type: String,
+    /// Whether the field is required.
+    pub required: bool,
+}
+
+/// A field of an Iceberg partition spec.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct IcebergPartitionField {
+    /// Partition field name.
+    pub name: String,
+    /// Transform, e.g. `day`, `bucket[16]`, `identity`.
+    pub transform: String,
+    /// The schema field it is derived from.
+    pub source_id: Option<i64>,
+}
+
+impl IcebergTable {
+    pub(crate) fn of(t: &aws_sdk_glue::types::Table) -> Self {
+        let param = |k: &str| t.parameters.as_ref().and_then(|p| p.get(k)).cloned();
+        let meta = t.iceberg_table_metadata.as_ref();
+        IcebergTable {
+            metadata_location: param("metadata_location"),
+            previous_metadata_location: param("previous_metadata_location"),
+            format_version: param("format-version")
+                .or_else(|| meta.and_then(|m| m.format_version.clone())),
+            schema: None,
+            partition_spec: None,
+            matches_glue: None,
+        }
+    }
+}
 
 /// The largest metadata file read (32 MiB).
 pub const MAX_METADATA_BYTES: u64 = 32 << 20;

@@ -74,25 +74,34 @@
 #![warn(missing_docs)]
 
 mod athena;
-mod athena_meta;
-mod athena_ops;
+mod catalog;
+mod client;
 mod column_stats;
 mod data_quality;
+mod databases;
+mod functions;
 mod iceberg;
-mod operators;
-mod query;
+mod options;
+mod partitions;
+mod reader;
 pub mod records;
-mod scanners;
+mod tables;
 mod tools;
 mod visibility;
 
-pub use athena::{DataCatalogScanner, WorkGroupScanner};
-pub use athena_meta::{
-    AthenaDatabaseRecord, AthenaDatabaseScanner, AthenaTableRecord, CatalogType,
-    DataCatalogOutcome, TableMetadataScanner, UpdateDataCatalog, UpdateDataCatalogInput,
-    UpdateWorkGroup, UpdateWorkGroupInput,
+pub use athena::{
+    typed_value, AthenaDatabaseRecord, AthenaDatabaseScanner, AthenaTableRecord, CatalogType,
+    CreateWorkGroup, DataCatalogOutcome, DataCatalogScanner, DeleteWorkGroup,
+    GetAthenaQueryResults, QueryExecutionRecord, QueryExecutionScanner, QueryResultRecord,
+    QueryResultScanner, QueryResults, QueryResultsInput, ResultColumn, RunAthenaQuery,
+    RunQueryInput, StopAthenaQuery, StopQueryInput, StopQueryOutput, TableMetadataScanner,
+    UpdateDataCatalog, UpdateDataCatalogInput, UpdateWorkGroup, UpdateWorkGroupInput,
+    WorkGroupInput, WorkGroupOutcome, WorkGroupScanner,
 };
-pub use athena_ops::{CreateWorkGroup, DeleteWorkGroup, WorkGroupInput, WorkGroupOutcome};
+pub use catalog::{
+    CatalogRecord, CatalogScanner, FederatedCatalog, GlueCatalogRecord, GlueCatalogScanner,
+};
+pub use client::{unchecked_athena_client, unchecked_glue_client, AthenaProbe, GlueProbe};
 pub use column_stats::{
     ColumnFailure, ColumnStatisticsData, ColumnStatisticsInput, ColumnStatisticsRecord,
     ColumnStatisticsScanner, DeleteColumnStatistics, DeleteColumnStatisticsInput,
@@ -109,105 +118,19 @@ pub use data_quality::{
     StartDataQualityEvaluationRun, StartDataQualityRecommendationRun, StartEvaluationRunInput,
     StartRecommendationRunInput, UpdateDataQualityRuleset, UpdateRulesetInput, UpdateRulesetOutput,
 };
-pub use iceberg::MAX_METADATA_BYTES;
-pub use operators::{
-    DatabaseRef, GetDatabase, GetTable, SearchTables, SearchTablesInput, SearchTablesOutput,
-    TableRef,
+pub use databases::{DatabaseLink, DatabaseRef, DatabaseScanner, GetDatabase};
+pub use functions::UdfScanner;
+pub use iceberg::{IcebergField, IcebergPartitionField, IcebergTable, MAX_METADATA_BYTES};
+pub use options::{glob_match, CatalogOptions, Catalogs, NameFilter};
+pub use partitions::{CatalogPartitionScanner, PartitionScanner};
+pub use tables::{
+    GetTable, SearchTables, SearchTablesInput, SearchTablesOutput, TableFormat, TableLink,
+    TableRef, TableScanner, TableVersionScanner,
 };
-pub use query::{
-    typed_value, GetAthenaQueryResults, QueryExecutionRecord, QueryExecutionScanner,
-    QueryResultRecord, QueryResultScanner, QueryResults, QueryResultsInput, ResultColumn,
-    RunAthenaQuery, RunQueryInput, StopAthenaQuery, StopQueryInput, StopQueryOutput,
-};
-pub use records::{
-    DatabaseLink, FederatedCatalog, GlueCatalogRecord, IcebergField, IcebergPartitionField,
-    IcebergTable, TableFormat, TableLink,
-};
-pub use scanners::{
-    glob_match, CatalogOptions, CatalogPartitionScanner, CatalogRecord, CatalogScanner, Catalogs,
-    DatabaseScanner, GlueCatalogScanner, NameFilter, PartitionScanner, TableScanner,
-    TableVersionScanner, UdfScanner,
-};
-
 pub use tools::tools;
 pub use visibility::{CheckVisibility, Visibility, VisibilityInput, VisibilityReport};
-
-use async_trait::async_trait;
 
 /// The AWS SDK crates this crate's records come from, for callers seeding or reading directly.
 pub use aws_sdk_athena;
 /// The AWS SDK crates this crate's records come from, for callers seeding or reading directly.
 pub use aws_sdk_glue;
-use chicory_aws_core::{actions, Action, Connection, Error, Result, ServiceProbe};
-
-/// A Glue client for `conn`, sharing its credential cache.
-/// Outside the operators' access check, like [`Connection::unchecked_sdk_config`] (on a
-/// ReadOnly connection its writes are still refused at the HTTP layer). The crate's operators
-/// check the level first.
-pub fn unchecked_glue_client(conn: &Connection) -> aws_sdk_glue::Client {
-    conn.cached_client(conn.region(), || {
-        let config = aws_sdk_glue::config::Builder::from(conn.unchecked_sdk_config())
-            .interceptor(conn.interceptor())
-            .build();
-        aws_sdk_glue::Client::from_conf(config)
-    })
-}
-
-/// An Athena client for `conn`, sharing its credential cache.
-/// Outside the operators' access check, like [`Connection::unchecked_sdk_config`] (on a
-/// ReadOnly connection its writes are still refused at the HTTP layer). The crate's operators
-/// check the level first.
-pub fn unchecked_athena_client(conn: &Connection) -> aws_sdk_athena::Client {
-    conn.cached_client(conn.region(), || {
-        let config = aws_sdk_athena::config::Builder::from(conn.unchecked_sdk_config())
-            .interceptor(conn.interceptor())
-            .build();
-        aws_sdk_athena::Client::from_conf(config)
-    })
-}
-
-/// Read check for Glue: `GetDatabases` with one result.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct GlueProbe;
-
-#[async_trait]
-impl ServiceProbe for GlueProbe {
-    fn service(&self) -> &'static str {
-        "glue"
-    }
-    fn action(&self) -> Action {
-        actions::glue::GET_DATABASES
-    }
-    async fn probe(&self, conn: &Connection) -> Result<()> {
-        unchecked_glue_client(conn)
-            .get_databases()
-            .max_results(1)
-            .send()
-            .await
-            .map_err(|e| Error::from_sdk(e, actions::glue::GET_DATABASES))?;
-        Ok(())
-    }
-}
-
-/// Read check for Athena: `ListWorkGroups` with one result.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct AthenaProbe;
-
-#[async_trait]
-impl ServiceProbe for AthenaProbe {
-    fn service(&self) -> &'static str {
-        "athena"
-    }
-    fn action(&self) -> Action {
-        actions::athena::LIST_WORK_GROUPS
-    }
-    async fn probe(&self, conn: &Connection) -> Result<()> {
-        unchecked_athena_client(conn)
-            .list_work_groups()
-            .max_results(1)
-            .send()
-            .await
-            .map_err(|e| Error::from_sdk(e, actions::athena::LIST_WORK_GROUPS))?;
-        Ok(())
-    }
-}

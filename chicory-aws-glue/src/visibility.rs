@@ -7,8 +7,8 @@
 //! The report tells these apart from what the role itself can see (`GetDatabase`, `GetTable`,
 //! `GetTables`), so it needs no Lake Formation permission.
 
-use crate::operators::check_name;
-use crate::scanners::check_catalog_id;
+use crate::options::check_catalog_id;
+use crate::options::check_name;
 use crate::unchecked_glue_client;
 use async_trait::async_trait;
 use aws_sdk_glue::error::ProvideErrorMetadata;

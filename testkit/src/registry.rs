@@ -4,22 +4,26 @@ use chicory_aws_core::{Connection, ConnectionParams, Tool};
 use std::collections::BTreeSet;
 use std::path::Path;
 
-/// The names of every `Operator` implementation in `manifest_dir/src` (each declares exactly
-/// one `const NAME`), read from the files.
+/// The names of every `Operator` implementation in `manifest_dir/src` and its subfolders
+/// (each declares exactly one `const NAME`), read from the files.
 fn declared_operator_names(manifest_dir: &str) -> BTreeSet<String> {
-    let src = Path::new(manifest_dir).join("src");
     let mut names = BTreeSet::new();
-    for entry in std::fs::read_dir(&src).expect("src is readable") {
-        let path = entry.expect("dir entry").path();
-        if path.extension().is_some_and(|e| e == "rs") {
-            let text = std::fs::read_to_string(&path).expect("source is readable");
-            let needle = "const NAME: &'static str = \"";
-            let mut at = 0;
-            while let Some(i) = text[at..].find(needle) {
-                let start = at + i + needle.len();
-                let end = start + text[start..].find('"').expect("closing quote");
-                names.insert(text[start..end].to_owned());
-                at = end;
+    let mut folders = vec![Path::new(manifest_dir).join("src")];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).expect("src is readable") {
+            let path = entry.expect("dir entry").path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).expect("source is readable");
+                let needle = "const NAME: &'static str = \"";
+                let mut at = 0;
+                while let Some(i) = text[at..].find(needle) {
+                    let start = at + i + needle.len();
+                    let end = start + text[start..].find('"').expect("closing quote");
+                    names.insert(text[start..end].to_owned());
+                    at = end;
+                }
             }
         }
     }

@@ -1,19 +1,17 @@
 //! Athena's own view of the catalogs: databases (`ListDatabases`) and table metadata
-//! (`ListTableMetadata`) per data catalog; and the workgroup / data catalog update operators.
+//! (`ListTableMetadata`) per data catalog.
 
 use crate::athena::{AthenaError, VANISHED};
-use crate::athena_ops::WorkGroupOutcome;
-use crate::records::{time, Column};
-use crate::unchecked_athena_client;
-use async_trait::async_trait;
+use crate::client::unchecked_athena_client;
+use crate::records::time;
+use crate::tables::Column;
 use aws_sdk_athena::types as sdk;
 use chicory_aws_core::scan::{paged, walk, Page, PageRetry, Part, ScanStream, ScanStreamExt, Step};
 use chicory_aws_core::{
-    actions, operator_struct, AccessChecked, Action, Concurrency, Connection, Error, Operator,
-    Result, ScanItem, Scanner,
+    actions, Action, Concurrency, Connection, Error, Result, ScanItem, Scanner,
 };
 use futures::stream::{self, StreamExt};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -72,7 +70,7 @@ fn column(c: &sdk::Column) -> Column {
 }
 
 #[derive(Debug)]
-struct AthenaCtx {
+struct AthenaReader {
     client: aws_sdk_athena::Client,
     account_id: String,
     region: String,
@@ -81,7 +79,7 @@ struct AthenaCtx {
     retry: PageRetry,
 }
 
-impl AthenaCtx {
+impl AthenaReader {
     fn new(
         conn: &Connection,
         catalogs: Option<Vec<String>>,
@@ -96,7 +94,7 @@ impl AthenaCtx {
                 ));
             }
         }
-        Ok(Arc::new(AthenaCtx {
+        Ok(Arc::new(AthenaReader {
             client: unchecked_athena_client(conn),
             account_id: conn.account_id().to_owned(),
             region: conn.region().to_owned(),
@@ -167,7 +165,7 @@ impl AthenaCtx {
 /// Scans the databases Athena lists in every data catalog (or the given ones).
 #[derive(Debug, Clone)]
 pub struct AthenaDatabaseScanner {
-    ctx: Arc<AthenaCtx>,
+    ctx: Arc<AthenaReader>,
 }
 
 impl AthenaDatabaseScanner {
@@ -179,7 +177,7 @@ impl AthenaDatabaseScanner {
         concurrency: usize,
     ) -> Result<Self> {
         Ok(AthenaDatabaseScanner {
-            ctx: AthenaCtx::new(conn, catalogs, concurrency)?,
+            ctx: AthenaReader::new(conn, catalogs, concurrency)?,
         })
     }
 }
@@ -207,7 +205,7 @@ impl Scanner for AthenaDatabaseScanner {
 /// (or the given ones), `concurrency` databases at a time.
 #[derive(Debug, Clone)]
 pub struct TableMetadataScanner {
-    ctx: Arc<AthenaCtx>,
+    ctx: Arc<AthenaReader>,
 }
 
 impl TableMetadataScanner {
@@ -219,7 +217,7 @@ impl TableMetadataScanner {
         concurrency: usize,
     ) -> Result<Self> {
         Ok(TableMetadataScanner {
-            ctx: AthenaCtx::new(conn, catalogs, concurrency)?,
+            ctx: AthenaReader::new(conn, catalogs, concurrency)?,
         })
     }
 }
@@ -261,7 +259,11 @@ enum AthenaNode {
     Database(String, String),
 }
 
-fn tables(ctx: Arc<AthenaCtx>, catalog: String, database: String) -> ScanStream<AthenaTableRecord> {
+fn tables(
+    ctx: Arc<AthenaReader>,
+    catalog: String,
+    database: String,
+) -> ScanStream<AthenaTableRecord> {
     let part = Part::new(
         actions::athena::LIST_TABLE_METADATA,
         format!("catalog={catalog} database={database}"),
@@ -298,200 +300,6 @@ fn tables(ctx: Arc<AthenaCtx>, catalog: String, database: String) -> ScanStream<
             Ok::<_, AthenaError<_>>(Page::new(records, p.next_token))
         }
     })
-}
-
-/// Input of `athena_update_workgroup`.
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct UpdateWorkGroupInput {
-    /// Workgroup name: 1-128 characters of `A-Za-z0-9._-`.
-    pub name: String,
-    /// New description (up to 1024 characters).
-    #[serde(default)]
-    pub description: Option<String>,
-    /// `ENABLED` or `DISABLED`.
-    #[serde(default)]
-    pub state: Option<String>,
-    /// New query results location, `s3://...`.
-    #[serde(default)]
-    pub output_location: Option<String>,
-    /// Per-query scan limit in bytes (at least 10 MB).
-    #[serde(default)]
-    pub bytes_scanned_cutoff_per_query: Option<i64>,
-    /// Whether the workgroup's settings override the clients'.
-    #[serde(default)]
-    pub enforce_work_group_configuration: Option<bool>,
-}
-
-operator_struct!(
-    /// Updates an Athena workgroup: description, state, results location, limits (ReadWrite).
-    UpdateWorkGroup
-);
-
-#[async_trait]
-impl Operator for UpdateWorkGroup {
-    type Input = UpdateWorkGroupInput;
-    type Output = WorkGroupOutcome;
-    const NAME: &'static str = "athena_update_workgroup";
-    const DESCRIPTION: &'static str =
-        "Updates an Athena workgroup: description, state, results location, scan limit.";
-    const ACTIONS: &'static [Action] = &[actions::athena::UPDATE_WORK_GROUP];
-    const REQUIRES_ONE_OF: &'static [&'static [&'static str]] = &[&[
-        "description",
-        "state",
-        "output_location",
-        "bytes_scanned_cutoff_per_query",
-        "enforce_work_group_configuration",
-    ]];
-
-    async fn execute(
-        &self,
-        input: UpdateWorkGroupInput,
-        _: AccessChecked<Self>,
-    ) -> Result<WorkGroupOutcome> {
-        crate::athena_ops::check_workgroup(&input.name)?;
-        if matches!(&input.description, Some(d) if d.len() > 1024) {
-            return Err(Error::invalid("description", "at most 1024 characters"));
-        }
-        let state = match input.state.as_deref() {
-            None => None,
-            Some("ENABLED") => Some(sdk::WorkGroupState::Enabled),
-            Some("DISABLED") => Some(sdk::WorkGroupState::Disabled),
-            Some(_) => return Err(Error::invalid("state", "ENABLED or DISABLED")),
-        };
-        if matches!(&input.output_location, Some(l) if !l.starts_with("s3://")) {
-            return Err(Error::invalid("output_location", "must start with s3://"));
-        }
-        if matches!(input.bytes_scanned_cutoff_per_query, Some(b) if b < 10_000_000) {
-            return Err(Error::invalid(
-                "bytes_scanned_cutoff_per_query",
-                "at least 10000000 (10 MB)",
-            ));
-        }
-        let config = (input.output_location.is_some()
-            || input.bytes_scanned_cutoff_per_query.is_some()
-            || input.enforce_work_group_configuration.is_some())
-        .then(|| {
-            sdk::WorkGroupConfigurationUpdates::builder()
-                .set_result_configuration_updates(input.output_location.clone().map(|l| {
-                    sdk::ResultConfigurationUpdates::builder()
-                        .output_location(l)
-                        .build()
-                }))
-                .set_bytes_scanned_cutoff_per_query(input.bytes_scanned_cutoff_per_query)
-                .set_enforce_work_group_configuration(input.enforce_work_group_configuration)
-                .build()
-        });
-        if state.is_none() && config.is_none() && input.description.is_none() {
-            return Err(Error::invalid(
-                "description",
-                "nothing to update: give at least one of description, state, output_location, \
-                 bytes_scanned_cutoff_per_query, enforce_work_group_configuration",
-            ));
-        }
-        unchecked_athena_client(&self.conn)
-            .update_work_group()
-            .work_group(&input.name)
-            .set_description(input.description)
-            .set_state(state)
-            .set_configuration_updates(config)
-            .send()
-            .await
-            .map_err(|e| {
-                Error::from_sdk(e, actions::athena::UPDATE_WORK_GROUP)
-                    .with_resource(input.name.clone())
-            })?;
-        Ok(WorkGroupOutcome { name: input.name })
-    }
-}
-
-/// Input of `athena_update_data_catalog`.
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct UpdateDataCatalogInput {
-    /// Catalog name, 1-127 characters of `A-Za-z0-9@_-`.
-    pub name: String,
-    /// The catalog's type.
-    pub catalog_type: CatalogType,
-    /// New description.
-    #[serde(default)]
-    pub description: Option<String>,
-    /// New parameters (e.g. `catalog-id` for GLUE, `function` for LAMBDA).
-    #[serde(default)]
-    pub parameters: HashMap<String, String>,
-}
-
-/// The type of an Athena data catalog, as Athena spells it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
-pub enum CatalogType {
-    /// An AWS Glue Data Catalog.
-    #[serde(rename = "GLUE")]
-    Glue,
-    /// A Lambda-backed federated catalog.
-    #[serde(rename = "LAMBDA")]
-    Lambda,
-    /// An external Hive metastore.
-    #[serde(rename = "HIVE")]
-    Hive,
-}
-
-/// What `athena_update_data_catalog` updated.
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
-pub struct DataCatalogOutcome {
-    /// The catalog.
-    pub name: String,
-}
-
-operator_struct!(
-    /// Updates an Athena data catalog (ReadWrite).
-    UpdateDataCatalog
-);
-
-#[async_trait]
-impl Operator for UpdateDataCatalog {
-    type Input = UpdateDataCatalogInput;
-    type Output = DataCatalogOutcome;
-    const NAME: &'static str = "athena_update_data_catalog";
-    const DESCRIPTION: &'static str =
-        "Updates an Athena data catalog: type, description and parameters.";
-    const ACTIONS: &'static [Action] = &[actions::athena::UPDATE_DATA_CATALOG];
-
-    async fn execute(
-        &self,
-        input: UpdateDataCatalogInput,
-        _: AccessChecked<Self>,
-    ) -> Result<DataCatalogOutcome> {
-        if input.name.is_empty()
-            || input.name.len() > 127
-            || !input
-                .name
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"@_-".contains(&b))
-        {
-            return Err(Error::invalid("name", "1-127 characters of A-Za-z0-9@_-"));
-        }
-        let t = match input.catalog_type {
-            CatalogType::Glue => sdk::DataCatalogType::Glue,
-            CatalogType::Lambda => sdk::DataCatalogType::Lambda,
-            CatalogType::Hive => sdk::DataCatalogType::Hive,
-        };
-        if matches!(&input.description, Some(d) if d.len() > 1024) {
-            return Err(Error::invalid("description", "at most 1024 characters"));
-        }
-        unchecked_athena_client(&self.conn)
-            .update_data_catalog()
-            .name(&input.name)
-            .r#type(t)
-            .set_description(input.description)
-            .set_parameters((!input.parameters.is_empty()).then_some(input.parameters))
-            .send()
-            .await
-            .map_err(|e| {
-                Error::from_sdk(e, actions::athena::UPDATE_DATA_CATALOG)
-                    .with_resource(input.name.clone())
-            })?;
-        Ok(DataCatalogOutcome { name: input.name })
-    }
 }
 
 chicory_aws_core::record_kind!(

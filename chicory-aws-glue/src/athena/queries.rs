@@ -1,8 +1,8 @@
 //! Athena queries: execution history and result scanners; run, stop and read-results operators.
 
 use crate::athena::{AthenaError, VANISHED};
+use crate::client::unchecked_athena_client;
 use crate::records::time;
-use crate::unchecked_athena_client;
 use async_trait::async_trait;
 use aws_sdk_athena::types::QueryExecutionState;
 use chicory_aws_core::scan::{
