@@ -29,101 +29,39 @@
 //! ```
 #![warn(missing_docs)]
 
+mod buckets;
+mod client;
 mod compat;
-mod operators;
+mod objects;
 pub mod records;
-mod scanners;
+mod scanning;
+mod tags;
 mod tools;
 mod transfer;
 mod validate;
+mod versions;
 
-pub use tools::tools;
-
-pub use operators::*;
-pub use scanners::{
-    BucketScanner, ListingMode, ObjectOptions, ObjectScanner, ObjectVersionScanner,
+pub use buckets::{
+    normalise_location, BucketInput, BucketLocationOutput, BucketPolicyOutput, BucketScanner,
+    BucketSummary, BucketVersioningOutput, CreateBucket, CreateBucketInput, DeleteBucket, Done,
+    GetBucketLocation, GetBucketPolicy, GetBucketTagging, GetBucketVersioning, ListBuckets,
+    ListBucketsInput, ListBucketsOutput, PutBucketTagging, PutBucketTaggingInput,
 };
+pub use client::{unchecked_s3_client, unchecked_s3_client_in, S3Probe};
+pub use objects::{
+    DeleteObject, DeleteObjectInput, DeleteObjectOutput, GetObjectTagging, HeadObject,
+    HeadObjectOutput, ListObjects, ListObjectsInput, ListObjectsOutput, ListingMode, ObjectInput,
+    ObjectOptions, ObjectScanner, PutObjectTagging, PutObjectTaggingInput,
+};
+pub use tags::TagsOutput;
+pub use tools::tools;
 pub use transfer::{
-    get_object_stream, put_object_stream, GetObjectStream, UploadOptions, UploadOutcome,
+    get_object_stream, put_object_stream, GetObject, GetObjectInput, GetObjectOutput,
+    GetObjectStream, PutObject, PutObjectInput, UploadOptions, UploadOutcome, DEFAULT_MAX_BYTES,
+    MAX_MAX_BYTES,
 };
 pub use validate::{check_bucket_name, check_key, ByteRange};
+pub use versions::{DeleteObjectVersion, DeleteObjectVersionInput, ObjectVersionScanner};
 
 /// The AWS SDK crate this crate's records come from, for callers seeding or reading directly.
 pub use aws_sdk_s3;
-
-use async_trait::async_trait;
-use chicory_aws_core::{actions, Action, Connection, Error, Result, ServiceProbe};
-
-/// An S3 client for `conn`, sharing its credential cache and request budget (the connection's
-/// [interceptor](Connection::interceptor) names each request's API and reports throttling).
-/// With an endpoint override for S3 (a local emulator or a custom endpoint) it uses path-style
-/// addressing.
-/// Outside the operators' access check, like [`Connection::unchecked_sdk_config`] (on a
-/// ReadOnly connection its writes are still refused at the HTTP layer). The crate's operators
-/// check the level first.
-pub fn unchecked_s3_client(conn: &Connection) -> aws_sdk_s3::Client {
-    unchecked_s3_client_in(conn, conn.region())
-}
-
-/// An S3 client for `conn` in `region` (for a bucket that lives there), sharing the
-/// connection's credential cache and request budget, as [`unchecked_s3_client`]; built once
-/// per region and connection.
-/// Outside the operators' access check, like [`Connection::unchecked_sdk_config`] (on a
-/// ReadOnly connection its writes are still refused at the HTTP layer). The crate's operators
-/// check the level first.
-pub fn unchecked_s3_client_in(conn: &Connection, region: &str) -> aws_sdk_s3::Client {
-    conn.cached_client(region, || {
-        let config = aws_sdk_s3::config::Builder::from(conn.unchecked_sdk_config())
-            .region(aws_sdk_s3::config::Region::new(region.to_owned()))
-            .force_path_style(conn.endpoint_url_for("s3").is_some())
-            .interceptor(conn.interceptor())
-            .build();
-        aws_sdk_s3::Client::from_conf(config)
-    })
-}
-
-/// A GetBucketLocation answer as a region: none or empty means `us-east-1`, the legacy `EU`
-/// means `eu-west-1`.
-pub fn normalise_location(constraint: Option<&str>) -> String {
-    match constraint {
-        None | Some("") => "us-east-1".to_owned(),
-        Some("EU") => "eu-west-1".to_owned(),
-        Some(r) => r.to_owned(),
-    }
-}
-
-/// Read check for S3: `ListBuckets` (IAM action `s3:ListAllMyBuckets`).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct S3Probe;
-
-#[async_trait]
-impl ServiceProbe for S3Probe {
-    fn service(&self) -> &'static str {
-        "s3"
-    }
-    fn action(&self) -> Action {
-        actions::s3::LIST_ALL_MY_BUCKETS
-    }
-    async fn probe(&self, conn: &Connection) -> Result<()> {
-        unchecked_s3_client(conn)
-            .list_buckets()
-            .max_buckets(1)
-            .send()
-            .await
-            .map_err(|e| Error::from_sdk(e, actions::s3::LIST_ALL_MY_BUCKETS))?;
-        Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::normalise_location;
-
-    #[test]
-    fn legacy_locations_are_normalised() {
-        assert_eq!(normalise_location(None), "us-east-1");
-        assert_eq!(normalise_location(Some("")), "us-east-1");
-        assert_eq!(normalise_location(Some("EU")), "eu-west-1");
-        assert_eq!(normalise_location(Some("ap-south-1")), "ap-south-1");
-    }
-}

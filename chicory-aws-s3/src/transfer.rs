@@ -1,11 +1,19 @@
 //! Streaming transfers: a GetObject body as a `ByteStream`, and uploads that switch to a
-//! multipart upload above a threshold.
+//! multipart upload above a threshold; and the operators that move an object's body on them
+//! (get object up to a maximum, put object).
 
-use crate::unchecked_s3_client;
+use crate::client::unchecked_s3_client;
+use crate::objects::read_action;
+use crate::records::time;
 use crate::validate::{check_bucket_name, check_key, ByteRange};
+use async_trait::async_trait;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
-use chicory_aws_core::{actions, Connection, Error, ErrorKind, Result};
+use aws_smithy_types::base64;
+use chicory_aws_core::{
+    actions, operator_struct, AccessChecked, Action, Connection, Error, ErrorKind, Operator, Result,
+};
+use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncRead, AsyncReadExt};
 
 /// S3's smallest part of a multipart upload (but the last).
@@ -46,11 +54,7 @@ pub async fn get_object_stream(
     version_id: Option<&str>,
     range: Option<ByteRange>,
 ) -> Result<GetObjectStream> {
-    let action = if version_id.is_some() {
-        actions::s3::GET_OBJECT_VERSION
-    } else {
-        actions::s3::GET_OBJECT
-    };
+    let action = read_action(version_id.is_some());
     conn.ensure_allowed("s3_get_object_stream", &[action])?;
     check_bucket_name("bucket", bucket)?;
     check_key("key", key)?;
@@ -65,10 +69,7 @@ pub async fn get_object_stream(
         .set_range(range.map(|r| r.header()))
         .send()
         .await
-        .map_err(|e| {
-            Error::from_sdk(e, crate::operators::read_action(version_id.is_some()))
-                .with_resource(format!("s3://{bucket}/{key}"))
-        })?;
+        .map_err(|e| Error::from_sdk(e, action).with_resource(format!("s3://{bucket}/{key}")))?;
     Ok(GetObjectStream {
         content_length: out.content_length,
         content_range: out.content_range,
@@ -76,7 +77,7 @@ pub async fn get_object_stream(
         content_encoding: out.content_encoding,
         etag: out.e_tag,
         version_id: out.version_id,
-        last_modified: crate::records::time(out.last_modified.as_ref()),
+        last_modified: time(out.last_modified.as_ref()),
         body: out.body,
     })
 }
@@ -343,4 +344,222 @@ pub async fn put_object_stream<R: AsyncRead + Unpin + Send>(
         size,
         parts: n,
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Operators on object bodies
+
+/// Input of `s3_get_object`.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GetObjectInput {
+    /// Bucket name.
+    pub bucket: String,
+    /// Object key.
+    pub key: String,
+    /// Version id; default: the latest version.
+    #[serde(default)]
+    pub version_id: Option<String>,
+    /// Only these bytes.
+    #[serde(default)]
+    pub range: Option<ByteRange>,
+    /// The most bytes returned (default 1 MiB, at most 16 MiB); a longer object or range is an
+    /// error asking for a range.
+    #[serde(default)]
+    pub max_bytes: Option<u64>,
+}
+
+/// The default of [`GetObjectInput::max_bytes`].
+pub const DEFAULT_MAX_BYTES: u64 = 1 << 20;
+/// The largest [`GetObjectInput::max_bytes`].
+pub const MAX_MAX_BYTES: u64 = 16 << 20;
+
+/// An object's content.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct GetObjectOutput {
+    /// The bytes as text, when they are UTF-8.
+    pub text: Option<String>,
+    /// The bytes as base64, when they are not UTF-8.
+    pub base64: Option<String>,
+    /// Bytes returned.
+    pub length: u64,
+    /// `bytes start-end/total` for a ranged read.
+    pub content_range: Option<String>,
+    /// Content type.
+    pub content_type: Option<String>,
+    /// ETag.
+    pub etag: Option<String>,
+    /// Version id.
+    pub version_id: Option<String>,
+}
+
+/// Input of `s3_put_object`. Give the body as `text` or as `base64`.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PutObjectInput {
+    /// Bucket name.
+    pub bucket: String,
+    /// Object key.
+    pub key: String,
+    /// The body as text.
+    #[serde(default)]
+    pub text: Option<String>,
+    /// The body as base64.
+    #[serde(default)]
+    pub base64: Option<String>,
+    /// Content type.
+    #[serde(default)]
+    pub content_type: Option<String>,
+    /// Bodies longer than this go up in parts (default 8 MiB, at least 5 MiB).
+    #[serde(default)]
+    pub multipart_threshold: Option<usize>,
+    /// Part size for multipart uploads (default 8 MiB, at least 5 MiB).
+    #[serde(default)]
+    pub part_size: Option<usize>,
+}
+
+operator_struct! {
+    /// Reads an object's bytes, or a byte range of them, up to a maximum (ReadOnly). For
+    /// large bodies use [`get_object_stream`](crate::get_object_stream).
+    GetObject
+}
+
+#[async_trait]
+impl Operator for GetObject {
+    type Input = GetObjectInput;
+    type Output = GetObjectOutput;
+    const NAME: &'static str = "s3_get_object";
+    const DESCRIPTION: &'static str = "Reads an S3 object's content (or a byte range of it), up \
+         to max_bytes; returns text when it is UTF-8, else base64.";
+    const ACTIONS: &'static [Action] = &[actions::s3::GET_OBJECT, actions::s3::GET_OBJECT_VERSION];
+    async fn execute(
+        &self,
+        input: GetObjectInput,
+        _: AccessChecked<Self>,
+    ) -> Result<GetObjectOutput> {
+        check_bucket_name("bucket", &input.bucket)?;
+        check_key("key", &input.key)?;
+        let max = input.max_bytes.unwrap_or(DEFAULT_MAX_BYTES);
+        if !(1..=MAX_MAX_BYTES).contains(&max) {
+            return Err(Error::invalid("max_bytes", "must be between 1 and 16 MiB"));
+        }
+        if let Some(r) = &input.range {
+            r.check()?;
+            if r.len().is_some_and(|n| n > max) {
+                return Err(Error::invalid(
+                    "range",
+                    "the range is longer than max_bytes",
+                ));
+            }
+        }
+        let out = get_object_stream(
+            &self.conn,
+            &input.bucket,
+            &input.key,
+            input.version_id.as_deref(),
+            input.range,
+        )
+        .await?;
+        let len = out.content_length.unwrap_or(0).max(0) as u64;
+        if len > max {
+            // The body is dropped unread: the connection is closed, not drained.
+            return Err(Error::invalid(
+                "max_bytes",
+                format!(
+                    "the object (or range) is {len} bytes, more than max_bytes {max}; read a \
+                     byte range or stream it"
+                ),
+            )
+            .with_resource(format!("s3://{}/{}", input.bucket, input.key)));
+        }
+        // Read to max_bytes at most, whatever Content-Length said (or if it said nothing: a
+        // chunked answer).
+        let mut body = out.body;
+        let mut bytes = Vec::with_capacity(len.min(max) as usize);
+        while let Some(chunk) = body.next().await {
+            let chunk = chunk.map_err(|e| {
+                Error::new(ErrorKind::Service, "reading the object failed").with_source(e)
+            })?;
+            if (bytes.len() + chunk.len()) as u64 > max {
+                return Err(Error::invalid(
+                    "max_bytes",
+                    format!(
+                        "the object (or range) is more than max_bytes {max} bytes; read a byte \
+                         range or stream it"
+                    ),
+                )
+                .with_resource(format!("s3://{}/{}", input.bucket, input.key)));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        let length = bytes.len() as u64;
+        let (text, base64) = match std::str::from_utf8(&bytes) {
+            Ok(t) => (Some(t.to_owned()), None),
+            Err(_) => (None, Some(base64::encode(&bytes))),
+        };
+        Ok(GetObjectOutput {
+            text,
+            base64,
+            length,
+            content_range: out.content_range,
+            content_type: out.content_type,
+            etag: out.etag,
+            version_id: out.version_id,
+        })
+    }
+}
+
+operator_struct! {
+    /// Writes an object; above the multipart threshold it goes up in parts (ReadWrite). For
+    /// streaming bodies use [`put_object_stream`](crate::put_object_stream).
+    PutObject
+}
+
+#[async_trait]
+impl Operator for PutObject {
+    type Input = PutObjectInput;
+    type Output = UploadOutcome;
+    const NAME: &'static str = "s3_put_object";
+    const DESCRIPTION: &'static str = "Writes an S3 object from text or base64; large bodies go \
+         up as a multipart upload.";
+    const ACTIONS: &'static [Action] = &[actions::s3::PUT_OBJECT];
+    const REQUIRES_ONE_OF: &'static [&'static [&'static str]] = &[&["text", "base64"]];
+    async fn execute(
+        &self,
+        input: PutObjectInput,
+        _: AccessChecked<Self>,
+    ) -> Result<UploadOutcome> {
+        check_bucket_name("bucket", &input.bucket)?;
+        check_key("key", &input.key)?;
+        let body = match (input.text, input.base64) {
+            (Some(t), None) => t.into_bytes(),
+            (None, Some(b)) => {
+                base64::decode(&b).map_err(|_| Error::invalid("base64", "is not valid base64"))?
+            }
+            _ => {
+                return Err(Error::invalid(
+                    "text",
+                    "give the body as exactly one of text or base64",
+                ))
+            }
+        };
+        let mut options = UploadOptions::default();
+        if let Some(t) = input.multipart_threshold {
+            options = options.multipart_threshold(t);
+        }
+        if let Some(p) = input.part_size {
+            options = options.part_size(p);
+        }
+        if let Some(ct) = input.content_type {
+            options = options.content_type(ct);
+        }
+        put_object_stream(
+            &self.conn,
+            &input.bucket,
+            &input.key,
+            std::io::Cursor::new(body),
+            &options,
+        )
+        .await
+    }
 }

@@ -58,6 +58,17 @@ pub fn check_prefix(field: &'static str, prefix: &str) -> Result<()> {
     Ok(())
 }
 
+/// Checks a page size (keys, versions or buckets a page): 1 to `max`.
+pub fn check_page_size(field: &'static str, n: i32, max: i32) -> Result<()> {
+    if !(1..=max).contains(&n) {
+        return Err(Error::invalid(
+            field,
+            format!("must be between 1 and {max}"),
+        ));
+    }
+    Ok(())
+}
+
 /// Checks a region name such as `eu-west-1`.
 pub fn check_region(field: &'static str, region: &str) -> Result<()> {
     chicory_aws_policy::validate::region(region).map_err(|e| Error::invalid(field, e))
