@@ -84,61 +84,46 @@
 //! ```
 #![warn(missing_docs)]
 
-mod operators;
+mod assets;
+mod client;
+mod data_sources;
+mod domains;
+mod environments;
+mod form_types;
+mod glossaries;
+mod listings;
+mod operate;
 pub mod records;
-mod scanners;
+mod scan;
+mod search;
 mod tools;
 mod validate;
 
-pub use tools::tools;
-
-pub use operators::*;
-pub use records::DataZoneRecord;
-pub use scanners::{
-    AssetScanner, DataSourceScanner, DataZoneOptions, DataZoneScanner, DomainScanner,
-    EnvironmentProfileScanner, EnvironmentScanner, FormTypeScanner, GlossaryScanner,
-    GlossaryTermScanner, Kind, ListingScanner, ProjectScanner,
+pub use assets::{
+    AssetScanner, CreateAsset, CreateAssetInput, CreateAssetRevision, CreateAssetRevisionInput,
+    DeleteAsset, FormSpec, GetAsset, ListAssetRevisions, ListAssetRevisionsInput,
+    ListAssetRevisionsOutput, UpdateAsset, UpdateAssetInput,
 };
+pub use client::{unchecked_datazone_client, DataZoneProbe};
+pub use data_sources::{
+    CreateDataSource, CreateDataSourceInput, DataSourceScanner, DeleteDataSource,
+    GlueDatabaseFilter, UpdateDataSource, UpdateDataSourceInput,
+};
+pub use domains::{DomainScanner, ProjectScanner};
+pub use environments::{EnvironmentProfileScanner, EnvironmentScanner};
+pub use form_types::FormTypeScanner;
+pub use glossaries::{GetGlossary, GetGlossaryTerm, GlossaryScanner, GlossaryTermScanner};
+pub use listings::{
+    GetListing, ListingChange, ListingChangeInput, ListingScanner, PublishListing, UnpublishListing,
+};
+pub use operate::{DeleteInput, Deleted, ResourceRef};
+pub use records::DataZoneRecord;
+pub use scan::{DataZoneOptions, DataZoneScanner, Kind};
+pub use search::{
+    SearchCatalog, SearchCatalogInput, SearchHit, SearchListings, SearchListingsInput,
+    SearchOutput, SearchScope,
+};
+pub use tools::tools;
 
 /// The AWS SDK crate this crate's records come from.
 pub use aws_sdk_datazone;
-
-use async_trait::async_trait;
-use chicory_aws_core::{actions, Action, Connection, Error, Result, ServiceProbe};
-
-/// A DataZone client for `conn`, sharing its credential cache and request budget (with the
-/// connection's interceptor, which names each request's API and reports throttling).
-/// Outside the operators' access check, like [`Connection::unchecked_sdk_config`] (on a
-/// ReadOnly connection its writes are still refused at the HTTP layer). The crate's operators
-/// check the level first.
-pub fn unchecked_datazone_client(conn: &Connection) -> aws_sdk_datazone::Client {
-    conn.cached_client(conn.region(), || {
-        let config = aws_sdk_datazone::config::Builder::from(conn.unchecked_sdk_config())
-            .interceptor(conn.interceptor())
-            .build();
-        aws_sdk_datazone::Client::from_conf(config)
-    })
-}
-
-/// Read check for DataZone: `ListDomains` with one result.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct DataZoneProbe;
-
-#[async_trait]
-impl ServiceProbe for DataZoneProbe {
-    fn service(&self) -> &'static str {
-        "datazone"
-    }
-    fn action(&self) -> Action {
-        actions::datazone::LIST_DOMAINS
-    }
-    async fn probe(&self, conn: &Connection) -> Result<()> {
-        unchecked_datazone_client(conn)
-            .list_domains()
-            .max_results(1)
-            .send()
-            .await
-            .map_err(|e| Error::from_sdk(e, actions::datazone::LIST_DOMAINS))?;
-        Ok(())
-    }
-}

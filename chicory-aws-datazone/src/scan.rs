@@ -1,0 +1,377 @@
+//! The whole-domain scan every per-kind scanner is built on: the options and kinds, the scan
+//! context shared by the concepts' listings, the walk over domains and projects,
+//! [`DataZoneScanner`], and the [`DataZoneRecord`] it yields. Every listing is a [`paged`] part
+//! and every per-item read a [`read`], so a denied or vanished part is a
+//! [`ScanItem::Skipped`] and any other failure after the retries an incomplete part (an `Err`
+//! item), decided by the engine.
+
+use crate::client::unchecked_datazone_client;
+use crate::records::*;
+use crate::validate::check_domain_id;
+use aws_sdk_datazone::types::{DomainSummary, ProjectSummary};
+use chicory_aws_core::scan::{ScanStream, ScanStreamExt};
+use chicory_aws_core::{
+    actions, Action, Concurrency, Connection, Error, PageRetry, Result, ScanItem, Scanner,
+};
+use futures::stream::{self, StreamExt};
+use serde::Serialize;
+use std::sync::Arc;
+
+/// A kind of DataZone resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Kind {
+    /// Domains.
+    Domain,
+    /// Projects of a domain.
+    Project,
+    /// Environments of a project.
+    Environment,
+    /// Environment profiles of a domain.
+    EnvironmentProfile,
+    /// Data sources of a project.
+    DataSource,
+    /// Assets (inventory) of a domain.
+    Asset,
+    /// Metadata form types of a domain.
+    FormType,
+    /// Listings (published catalog entries).
+    Listing,
+    /// Business glossaries.
+    Glossary,
+    /// Glossary terms.
+    GlossaryTerm,
+}
+
+impl Kind {
+    /// Every kind.
+    pub const ALL: &'static [Kind] = &[
+        Kind::Domain,
+        Kind::Project,
+        Kind::Environment,
+        Kind::EnvironmentProfile,
+        Kind::DataSource,
+        Kind::Asset,
+        Kind::FormType,
+        Kind::Listing,
+        Kind::Glossary,
+        Kind::GlossaryTerm,
+    ];
+}
+
+/// Options of the DataZone scanners.
+///
+/// The requests in flight are bounded by the connection, not by these options: every client
+/// built from a connection shares its request budget, set with
+/// `ConnectionBuilder::budget(BudgetSettings::default().max_in_flight(n))` (default 64 over the
+/// whole connection, and DataZone's published `Search` / `SearchListings` / `SearchTypes`
+/// rates), however the fan-out across domains, projects and per-item reads multiplies.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct DataZoneOptions {
+    /// Domains to scan (ids `dzd_...`); empty: every domain `ListDomains` returns.
+    pub domains: Vec<String>,
+    /// Kinds to scan (whole-domain scanner only); empty: all.
+    pub kinds: Vec<Kind>,
+    /// How many domains, projects and per-item reads run at once (1..=64, checked as a
+    /// [`Concurrency`]), at each level.
+    pub concurrency: usize,
+    /// Page size asked of list and search calls (1..=50); default: the service's.
+    pub page_size: Option<i32>,
+    /// Also read each asset's revisions (`ListAssetRevisions`).
+    pub asset_revisions: bool,
+    /// Also scan AWS-managed form types (`amazon.datazone.*`), not only the domain's own.
+    pub managed_form_types: bool,
+}
+
+impl Default for DataZoneOptions {
+    fn default() -> Self {
+        DataZoneOptions {
+            domains: Vec::new(),
+            kinds: Vec::new(),
+            concurrency: 8,
+            page_size: None,
+            asset_revisions: false,
+            managed_form_types: false,
+        }
+    }
+}
+
+impl DataZoneOptions {
+    /// Restricts the scan to `domain_id` (may be called more than once).
+    pub fn domain(mut self, domain_id: impl Into<String>) -> Self {
+        self.domains.push(domain_id.into());
+        self
+    }
+    /// Restricts the whole-domain scan to these kinds.
+    pub fn kinds(mut self, kinds: &[Kind]) -> Self {
+        self.kinds = kinds.to_vec();
+        self
+    }
+    /// Sets the concurrency.
+    pub fn concurrency(mut self, n: usize) -> Self {
+        self.concurrency = n;
+        self
+    }
+    /// Sets the page size.
+    pub fn page_size(mut self, n: i32) -> Self {
+        self.page_size = Some(n);
+        self
+    }
+    /// Reads asset revisions too.
+    pub fn asset_revisions(mut self, yes: bool) -> Self {
+        self.asset_revisions = yes;
+        self
+    }
+    /// Scans AWS-managed form types too.
+    pub fn managed_form_types(mut self, yes: bool) -> Self {
+        self.managed_form_types = yes;
+        self
+    }
+
+    /// Checks the options; the error names the field.
+    pub fn validate(&self) -> Result<()> {
+        Concurrency::new("concurrency", self.concurrency)?;
+        if let Some(n) = self.page_size {
+            if !(1..=50).contains(&n) {
+                return Err(Error::invalid("page_size", "must be between 1 and 50"));
+            }
+        }
+        for d in &self.domains {
+            check_domain_id("domains", d)?;
+        }
+        Ok(())
+    }
+
+    fn wants(&self, k: Kind) -> bool {
+        self.kinds.is_empty() || self.kinds.contains(&k)
+    }
+}
+
+/// A scan of `DataZoneRecord`s.
+pub(crate) type RecordStream = ScanStream<DataZoneRecord>;
+
+/// One item of a scan of `DataZoneRecord`s.
+pub(crate) type RecordItem = Result<ScanItem<DataZoneRecord>>;
+
+/// What every part of a scan needs: the client, where records come from, the options, and the
+/// concurrency and page retry they make. Each concept adds its listings to it (`impl
+/// ScanContext` in `domains.rs`, `assets.rs`...).
+#[derive(Debug)]
+pub(crate) struct ScanContext {
+    pub(crate) client: aws_sdk_datazone::Client,
+    pub(crate) origin: Origin,
+    pub(crate) options: DataZoneOptions,
+    pub(crate) concurrency: Concurrency,
+    pub(crate) retry: PageRetry,
+}
+
+impl ScanContext {
+    pub(crate) fn new(conn: &Connection, options: DataZoneOptions) -> Result<Arc<Self>> {
+        options.validate()?;
+        Ok(Arc::new(ScanContext {
+            client: unchecked_datazone_client(conn),
+            origin: Origin::of(conn),
+            concurrency: Concurrency::new("concurrency", options.concurrency)?,
+            retry: conn.page_retry(),
+            options,
+        }))
+    }
+
+    /// Everything the options ask for, across domains.
+    pub(crate) fn scan(self: &Arc<Self>) -> RecordStream {
+        let context = self.clone();
+        self.domains()
+            .flat_map_records(self.concurrency, move |d| context.domain(d))
+    }
+
+    /// One domain: its record and the parts of it the options ask for.
+    fn domain(self: &Arc<Self>, d: DomainSummary) -> RecordStream {
+        let o = &self.options;
+        let id = d.id.clone();
+        let mut parts: Vec<RecordStream> = Vec::new();
+        if o.wants(Kind::Domain) {
+            let r = DataZoneRecord::Domain(DomainRecord::new(&self.origin, &d));
+            parts.push(stream::iter([Ok(ScanItem::Record(r))]).boxed());
+        }
+        if o.wants(Kind::Project) || o.wants(Kind::Environment) || o.wants(Kind::DataSource) {
+            parts.push(self.projects(id.clone()));
+        }
+        if o.wants(Kind::EnvironmentProfile) {
+            parts.push(self.environment_profiles(id.clone()));
+        }
+        if o.wants(Kind::Asset) {
+            parts.push(self.assets(id.clone()));
+        }
+        if o.wants(Kind::FormType) {
+            parts.push(self.form_types(id.clone()));
+        }
+        if o.wants(Kind::Listing) {
+            parts.push(self.listings(id.clone()));
+        }
+        if o.wants(Kind::Glossary) {
+            parts.push(self.glossaries(id.clone()));
+        }
+        if o.wants(Kind::GlossaryTerm) {
+            parts.push(self.glossary_terms(id));
+        }
+        stream::iter(parts).flatten_unordered(None).boxed()
+    }
+
+    /// One project: its record, environments and data sources, as the options ask.
+    pub(crate) fn project(self: &Arc<Self>, p: ProjectSummary) -> RecordStream {
+        let o = &self.options;
+        let mut parts: Vec<RecordStream> = Vec::new();
+        if o.wants(Kind::Project) {
+            let r = DataZoneRecord::Project(ProjectRecord::new(&self.origin, &p));
+            parts.push(stream::iter([Ok(ScanItem::Record(r))]).boxed());
+        }
+        if o.wants(Kind::Environment) {
+            parts.push(self.environments(p.domain_id.clone(), p.id.clone()));
+        }
+        if o.wants(Kind::DataSource) {
+            parts.push(self.data_sources(p.domain_id, p.id));
+        }
+        stream::iter(parts).flatten_unordered(None).boxed()
+    }
+}
+
+/// The read actions the whole-domain scan calls.
+const ALL_READ: &[Action] = &[
+    actions::datazone::LIST_DOMAINS,
+    actions::datazone::LIST_PROJECTS,
+    actions::datazone::LIST_ENVIRONMENTS,
+    actions::datazone::LIST_ENVIRONMENT_PROFILES,
+    actions::datazone::LIST_DATA_SOURCES,
+    actions::datazone::GET_DATA_SOURCE,
+    actions::datazone::SEARCH,
+    actions::datazone::GET_ASSET,
+    actions::datazone::LIST_ASSET_REVISIONS,
+    actions::datazone::SEARCH_TYPES,
+    actions::datazone::SEARCH_LISTINGS,
+    actions::datazone::GET_LISTING,
+    actions::datazone::GET_GLOSSARY,
+    actions::datazone::GET_GLOSSARY_TERM,
+];
+
+/// Scans everything in the chosen domains (or all domains): domains, projects, environments,
+/// environment profiles, data sources, assets, form types, listings, glossaries and terms,
+/// `concurrency` domains and projects at a time. A denied or vanished part (a listing, a page,
+/// a per-item read) is a [`ScanItem::Skipped`]; any other failure after the retries (throttling,
+/// 5xx, timeouts, resets, unparseable answers, a repeated page token) is an incomplete part, an
+/// `Err` item naming the action and resource. Either way the scan goes on with the other parts.
+#[derive(Debug, Clone)]
+pub struct DataZoneScanner {
+    context: Arc<ScanContext>,
+}
+
+impl DataZoneScanner {
+    /// A scanner over `conn` with `options`.
+    pub fn new(conn: &Connection, options: DataZoneOptions) -> Result<Self> {
+        Ok(DataZoneScanner {
+            context: ScanContext::new(conn, options)?,
+        })
+    }
+}
+
+impl Scanner for DataZoneScanner {
+    type Record = DataZoneRecord;
+    fn name(&self) -> &'static str {
+        "datazone"
+    }
+    fn actions(&self) -> &'static [Action] {
+        ALL_READ
+    }
+    fn scan(&self) -> RecordStream {
+        self.context.scan()
+    }
+}
+
+/// A scanner of one kind: the whole-domain scan restricted to `Kind::$kind`, yielding the
+/// records of `DataZoneRecord::$kind`. `$action`s: what it calls besides `ListDomains`.
+macro_rules! kind_scanner {
+    ($(#[$doc:meta])* $name:ident, $kind:ident, $record:ty, $sname:literal, [$($action:expr),*]) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone)]
+        pub struct $name {
+            context: std::sync::Arc<$crate::scan::ScanContext>,
+        }
+
+        impl $name {
+            /// A scanner over `conn` with `options` (its `kinds` are ignored).
+            pub fn new(
+                conn: &chicory_aws_core::Connection,
+                options: $crate::scan::DataZoneOptions,
+            ) -> chicory_aws_core::Result<Self> {
+                let options = options.kinds(&[$crate::scan::Kind::$kind]);
+                Ok($name { context: $crate::scan::ScanContext::new(conn, options)? })
+            }
+        }
+
+        impl chicory_aws_core::Scanner for $name {
+            type Record = $record;
+            fn name(&self) -> &'static str {
+                $sname
+            }
+            fn actions(&self) -> &'static [chicory_aws_core::Action] {
+                &[chicory_aws_core::actions::datazone::LIST_DOMAINS, $($action),*]
+            }
+            fn scan(&self) -> chicory_aws_core::scan::ScanStream<$record> {
+                use chicory_aws_core::scan::ScanStreamExt;
+                self.context.scan().filter_map_records(|r| match r {
+                    $crate::scan::DataZoneRecord::$kind(r) => Some(r.into()),
+                    _ => None,
+                })
+            }
+        }
+    };
+}
+pub(crate) use kind_scanner;
+
+/// Any DataZone record, as the whole-domain [`DataZoneScanner`](crate::DataZoneScanner) yields
+/// them. Serializes as the inner record (each carries its `kind`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+#[allow(missing_docs)]
+pub enum DataZoneRecord {
+    Domain(DomainRecord),
+    Project(ProjectRecord),
+    Environment(EnvironmentRecord),
+    EnvironmentProfile(EnvironmentProfileRecord),
+    DataSource(DataSourceRecord),
+    Asset(Box<AssetRecord>),
+    FormType(FormTypeRecord),
+    Listing(ListingRecord),
+    Glossary(GlossaryRecord),
+    GlossaryTerm(GlossaryTermRecord),
+}
+
+impl DataZoneRecord {
+    /// The record's kind, e.g. `datazone_asset`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            DataZoneRecord::Domain(_) => "datazone_domain",
+            DataZoneRecord::Project(_) => "datazone_project",
+            DataZoneRecord::Environment(_) => "datazone_environment",
+            DataZoneRecord::EnvironmentProfile(_) => "datazone_environment_profile",
+            DataZoneRecord::DataSource(_) => "datazone_data_source",
+            DataZoneRecord::Asset(_) => "datazone_asset",
+            DataZoneRecord::FormType(_) => "datazone_form_type",
+            DataZoneRecord::Listing(_) => "datazone_listing",
+            DataZoneRecord::Glossary(_) => "datazone_glossary",
+            DataZoneRecord::GlossaryTerm(_) => "datazone_glossary_term",
+        }
+    }
+}
+
+impl chicory_aws_core::Record for DataZoneRecord {
+    fn kind(&self) -> &'static str {
+        DataZoneRecord::kind(self)
+    }
+}
+
+impl From<Box<AssetRecord>> for AssetRecord {
+    fn from(b: Box<AssetRecord>) -> Self {
+        *b
+    }
+}
