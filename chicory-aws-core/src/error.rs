@@ -41,6 +41,45 @@ pub enum ErrorKind {
     Service,
 }
 
+/// Whether trying again may help, as known where the error was made (opendal's
+/// Permanent / Temporary / Persistent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ErrorStatus {
+    /// Trying again will not help: denied, not found, invalid, refused locally.
+    Permanent,
+    /// It may pass if tried again (throttled, timed out, a transient service failure), and
+    /// nothing has given up on it yet.
+    Temporary,
+    /// It was temporary, and the library's retries ran out (a scan's page retries, say):
+    /// try again later, not now.
+    Persistent,
+}
+
+impl ErrorStatus {
+    /// The status an error of `kind` (with this HTTP status, if AWS answered) starts with.
+    fn of(kind: ErrorKind, http_status: Option<u16>) -> Self {
+        let temporary = matches!(kind, ErrorKind::Throttled | ErrorKind::Timeout)
+            || (kind == ErrorKind::Service && http_status.is_none_or(|s| s >= 500));
+        if temporary {
+            ErrorStatus::Temporary
+        } else {
+            ErrorStatus::Permanent
+        }
+    }
+}
+
+impl fmt::Display for ErrorStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ErrorStatus::Permanent => "permanent",
+            ErrorStatus::Temporary => "temporary",
+            ErrorStatus::Persistent => "persistent",
+        })
+    }
+}
+
 const ASSUME_ROLE_DENIED: &str =
     "verify the IAM role trust policy includes the vendor's account ID, \
     confirm the External ID matches, and check that the permissions policy is attached to the \
@@ -109,6 +148,8 @@ struct Inner {
     message: Cow<'static, str>,
     operation: Option<Cow<'static, str>>,
     resource: Option<String>,
+    context: Vec<(&'static str, String)>,
+    error_status: ErrorStatus,
     field: Option<Cow<'static, str>>,
     code: Option<String>,
     status: Option<u16>,
@@ -124,6 +165,8 @@ impl Error {
             message: message.into(),
             operation: None,
             resource: None,
+            context: Vec::new(),
+            error_status: ErrorStatus::of(kind, None),
             field: None,
             code: None,
             status: None,
@@ -192,6 +235,22 @@ impl Error {
         self
     }
 
+    /// Adds a key/value pair of context (`bucket`, `key`, `segment`, ...), kept structured for
+    /// callers and shown in the message.
+    pub fn with_context(mut self, key: &'static str, value: impl Into<String>) -> Self {
+        self.0.context.push((key, value.into()));
+        self
+    }
+
+    /// Marks a temporary error as persistent: the caller's retries ran out. A permanent error
+    /// stays permanent.
+    pub fn persistent(mut self) -> Self {
+        if self.0.error_status == ErrorStatus::Temporary {
+            self.0.error_status = ErrorStatus::Persistent;
+        }
+        self
+    }
+
     /// Sets the AWS error code (e.g. from a batch answer's per-item error).
     pub fn with_code(mut self, code: impl Into<String>) -> Self {
         self.0.code = Some(code.into());
@@ -217,6 +276,22 @@ impl Error {
     /// The resource, if known.
     pub fn resource(&self) -> Option<&str> {
         self.0.resource.as_deref()
+    }
+
+    /// The structured context, in the order it was added: e.g. `[("bucket", "logs"), ("key",
+    /// "2024/01/a.gz")]`.
+    pub fn context(&self) -> &[(&'static str, String)] {
+        &self.0.context
+    }
+
+    /// Whether trying again may help, set where the error was made.
+    pub fn error_status(&self) -> ErrorStatus {
+        self.0.error_status
+    }
+
+    /// Whether the error was temporary and retries ran out.
+    pub fn is_persistent(&self) -> bool {
+        self.0.error_status == ErrorStatus::Persistent
     }
 
     /// The invalid field, for [`ErrorKind::InvalidConfig`] errors about an input: its JSON
@@ -253,10 +328,10 @@ impl Error {
         self.0.kind.hint()
     }
 
-    /// Whether retrying later may succeed (throttling, timeouts, transient service failures).
+    /// Whether trying again now may succeed (throttling, timeouts, transient service failures)
+    /// and nothing has given up on it yet; see [`error_status`](Self::error_status).
     pub fn is_temporary(&self) -> bool {
-        matches!(self.0.kind, ErrorKind::Throttled | ErrorKind::Timeout)
-            || (self.0.kind == ErrorKind::Service && self.0.status.is_none_or(|s| s >= 500))
+        self.0.error_status == ErrorStatus::Temporary
     }
 
     /// An error AWS reported inside a successful answer (a batch item's `ErrorCode`, say): its
@@ -334,6 +409,8 @@ impl Error {
             message,
             operation: Some(operation),
             resource: None,
+            context: Vec::new(),
+            error_status: ErrorStatus::of(kind, status),
             field: None,
             code,
             status,
@@ -386,7 +463,7 @@ fn credentials_not_loaded(err: &(dyn StdError + 'static)) -> bool {
 }
 
 /// The one table from AWS error codes and HTTP statuses to [`ErrorKind`].
-pub(crate) fn kind_from_code(code: Option<&str>, status: Option<u16>) -> ErrorKind {
+fn kind_from_code(code: Option<&str>, status: Option<u16>) -> ErrorKind {
     if let Some(code) = code {
         match code {
             "AccessDenied"
@@ -466,6 +543,25 @@ impl fmt::Display for Error {
         if let Some(r) = &e.resource {
             write!(f, " (resource: {r})")?;
         }
+        // A scan part's resource text is its context written out: shown once.
+        let context_is_resource = e.resource.as_deref().is_some_and(|r| {
+            let mut words = r.split(' ');
+            e.context.len() == r.split(' ').count()
+                && e.context.iter().all(|(k, v)| {
+                    words.next().and_then(|w| w.split_once('=')) == Some((*k, v.as_str()))
+                })
+        });
+        if !e.context.is_empty() && !context_is_resource {
+            f.write_str(" [")?;
+            for (i, (k, v)) in e.context.iter().enumerate() {
+                let sep = if i == 0 { "" } else { ", " };
+                write!(f, "{sep}{k}={v}")?;
+            }
+            f.write_str("]")?;
+        }
+        if e.error_status == ErrorStatus::Persistent {
+            f.write_str("; retries ran out")?;
+        }
         if let Some(h) = self.hint() {
             write!(f, "; hint: {h}")?;
         }
@@ -481,6 +577,8 @@ impl fmt::Debug for Error {
             .field("message", &e.message)
             .field("operation", &e.operation)
             .field("resource", &e.resource)
+            .field("context", &e.context)
+            .field("error_status", &e.error_status)
             .field("field", &e.field)
             .field("code", &e.code)
             .field("status", &e.status)

@@ -54,7 +54,7 @@ pub use check::{ConfusedDeputyCheck, ConnectionReport, ServiceCheck, ServiceProb
 pub use chicory_aws_policy::{actions, AccessLevel, Action, ActionLevel};
 pub use connection::{BaseCredentials, Connection, ConnectionBuilder, DEFAULT_MAX_ATTEMPTS};
 pub use credentials::CrossAccountCredentials;
-pub use error::{BoxError, Error, ErrorKind, Operation, Result};
+pub use error::{BoxError, Error, ErrorKind, ErrorStatus, Operation, Result};
 pub use operator::{AccessChecked, OnConnection, Operator, Tool};
 pub use params::{ConnectionParams, CustomerAuth, ExternalId, RoleArn};
 pub use scan::{

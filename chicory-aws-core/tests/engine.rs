@@ -3,7 +3,7 @@
 //! repeated token, and bounded walks at any depth.
 
 use chicory_aws_core::scan::{paged, walk, Page, PageRetry, Part, ScanStream, ScanStreamExt, Step};
-use chicory_aws_core::{actions, Concurrency, Error, ErrorKind, ScanItem};
+use chicory_aws_core::{actions, Concurrency, Error, ErrorKind, ErrorStatus, Incomplete, ScanItem};
 use futures::StreamExt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -217,4 +217,68 @@ async fn a_walk_keeps_listings_bounded_at_any_depth() {
     assert!(errors.is_empty());
     let peak = peak.load(Ordering::SeqCst);
     assert!(peak <= 4, "at most 4 listings open, saw {peak}");
+}
+
+#[tokio::test]
+async fn a_part_that_ran_out_of_retries_is_persistent_and_names_its_context() {
+    let part = Part::new(actions::glue::GET_PARTITIONS, "")
+        .with("table", "sales.events")
+        .with("segment", "2/10");
+    assert_eq!(part.resource(), "table=sales.events segment=2/10");
+    let throttled = || Error::new(ErrorKind::Throttled, "Rate exceeded");
+    // A throttled error is temporary where it is made: nothing has given up on it yet.
+    assert_eq!(throttled().error_status(), ErrorStatus::Temporary);
+    assert!(throttled().is_temporary());
+    // Denied is permanent: retrying would not help.
+    let denied = Error::new(ErrorKind::AccessDenied, "no");
+    assert_eq!(denied.error_status(), ErrorStatus::Permanent);
+    assert_eq!(denied.persistent().error_status(), ErrorStatus::Permanent);
+
+    let s = paged(part, fast(), move |_: Option<u8>| async move {
+        Err::<Page<u8, u8>, _>(throttled())
+    });
+    let (records, skipped, errors) = collect(s).await;
+    assert!(records.is_empty() && skipped.is_empty());
+    assert_eq!(errors.len(), 1);
+    let e = &errors[0];
+    // Throttled on the first try and on every retry: persistent, not temporary.
+    assert_eq!(e.error_status(), ErrorStatus::Persistent);
+    assert!(e.is_persistent() && !e.is_temporary());
+    assert_eq!(
+        e.context(),
+        &[
+            ("table", "sales.events".to_owned()),
+            ("segment", "2/10".to_owned())
+        ]
+    );
+    assert_eq!(e.resource(), Some("table=sales.events segment=2/10"));
+    let shown = e.to_string();
+    assert!(shown.contains("retries ran out"), "{shown}");
+    assert_eq!(
+        shown.matches("segment=2/10").count(),
+        1,
+        "the context is shown once: {shown}"
+    );
+    let incomplete = Incomplete::from_error(e);
+    assert_eq!(incomplete.status, ErrorStatus::Persistent);
+    assert_eq!(incomplete.kind, ErrorKind::Throttled);
+}
+
+#[test]
+fn context_is_shown_and_kept_structured() {
+    let e = Error::new(ErrorKind::Service, "s3:PutObject failed: InternalError")
+        .with_resource("arn:aws:s3:::logs/2024/a.gz")
+        .with_context("bucket", "logs")
+        .with_context("key", "2024/a.gz");
+    assert_eq!(
+        e.context(),
+        &[
+            ("bucket", "logs".to_owned()),
+            ("key", "2024/a.gz".to_owned())
+        ]
+    );
+    let shown = e.to_string();
+    assert!(shown.contains("[bucket=logs, key=2024/a.gz]"), "{shown}");
+    assert!(!shown.contains("retries ran out"), "{shown}");
+    assert!(format!("{e:?}").contains("error_status: Temporary"));
 }

@@ -617,17 +617,13 @@ fn stats_of(
             );
             async move {
                 let catalog = catalog.clone();
-                let (action, resource) = match &partition {
-                    Some(v) => (
-                        actions::glue::GET_COLUMN_STATISTICS_FOR_PARTITION,
-                        format!("table={database}.{table} partition={}", v.join("/")),
-                    ),
-                    None => (
-                        actions::glue::GET_COLUMN_STATISTICS_FOR_TABLE,
-                        format!("table={database}.{table}"),
-                    ),
+                let table_part =
+                    |action| Part::new(action, "").with("table", format!("{database}.{table}"));
+                let part = match &partition {
+                    Some(v) => table_part(actions::glue::GET_COLUMN_STATISTICS_FOR_PARTITION)
+                        .with("partition", v.join("/")),
+                    None => table_part(actions::glue::GET_COLUMN_STATISTICS_FOR_TABLE),
                 };
-                let part = Part::new(action, resource);
                 let got = read(&part, ctx.retry, || {
                     fetch(
                         &ctx.client,
@@ -653,14 +649,9 @@ fn stats_of(
                             )))
                         })
                         .chain(errors.iter().filter(|f| !f.is_missing()).map(|f| {
-                            let column = Part::new(
-                                action,
-                                format!(
-                                    "{} column={}",
-                                    part.resource(),
-                                    f.column_name.as_deref().unwrap_or("?")
-                                ),
-                            );
+                            let column = part
+                                .clone()
+                                .with("column", f.column_name.as_deref().unwrap_or("?").to_owned());
                             column.outcome(f.to_error())
                         }))
                         .collect(),

@@ -3,7 +3,7 @@
 use crate::options::CatalogOptions;
 use crate::reader::catalog_scanner;
 use crate::reader::{CatalogReader, GlueError};
-use chicory_aws_core::scan::{paged, Page, Part, ScanStream};
+use chicory_aws_core::scan::{paged, Page, ScanStream};
 use chicory_aws_core::{actions, Action, Connection, Result, Scanner};
 use serde::Serialize;
 use std::sync::Arc;
@@ -48,7 +48,7 @@ impl Scanner for UdfScanner {
     }
     fn scan(&self) -> ScanStream<UdfRecord> {
         self.ctx.per_database(|ctx, db| {
-            let part = Part::new(actions::glue::GET_USER_DEFINED_FUNCTIONS, db.resource());
+            let part = db.part(actions::glue::GET_USER_DEFINED_FUNCTIONS);
             let (catalog, name) = (db.catalog, db.name);
             paged(part, ctx.retry, move |token| {
                 let req = ctx

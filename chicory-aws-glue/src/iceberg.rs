@@ -218,13 +218,9 @@ pub(crate) async fn enrich(
     record: &mut TableRecord,
 ) -> Option<Result<Skipped>> {
     let location = record.iceberg.as_ref()?.metadata_location.clone()?;
-    let part = Part::new(
-        actions::s3::GET_OBJECT,
-        format!(
-            "table={}.{} metadata={location}",
-            record.database, record.name
-        ),
-    );
+    let part = Part::new(actions::s3::GET_OBJECT, "")
+        .with("table", format!("{}.{}", record.database, record.name))
+        .with("metadata", location.as_str());
     let outcome = match split_location(&location) {
         None => Err(Err(part.error(Error::new(
             ErrorKind::Service,

@@ -4,7 +4,7 @@ use crate::options::{check_segments, CatalogOptions};
 use crate::reader::{CatalogReader, DatabaseSource, GlueError};
 use crate::records::time;
 use aws_sdk_glue::types::Segment;
-use chicory_aws_core::scan::{paged, Page, Part, ScanStream, ScanStreamExt};
+use chicory_aws_core::scan::{paged, Page, ScanStream, ScanStreamExt};
 use chicory_aws_core::{actions, Action, Connection, Error, Result, Scanner};
 use futures::stream::{self, StreamExt};
 use serde::Serialize;
@@ -129,12 +129,12 @@ pub(crate) fn partitions(
 ) -> ScanStream<PartitionRecord> {
     stream::iter(0..total)
         .flat_map_unordered(Some(total as usize), move |n| {
-            let resource = if total > 1 {
-                format!("{} segment={n}/{total}", db.table_resource(&table))
+            let part = db.table_part(actions::glue::GET_PARTITIONS, &table);
+            let part = if total > 1 {
+                part.with("segment", format!("{n}/{total}"))
             } else {
-                db.table_resource(&table)
+                part
             };
-            let part = Part::new(actions::glue::GET_PARTITIONS, resource);
             let (ctx, db, table) = (ctx.clone(), db.clone(), table.clone());
             paged(part, ctx.retry, move |token| {
                 let mut req = ctx

@@ -32,30 +32,35 @@ pub(crate) struct DatabaseSource {
 }
 
 impl DatabaseSource {
-    /// How a part reading this database is named: `database=sales`,
-    /// `catalog=... database=sales`, or `link=shared target=...:sales`.
-    pub(crate) fn resource(&self) -> String {
+    /// The part reading this database with `action`: `database=sales`,
+    /// `catalog=... database=sales`, or `link=shared target=...:sales`, each key kept in its
+    /// errors' context.
+    pub(crate) fn part(&self, action: Action) -> Part {
+        let part = Part::new(action, "");
         match (&self.via_link, &self.catalog) {
-            (Some(link), c) => format!(
-                "link={link} target={}:{}",
-                c.as_deref().unwrap_or("?"),
-                self.name
+            (Some(link), c) => part.with("link", link.clone()).with(
+                "target",
+                format!("{}:{}", c.as_deref().unwrap_or("?"), self.name),
             ),
-            (None, Some(c)) => format!("catalog={c} database={}", self.name),
-            (None, None) => format!("database={}", self.name),
+            (None, Some(c)) => part
+                .with("catalog", c.clone())
+                .with("database", self.name.clone()),
+            (None, None) => part.with("database", self.name.clone()),
         }
     }
 
-    /// The part naming `table` of this database.
-    pub(crate) fn table_resource(&self, table: &str) -> String {
+    /// The part reading `table` of this database with `action`.
+    pub(crate) fn table_part(&self, action: Action, table: &str) -> Part {
+        let part = Part::new(action, "");
         match (&self.via_link, &self.catalog) {
-            (Some(link), c) => format!(
-                "link={link} target={}:{}.{table}",
-                c.as_deref().unwrap_or("?"),
-                self.name
+            (Some(link), c) => part.with("link", link.clone()).with(
+                "target",
+                format!("{}:{}.{table}", c.as_deref().unwrap_or("?"), self.name),
             ),
-            (None, Some(c)) => format!("catalog={c} table={}.{table}", self.name),
-            (None, None) => format!("table={}.{table}", self.name),
+            (None, Some(c)) => part
+                .with("catalog", c.clone())
+                .with("table", format!("{}.{table}", self.name)),
+            (None, None) => part.with("table", format!("{}.{table}", self.name)),
         }
     }
 }
@@ -128,11 +133,11 @@ impl CatalogReader {
         catalog: Option<String>,
     ) -> ScanStream<aws_sdk_glue::types::Database> {
         let ctx = self.clone();
-        let resource = catalog
-            .as_ref()
-            .map(|c| format!("catalog={c}"))
-            .unwrap_or_default();
-        let part = Part::new(actions::glue::GET_DATABASES, resource);
+        let part = Part::new(actions::glue::GET_DATABASES, "");
+        let part = match &catalog {
+            Some(c) => part.with("catalog", c.clone()),
+            None => part,
+        };
         paged(part, self.retry, move |token| {
             let req = ctx
                 .client
@@ -223,7 +228,7 @@ impl CatalogReader {
     ) -> ScanStream<(DatabaseSource, aws_sdk_glue::types::Table)> {
         let ctx = self.clone();
         let since = self.options.updated_since.map(DateTime::from);
-        let part = Part::new(actions::glue::GET_TABLES, db.resource());
+        let part = db.part(actions::glue::GET_TABLES);
         let listed = paged(part, self.retry, move |token| {
             let req = ctx
                 .client
@@ -285,7 +290,7 @@ impl CatalogReader {
             name: database,
             via_link: Some(format!("{}.{link}", link_db.name)),
         };
-        let part = Part::new(actions::glue::GET_TABLE, db.table_resource(&name));
+        let part = db.table_part(actions::glue::GET_TABLE, &name);
         let req = self
             .client
             .get_table()

@@ -8,7 +8,7 @@ use crate::reader::catalog_scanner;
 use crate::reader::{CatalogReader, DatabaseSource, GlueError};
 use crate::records::time;
 use async_trait::async_trait;
-use chicory_aws_core::scan::{paged, Page, Part, ScanStream, ScanStreamExt};
+use chicory_aws_core::scan::{paged, Page, ScanStream, ScanStreamExt};
 use chicory_aws_core::{
     actions, operator_struct, AccessChecked, Action, Connection, Error, Operator, Result, Scanner,
 };
@@ -370,7 +370,7 @@ impl Scanner for TableVersionScanner {
     }
     fn scan(&self) -> ScanStream<TableVersionRecord> {
         let (ctx, db, table) = (self.ctx.clone(), self.database.clone(), self.table.clone());
-        let part = Part::new(actions::glue::GET_TABLE_VERSIONS, db.table_resource(&table));
+        let part = db.table_part(actions::glue::GET_TABLE_VERSIONS, &table);
         paged(part, ctx.retry, move |token| {
             let req = ctx
                 .client

@@ -132,6 +132,7 @@ impl PageRetry {
 pub struct Part {
     action: Action,
     resource: String,
+    context: Vec<(&'static str, String)>,
     vanished: &'static [&'static str],
 }
 
@@ -141,8 +142,24 @@ impl Part {
         Part {
             action,
             resource: resource.into(),
+            context: Vec::new(),
             vanished: &[],
         }
+    }
+
+    /// Adds `key=value` to what the part reads: kept structured in its errors'
+    /// [`context`](Error::context), and written into its resource text (`database=sales
+    /// segment=2/10`).
+    pub fn with(mut self, key: &'static str, value: impl Into<String>) -> Self {
+        let value = value.into();
+        if !self.resource.is_empty() {
+            self.resource.push(' ');
+        }
+        self.resource.push_str(key);
+        self.resource.push('=');
+        self.resource.push_str(&value);
+        self.context.push((key, value));
+        self
     }
 
     /// AWS error codes that mean, for this call, that the resource is gone (e.g. Athena's
@@ -166,11 +183,7 @@ impl Part {
     /// vanished is [`ScanItem::Skipped`]; anything else, and any failure to assume the
     /// customer's role, is incomplete (`Err`).
     pub fn outcome<R>(&self, err: Error) -> Result<ScanItem<R>> {
-        let err = if err.resource().is_none() && !self.resource.is_empty() {
-            err.with_resource(self.resource.clone())
-        } else {
-            err
-        };
+        let err = self.named(err);
         let vanished = err.code().is_some_and(|c| self.vanished.contains(&c));
         if err.operation() == Some("sts:AssumeRole") {
             // The connection's credentials failed, not this part: nothing of the account can
@@ -191,12 +204,18 @@ impl Part {
 
     /// `err` as this part's error (operation and resource set).
     pub fn error<E: IntoScanError>(&self, err: E) -> Error {
-        let err = err.into_scan_error(self.action);
-        if err.resource().is_none() && !self.resource.is_empty() {
-            err.with_resource(self.resource.clone())
-        } else {
-            err
+        self.named(err.into_scan_error(self.action))
+    }
+
+    /// `err` with this part's resource and context, unless it names its own resource.
+    fn named(&self, err: Error) -> Error {
+        if err.resource().is_some() || self.resource.is_empty() {
+            return err;
         }
+        let err = err.with_resource(self.resource.clone());
+        self.context
+            .iter()
+            .fold(err, |e, (k, v)| e.with_context(k, v.clone()))
     }
 }
 
@@ -343,7 +362,7 @@ where
                         continue;
                     }
                     st.done = true;
-                    return Some((stream::iter(vec![st.part.outcome(err)]), st));
+                    return Some((stream::iter(vec![st.part.outcome(err.persistent())]), st));
                 }
             }
         }
@@ -390,7 +409,7 @@ where
                     tokio::time::sleep(retry.backoff(failures)).await;
                     continue;
                 }
-                return Err(match part.outcome::<()>(err) {
+                return Err(match part.outcome::<()>(err.persistent()) {
                     Ok(ScanItem::Skipped(s)) => Ok(s),
                     Ok(ScanItem::Record(())) => unreachable!("outcome is never a record"),
                     Err(e) => Err(e),

@@ -26,7 +26,7 @@ pub use engine::{
     ScanStream, ScanStreamExt, Step,
 };
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, ErrorStatus, Result};
 use crate::Action;
 use async_trait::async_trait;
 use futures::stream::BoxStream;
@@ -69,6 +69,10 @@ pub struct Incomplete {
     pub kind: ErrorKind,
     /// The cause, e.g. the AWS error code and message.
     pub reason: String,
+    /// [`Persistent`](ErrorStatus::Persistent) when the part was throttled or failed
+    /// transiently on every retry; [`Permanent`](ErrorStatus::Permanent) when retrying would
+    /// not help.
+    pub status: ErrorStatus,
 }
 
 impl Incomplete {
@@ -84,6 +88,7 @@ impl Incomplete {
             part,
             kind: error.kind(),
             reason: error.to_string(),
+            status: error.error_status(),
         }
     }
 }

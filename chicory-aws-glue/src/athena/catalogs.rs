@@ -114,7 +114,8 @@ impl Scanner for DataCatalogScanner {
                     connection_type: c.connection_type.as_ref().map(|t| t.as_str().to_owned()),
                     unread: Vec::new(),
                 };
-                let part = Part::new(actions::athena::GET_DATA_CATALOG, format!("catalog={name}"))
+                let part = Part::new(actions::athena::GET_DATA_CATALOG, "")
+                    .with("catalog", name.as_str())
                     .vanished_when(VANISHED);
                 let got = read(&part, retry, || {
                     let req = client.get_data_catalog().name(&name);

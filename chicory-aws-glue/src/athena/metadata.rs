@@ -129,11 +129,9 @@ impl AthenaReader {
     /// The databases of `catalog`; a denied or missing catalog is skipped.
     fn databases(self: &Arc<Self>, catalog: String) -> ScanStream<AthenaDatabaseRecord> {
         let ctx = self.clone();
-        let part = Part::new(
-            actions::athena::LIST_DATABASES,
-            format!("catalog={catalog}"),
-        )
-        .vanished_when(VANISHED);
+        let part = Part::new(actions::athena::LIST_DATABASES, "")
+            .with("catalog", catalog.as_str())
+            .vanished_when(VANISHED);
         paged(part, self.retry, move |token| {
             let req = ctx
                 .client
@@ -264,11 +262,10 @@ fn tables(
     catalog: String,
     database: String,
 ) -> ScanStream<AthenaTableRecord> {
-    let part = Part::new(
-        actions::athena::LIST_TABLE_METADATA,
-        format!("catalog={catalog} database={database}"),
-    )
-    .vanished_when(VANISHED);
+    let part = Part::new(actions::athena::LIST_TABLE_METADATA, "")
+        .with("catalog", catalog.as_str())
+        .with("database", database.as_str())
+        .vanished_when(VANISHED);
     paged(part, ctx.retry, move |token| {
         let req = ctx
             .client

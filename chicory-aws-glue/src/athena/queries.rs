@@ -121,13 +121,11 @@ impl Scanner for QueryExecutionScanner {
         );
         let workgroup = self.workgroup.clone();
         let list = self.client.clone();
-        let part = Part::new(
-            actions::athena::LIST_QUERY_EXECUTIONS,
-            workgroup
-                .as_ref()
-                .map(|w| format!("workgroup={w}"))
-                .unwrap_or_default(),
-        );
+        let part = Part::new(actions::athena::LIST_QUERY_EXECUTIONS, "");
+        let part = match &workgroup {
+            Some(w) => part.with("workgroup", w.as_str()),
+            None => part,
+        };
         // Each page of up to 50 ids is one batch for BatchGetQueryExecution.
         let batches = paged(part, self.retry, move |token| {
             let req = list
@@ -149,10 +147,8 @@ impl Scanner for QueryExecutionScanner {
         batches.then_records(one, move |ids: Vec<String>| {
             let (client, account, region) = (client.clone(), account.clone(), region.clone());
             async move {
-                let part = Part::new(
-                    actions::athena::BATCH_GET_QUERY_EXECUTION,
-                    format!("ids={}..{}", ids[0], ids[ids.len() - 1]),
-                );
+                let part = Part::new(actions::athena::BATCH_GET_QUERY_EXECUTION, "")
+                    .with("ids", format!("{}..{}", ids[0], ids[ids.len() - 1]));
                 let got = read(&part, retry, || {
                     client
                         .batch_get_query_execution()
@@ -183,12 +179,10 @@ impl Scanner for QueryExecutionScanner {
                         format!("{code}: {}", u.error_message().unwrap_or("no message")),
                     )
                     .with_operation("athena:BatchGetQueryExecution");
-                    Part::new(
-                        actions::athena::BATCH_GET_QUERY_EXECUTION,
-                        format!("id={id}"),
-                    )
-                    .vanished_when(VANISHED)
-                    .outcome(err)
+                    Part::new(actions::athena::BATCH_GET_QUERY_EXECUTION, "")
+                        .with("id", id)
+                        .vanished_when(VANISHED)
+                        .outcome(err)
                 }));
                 out
             }
@@ -321,7 +315,7 @@ fn result_records(
     let mut columns: Option<Vec<ResultColumn>> = None;
     let mut labels: Vec<String> = Vec::new();
     let mut next_row = 0u64;
-    let part = Part::new(actions::athena::GET_QUERY_RESULTS, format!("id={id}"));
+    let part = Part::new(actions::athena::GET_QUERY_RESULTS, "").with("id", id.as_str());
     let client = athena.clone();
     let query = id.clone();
     paged(part, retry, move |token| {
@@ -544,7 +538,7 @@ impl Scanner for QueryResultScanner {
     }
     fn scan(&self) -> ScanStream<QueryResultRecord> {
         let (client, id, retry) = (self.client.clone(), self.id.clone(), self.retry);
-        let part = Part::new(actions::athena::GET_QUERY_EXECUTION, format!("id={id}"));
+        let part = Part::new(actions::athena::GET_QUERY_EXECUTION, "").with("id", id.as_str());
         let execution = single(part, retry, move || {
             let (client, id) = (client.clone(), id.clone());
             async move {
