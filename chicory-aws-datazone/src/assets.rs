@@ -4,22 +4,17 @@
 use crate::client::unchecked_datazone_client;
 use crate::operate::{build_error, DeleteInput, Deleted, ResourceRef};
 use crate::records::{time, Origin};
-use crate::scan::RecordItem;
-use crate::scan::{kind_scanner, DataZoneRecord, RecordStream, ScanContext};
+use crate::scan::{kind_scanner, DataZoneRecord, RecordItem, RecordStream, ScanContext};
 use crate::validate::{check_domain_id, check_id, check_name, check_page, check_text};
 use async_trait::async_trait;
-use aws_sdk_datazone::types as dz;
-use aws_sdk_datazone::types::InventorySearchScope;
-use chicory_aws_core::actions;
+use aws_sdk_datazone::types::{self as dz, InventorySearchScope};
 use chicory_aws_core::scan::{paged, read, Page, Part, ScanStream, ScanStreamExt};
-use chicory_aws_core::ScanItem;
 use chicory_aws_core::{
-    operator_struct, AccessChecked, Action, Connection, Error, Operator, Result,
+    actions, operator_struct, AccessChecked, Action, Connection, Error, Operator, Result, ScanItem,
 };
 use futures::StreamExt;
 use schemars::JsonSchema;
-use serde::Deserialize;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 /// A metadata form attached to an asset.
@@ -173,16 +168,16 @@ impl ScanContext {
     /// Assets of a domain, each read with its forms (`GetAsset`) and, if asked, revisions.
     pub(crate) fn assets(self: &Arc<Self>, domain: String) -> RecordStream {
         let context = self.clone();
-        self.search_ids(domain.clone(), InventorySearchScope::Asset)
-            .then_records(self.concurrency, move |id| {
-                let (context, domain) = (context.clone(), domain.clone());
+        self.search_ids(domain, InventorySearchScope::Asset)
+            .then_records(self.concurrency, move |(domain, id)| {
+                let context = context.clone();
                 async move { context.asset(domain, id).await }
             })
     }
 
     /// One asset: its record, and the outcome of its revisions when they could not be read
     /// (the record's `revisions` is then `None`, never a partial or empty list).
-    pub(crate) async fn asset(&self, domain: String, id: String) -> Vec<RecordItem> {
+    async fn asset(&self, domain: String, id: String) -> Vec<RecordItem> {
         let part = Part::new(
             actions::datazone::GET_ASSET,
             format!("domain={domain} asset={id}"),
@@ -221,7 +216,8 @@ impl ScanContext {
         items
     }
 
-    pub(crate) fn revisions(&self, domain: String, id: String) -> ScanStream<AssetRevisionRecord> {
+    /// The revisions of one asset (`ListAssetRevisions`).
+    fn revisions(&self, domain: String, id: String) -> ScanStream<AssetRevisionRecord> {
         let (client, size) = (self.client.clone(), self.options.page_size);
         let part = Part::new(
             actions::datazone::LIST_ASSET_REVISIONS,

@@ -9,12 +9,10 @@ use crate::validate::{check_domain_id, check_id, check_name, check_text};
 use async_trait::async_trait;
 use aws_sdk_datazone::operation::get_data_source::GetDataSourceOutput;
 use aws_sdk_datazone::types as dz;
-use chicory_aws_core::actions;
-use chicory_aws_core::scan::{paged, read_record, Page, Part, ScanStreamExt};
-use chicory_aws_core::{operator_struct, AccessChecked, Action, Error, Operator, Result};
+use chicory_aws_core::scan::{paged, Page, Part, ScanStreamExt};
+use chicory_aws_core::{actions, operator_struct, AccessChecked, Action, Error, Operator, Result};
 use schemars::JsonSchema;
-use serde::Deserialize;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 /// A relational filter of a data source: which database (and schema) it imports.
@@ -198,8 +196,7 @@ impl ScanContext {
             actions::datazone::LIST_DATA_SOURCES,
             format!("domain={domain} project={project}"),
         );
-        let context = self.clone();
-        paged(part, self.retry, move |token| {
+        let sources = paged(part, self.retry, move |token| {
             let req = client
                 .list_data_sources()
                 .domain_identifier(&domain)
@@ -208,30 +205,24 @@ impl ScanContext {
                 .set_next_token(token);
             async move { req.send().await.map(|p| Page::new(p.items, p.next_token)) }
         })
-        .then_records(self.concurrency, move |s| {
-            let context = context.clone();
-            async move {
-                let (domain, id) = (s.domain_id, s.data_source_id);
-                let part = Part::new(
-                    actions::datazone::GET_DATA_SOURCE,
-                    format!("domain={domain} data_source={id}"),
-                );
-                let read = || {
-                    context
-                        .client
-                        .get_data_source()
-                        .domain_identifier(&domain)
-                        .identifier(&id)
-                        .send()
-                };
-                let record = |out: GetDataSourceOutput| {
-                    let mut r = DataSourceRecord::from_get(&context.origin, &out);
-                    r.last_run_asset_count = out.last_run_asset_count;
-                    DataZoneRecord::DataSource(r)
-                };
-                vec![read_record(&part, context.retry, read, record).await]
-            }
-        })
+        .map_records(|s| (s.domain_id, s.data_source_id));
+        self.read_each(
+            sources,
+            actions::datazone::GET_DATA_SOURCE,
+            "data_source",
+            |client, domain, id| {
+                client
+                    .get_data_source()
+                    .domain_identifier(domain)
+                    .identifier(id)
+                    .send()
+            },
+            |origin, out: GetDataSourceOutput| {
+                let mut r = DataSourceRecord::from_get(origin, &out);
+                r.last_run_asset_count = out.last_run_asset_count;
+                DataZoneRecord::DataSource(r)
+            },
+        )
     }
 }
 
@@ -303,7 +294,8 @@ fn glue_configuration(
     ))
 }
 
-fn enable(v: bool) -> dz::EnableSetting {
+/// `ENABLED` or `DISABLED`.
+fn enable_setting(v: bool) -> dz::EnableSetting {
     if v {
         dz::EnableSetting::Enabled
     } else {
@@ -311,12 +303,60 @@ fn enable(v: bool) -> dz::EnableSetting {
     }
 }
 
-fn schedule(s: &str) -> Result<dz::ScheduleConfiguration> {
+/// A schedule, checked: a `cron(...)` expression of 1 to 256 characters.
+fn cron_schedule(s: &str) -> Result<dz::ScheduleConfiguration> {
     check_name("schedule", s, 256)?;
     if !s.starts_with("cron(") || !s.ends_with(')') {
         return Err(Error::invalid("schedule", "must be a cron(...) expression"));
     }
     Ok(dz::ScheduleConfiguration::builder().schedule(s).build())
+}
+
+/// What a create and an update both set, checked and built before any request.
+struct DataSourceSettings {
+    description: Option<String>,
+    configuration: Option<dz::DataSourceConfigurationInput>,
+    enable_setting: Option<dz::EnableSetting>,
+    schedule: Option<dz::ScheduleConfiguration>,
+    publish_on_import: Option<bool>,
+}
+
+impl DataSourceSettings {
+    /// Checks the description, then builds the Glue configuration (databases and access role)
+    /// and the schedule: the first of them that is invalid is the error.
+    fn new(
+        description: Option<String>,
+        glue: Option<(&[GlueDatabaseFilter], Option<String>)>,
+        enabled: Option<bool>,
+        schedule: Option<&str>,
+        publish_on_import: Option<bool>,
+    ) -> Result<Self> {
+        check_text("description", description.as_deref(), 2048)?;
+        let configuration = glue
+            .map(|(filters, role)| glue_configuration(filters, role))
+            .transpose()?;
+        Ok(DataSourceSettings {
+            description,
+            configuration,
+            enable_setting: enabled.map(enable_setting),
+            schedule: schedule.map(cron_schedule).transpose()?,
+            publish_on_import,
+        })
+    }
+}
+
+/// Sets [`DataSourceSettings`] on a `CreateDataSource` or `UpdateDataSource` request (two
+/// builders with the same setters, and no trait in common).
+macro_rules! with_settings {
+    ($request:expr, $settings:expr) => {{
+        let settings: DataSourceSettings = $settings;
+        $request
+            .set_description(settings.description)
+            .set_configuration(settings.configuration)
+            .set_enable_setting(settings.enable_setting)
+            .set_schedule(settings.schedule)
+            .set_publish_on_import(settings.publish_on_import)
+    }};
 }
 
 /// Input of [`CreateDataSource`] (a Glue data source).
@@ -376,21 +416,21 @@ impl Operator for CreateDataSource {
             check_id("environment_id", e)?;
         }
         check_name("name", &input.name, 256)?;
-        check_text("description", input.description.as_deref(), 2048)?;
-        let config = glue_configuration(&input.glue_databases, input.data_access_role)?;
-        let schedule = input.schedule.as_deref().map(schedule).transpose()?;
-        let out = unchecked_datazone_client(&self.conn)
+        let settings = DataSourceSettings::new(
+            input.description,
+            Some((&input.glue_databases, input.data_access_role)),
+            Some(input.enabled.unwrap_or(true)),
+            input.schedule.as_deref(),
+            input.publish_on_import,
+        )?;
+        let request = unchecked_datazone_client(&self.conn)
             .create_data_source()
             .domain_identifier(&input.domain_id)
             .project_identifier(&input.project_id)
             .set_environment_identifier(input.environment_id)
             .name(&input.name)
-            .set_description(input.description)
-            .r#type("GLUE")
-            .configuration(config)
-            .enable_setting(enable(input.enabled.unwrap_or(true)))
-            .set_schedule(schedule)
-            .set_publish_on_import(input.publish_on_import)
+            .r#type("GLUE");
+        let out = with_settings!(request, settings)
             .send()
             .await
             .map_err(|e| {
@@ -453,23 +493,19 @@ impl Operator for UpdateDataSource {
         if let Some(n) = &input.name {
             check_name("name", n, 256)?;
         }
-        check_text("description", input.description.as_deref(), 2048)?;
-        let config = input
-            .glue_databases
-            .as_deref()
-            .map(|f| glue_configuration(f, None))
-            .transpose()?;
-        let schedule = input.schedule.as_deref().map(schedule).transpose()?;
-        let out = unchecked_datazone_client(&self.conn)
+        let settings = DataSourceSettings::new(
+            input.description,
+            input.glue_databases.as_deref().map(|f| (f, None)),
+            input.enabled,
+            input.schedule.as_deref(),
+            input.publish_on_import,
+        )?;
+        let request = unchecked_datazone_client(&self.conn)
             .update_data_source()
             .domain_identifier(&input.domain_id)
             .identifier(&input.data_source_id)
-            .set_name(input.name)
-            .set_description(input.description)
-            .set_configuration(config)
-            .set_enable_setting(input.enabled.map(enable))
-            .set_schedule(schedule)
-            .set_publish_on_import(input.publish_on_import)
+            .set_name(input.name);
+        let out = with_settings!(request, settings)
             .send()
             .await
             .map_err(|e| {

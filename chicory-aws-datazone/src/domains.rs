@@ -2,8 +2,7 @@
 
 use crate::records::{time, Origin};
 use crate::scan::{kind_scanner, RecordStream, ScanContext};
-use aws_sdk_datazone::types as dz;
-use aws_sdk_datazone::types::DomainSummary;
+use aws_sdk_datazone::types::{self as dz, DomainSummary};
 use chicory_aws_core::actions;
 use chicory_aws_core::scan::{paged, Page, Part, ScanStream, ScanStreamExt};
 use serde::Serialize;

@@ -1,9 +1,8 @@
 //! Metadata form types: record and scanner.
 
 use crate::records::{time, Origin};
-use crate::scan::{kind_scanner, DataZoneRecord, RecordStream, ScanContext};
-use aws_sdk_datazone::types as dz;
-use aws_sdk_datazone::types::{SearchTypesResultItem, TypesSearchScope};
+use crate::scan::{kind_scanner, pick_items, DataZoneRecord, RecordStream, ScanContext};
+use aws_sdk_datazone::types::{self as dz, SearchTypesResultItem, TypesSearchScope};
 use chicory_aws_core::actions;
 use chicory_aws_core::scan::{paged, Page, Part, ScanStreamExt};
 use futures::stream::{self, StreamExt};
@@ -80,15 +79,10 @@ impl ScanContext {
                         .set_next_token(token);
                     async move {
                         req.send().await.map(|p| {
-                            let forms = p
-                                .items
-                                .unwrap_or_default()
-                                .into_iter()
-                                .filter_map(|i| match i {
-                                    SearchTypesResultItem::FormTypeItem(f) => Some(f),
-                                    _ => None,
-                                })
-                                .collect();
+                            let forms = pick_items(p.items, |i| match i {
+                                SearchTypesResultItem::FormTypeItem(f) => Some(f),
+                                _ => None,
+                            });
                             Page::new(forms, p.next_token)
                         })
                     }

@@ -6,9 +6,7 @@ use crate::records::{time, Origin};
 use crate::scan::{kind_scanner, DataZoneRecord, RecordStream, ScanContext};
 use async_trait::async_trait;
 use aws_sdk_datazone::types::InventorySearchScope;
-use chicory_aws_core::actions;
-use chicory_aws_core::scan::{read_record, Part, ScanStreamExt};
-use chicory_aws_core::{operator_struct, AccessChecked, Action, Error, Operator, Result};
+use chicory_aws_core::{actions, operator_struct, AccessChecked, Action, Error, Operator, Result};
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -132,56 +130,37 @@ impl GlossaryTermRecord {
 impl ScanContext {
     /// Glossaries of a domain (`Search` scope `GLOSSARY`), each read (`GetGlossary`).
     pub(crate) fn glossaries(self: &Arc<Self>, domain: String) -> RecordStream {
-        let context = self.clone();
-        self.search_ids(domain.clone(), InventorySearchScope::Glossary)
-            .then_records(self.concurrency, move |id| {
-                let (context, domain) = (context.clone(), domain.clone());
-                async move {
-                    let part = Part::new(
-                        actions::datazone::GET_GLOSSARY,
-                        format!("domain={domain} glossary={id}"),
-                    );
-                    let read = || {
-                        context
-                            .client
-                            .get_glossary()
-                            .domain_identifier(&domain)
-                            .identifier(&id)
-                            .send()
-                    };
-                    let record =
-                        |g| DataZoneRecord::Glossary(GlossaryRecord::new(&context.origin, &g));
-                    vec![read_record(&part, context.retry, read, record).await]
-                }
-            })
+        self.read_each(
+            self.search_ids(domain, InventorySearchScope::Glossary),
+            actions::datazone::GET_GLOSSARY,
+            "glossary",
+            |client, domain, id| {
+                client
+                    .get_glossary()
+                    .domain_identifier(domain)
+                    .identifier(id)
+                    .send()
+            },
+            |origin, g| DataZoneRecord::Glossary(GlossaryRecord::new(origin, &g)),
+        )
     }
 
     /// Glossary terms of a domain (`Search` scope `GLOSSARY_TERM`), each read
     /// (`GetGlossaryTerm`).
     pub(crate) fn glossary_terms(self: &Arc<Self>, domain: String) -> RecordStream {
-        let context = self.clone();
-        self.search_ids(domain.clone(), InventorySearchScope::GlossaryTerm)
-            .then_records(self.concurrency, move |id| {
-                let (context, domain) = (context.clone(), domain.clone());
-                async move {
-                    let part = Part::new(
-                        actions::datazone::GET_GLOSSARY_TERM,
-                        format!("domain={domain} term={id}"),
-                    );
-                    let read = || {
-                        context
-                            .client
-                            .get_glossary_term()
-                            .domain_identifier(&domain)
-                            .identifier(&id)
-                            .send()
-                    };
-                    let record = |t| {
-                        DataZoneRecord::GlossaryTerm(GlossaryTermRecord::new(&context.origin, &t))
-                    };
-                    vec![read_record(&part, context.retry, read, record).await]
-                }
-            })
+        self.read_each(
+            self.search_ids(domain, InventorySearchScope::GlossaryTerm),
+            actions::datazone::GET_GLOSSARY_TERM,
+            "term",
+            |client, domain, id| {
+                client
+                    .get_glossary_term()
+                    .domain_identifier(domain)
+                    .identifier(id)
+                    .send()
+            },
+            |origin, t| DataZoneRecord::GlossaryTerm(GlossaryTermRecord::new(origin, &t)),
+        )
     }
 }
 

@@ -93,6 +93,7 @@ mod form_types;
 mod glossaries;
 mod listings;
 mod operate;
+mod options;
 pub mod records;
 mod scan;
 mod search;
@@ -117,8 +118,9 @@ pub use listings::{
     GetListing, ListingChange, ListingChangeInput, ListingScanner, PublishListing, UnpublishListing,
 };
 pub use operate::{DeleteInput, Deleted, ResourceRef};
+pub use options::{DataZoneOptions, Kind};
 pub use records::DataZoneRecord;
-pub use scan::{DataZoneOptions, DataZoneScanner, Kind};
+pub use scan::DataZoneScanner;
 pub use search::{
     SearchCatalog, SearchCatalogInput, SearchHit, SearchListings, SearchListingsInput,
     SearchOutput, SearchScope,

@@ -4,19 +4,16 @@
 use crate::client::unchecked_datazone_client;
 use crate::operate::ResourceRef;
 use crate::records::{time, Origin};
-use crate::scan::{kind_scanner, DataZoneRecord, RecordStream, ScanContext};
+use crate::scan::{kind_scanner, pick_items, DataZoneRecord, RecordStream, ScanContext};
 use crate::validate::{check_domain_id, check_id, check_text};
 use async_trait::async_trait;
-use aws_sdk_datazone::types as dz;
-use aws_sdk_datazone::types::SearchResultItem;
-use chicory_aws_core::actions;
-use chicory_aws_core::scan::{paged, read_record, Page, Part, ScanStreamExt};
+use aws_sdk_datazone::types::{self as dz, SearchResultItem};
+use chicory_aws_core::scan::{paged, Page, Part, ScanStreamExt};
 use chicory_aws_core::{
-    operator_struct, AccessChecked, Action, Connection, Error, Operator, Result,
+    actions, operator_struct, AccessChecked, Action, Connection, Error, Operator, Result,
 };
 use schemars::JsonSchema;
-use serde::Deserialize;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 /// A DataZone listing (a published asset or data product in the catalog).
@@ -113,8 +110,7 @@ impl ScanContext {
             format!("domain={domain}"),
         );
         let search_domain = domain.clone();
-        let context = self.clone();
-        paged(part, self.retry, move |token| {
+        let ids = paged(part, self.retry, move |token| {
             let req = client
                 .search_listings()
                 .domain_identifier(&search_domain)
@@ -122,39 +118,29 @@ impl ScanContext {
                 .set_next_token(token);
             async move {
                 req.send().await.map(|p| {
-                    let ids = p
-                        .items
-                        .unwrap_or_default()
-                        .into_iter()
-                        .filter_map(|i| match i {
-                            SearchResultItem::AssetListing(a) => a.listing_id,
-                            SearchResultItem::DataProductListing(d) => d.listing_id,
-                            _ => None,
-                        })
-                        .collect();
+                    let ids = pick_items(p.items, |i| match i {
+                        SearchResultItem::AssetListing(a) => a.listing_id,
+                        SearchResultItem::DataProductListing(d) => d.listing_id,
+                        _ => None,
+                    });
                     Page::new(ids, p.next_token)
                 })
             }
         })
-        .then_records(self.concurrency, move |id: String| {
-            let (context, domain) = (context.clone(), domain.clone());
-            async move {
-                let part = Part::new(
-                    actions::datazone::GET_LISTING,
-                    format!("domain={domain} listing={id}"),
-                );
-                let read = || {
-                    context
-                        .client
-                        .get_listing()
-                        .domain_identifier(&domain)
-                        .identifier(&id)
-                        .send()
-                };
-                let record = |l| DataZoneRecord::Listing(ListingRecord::new(&context.origin, &l));
-                vec![read_record(&part, context.retry, read, record).await]
-            }
-        })
+        .map_records(move |id| (domain.clone(), id));
+        self.read_each(
+            ids,
+            actions::datazone::GET_LISTING,
+            "listing",
+            |client, domain, id| {
+                client
+                    .get_listing()
+                    .domain_identifier(domain)
+                    .identifier(id)
+                    .send()
+            },
+            |origin, l| DataZoneRecord::Listing(ListingRecord::new(origin, &l)),
+        )
     }
 }
 

@@ -1,151 +1,33 @@
-//! The whole-domain scan every per-kind scanner is built on: the options and kinds, the scan
-//! context shared by the concepts' listings, the walk over domains and projects,
-//! [`DataZoneScanner`], and the [`DataZoneRecord`] it yields. Every listing is a [`paged`] part
-//! and every per-item read a [`read`], so a denied or vanished part is a
-//! [`ScanItem::Skipped`] and any other failure after the retries an incomplete part (an `Err`
-//! item), decided by the engine.
+//! The whole-domain scan every per-kind scanner is built on: the context the concepts' listings
+//! share, the walk over domains and projects, [`DataZoneScanner`] and the [`DataZoneRecord`] it
+//! yields, and the `kind_scanner!` macro that makes the per-kind scanners. Every listing is a [`paged`] part and every per-item read a
+//! [`read`], so a denied or vanished part is a [`ScanItem::Skipped`] and any other failure
+//! after the retries an incomplete part (an `Err` item), decided by the engine.
+//!
+//! [`paged`]: chicory_aws_core::scan::paged
+//! [`read`]: chicory_aws_core::scan::read
 
 use crate::client::unchecked_datazone_client;
+use crate::options::{DataZoneOptions, Kind};
 use crate::records::*;
-use crate::validate::check_domain_id;
 use aws_sdk_datazone::types::{DomainSummary, ProjectSummary};
-use chicory_aws_core::scan::{ScanStream, ScanStreamExt};
+use chicory_aws_core::scan::{read_record, IntoScanError, Part, ScanStream, ScanStreamExt};
 use chicory_aws_core::{
-    actions, Action, Concurrency, Connection, Error, PageRetry, Result, ScanItem, Scanner,
+    actions, Action, Concurrency, Connection, PageRetry, Result, ScanItem, Scanner,
 };
 use futures::stream::{self, StreamExt};
 use serde::Serialize;
+use std::future::Future;
 use std::sync::Arc;
 
-/// A kind of DataZone resource.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Kind {
-    /// Domains.
-    Domain,
-    /// Projects of a domain.
-    Project,
-    /// Environments of a project.
-    Environment,
-    /// Environment profiles of a domain.
-    EnvironmentProfile,
-    /// Data sources of a project.
-    DataSource,
-    /// Assets (inventory) of a domain.
-    Asset,
-    /// Metadata form types of a domain.
-    FormType,
-    /// Listings (published catalog entries).
-    Listing,
-    /// Business glossaries.
-    Glossary,
-    /// Glossary terms.
-    GlossaryTerm,
-}
-
-impl Kind {
-    /// Every kind.
-    pub const ALL: &'static [Kind] = &[
-        Kind::Domain,
-        Kind::Project,
-        Kind::Environment,
-        Kind::EnvironmentProfile,
-        Kind::DataSource,
-        Kind::Asset,
-        Kind::FormType,
-        Kind::Listing,
-        Kind::Glossary,
-        Kind::GlossaryTerm,
-    ];
-}
-
-/// Options of the DataZone scanners.
-///
-/// The requests in flight are bounded by the connection, not by these options: every client
-/// built from a connection shares its request budget, set with
-/// `ConnectionBuilder::budget(BudgetSettings::default().max_in_flight(n))` (default 64 over the
-/// whole connection, and DataZone's published `Search` / `SearchListings` / `SearchTypes`
-/// rates), however the fan-out across domains, projects and per-item reads multiplies.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct DataZoneOptions {
-    /// Domains to scan (ids `dzd_...`); empty: every domain `ListDomains` returns.
-    pub domains: Vec<String>,
-    /// Kinds to scan (whole-domain scanner only); empty: all.
-    pub kinds: Vec<Kind>,
-    /// How many domains, projects and per-item reads run at once (1..=64, checked as a
-    /// [`Concurrency`]), at each level.
-    pub concurrency: usize,
-    /// Page size asked of list and search calls (1..=50); default: the service's.
-    pub page_size: Option<i32>,
-    /// Also read each asset's revisions (`ListAssetRevisions`).
-    pub asset_revisions: bool,
-    /// Also scan AWS-managed form types (`amazon.datazone.*`), not only the domain's own.
-    pub managed_form_types: bool,
-}
-
-impl Default for DataZoneOptions {
-    fn default() -> Self {
-        DataZoneOptions {
-            domains: Vec::new(),
-            kinds: Vec::new(),
-            concurrency: 8,
-            page_size: None,
-            asset_revisions: false,
-            managed_form_types: false,
-        }
-    }
-}
-
-impl DataZoneOptions {
-    /// Restricts the scan to `domain_id` (may be called more than once).
-    pub fn domain(mut self, domain_id: impl Into<String>) -> Self {
-        self.domains.push(domain_id.into());
-        self
-    }
-    /// Restricts the whole-domain scan to these kinds.
-    pub fn kinds(mut self, kinds: &[Kind]) -> Self {
-        self.kinds = kinds.to_vec();
-        self
-    }
-    /// Sets the concurrency.
-    pub fn concurrency(mut self, n: usize) -> Self {
-        self.concurrency = n;
-        self
-    }
-    /// Sets the page size.
-    pub fn page_size(mut self, n: i32) -> Self {
-        self.page_size = Some(n);
-        self
-    }
-    /// Reads asset revisions too.
-    pub fn asset_revisions(mut self, yes: bool) -> Self {
-        self.asset_revisions = yes;
-        self
-    }
-    /// Scans AWS-managed form types too.
-    pub fn managed_form_types(mut self, yes: bool) -> Self {
-        self.managed_form_types = yes;
-        self
-    }
-
-    /// Checks the options; the error names the field.
-    pub fn validate(&self) -> Result<()> {
-        Concurrency::new("concurrency", self.concurrency)?;
-        if let Some(n) = self.page_size {
-            if !(1..=50).contains(&n) {
-                return Err(Error::invalid("page_size", "must be between 1 and 50"));
-            }
-        }
-        for d in &self.domains {
-            check_domain_id("domains", d)?;
-        }
-        Ok(())
-    }
-
-    fn wants(&self, k: Kind) -> bool {
-        self.kinds.is_empty() || self.kinds.contains(&k)
-    }
+/// The items of a page that `pick` keeps: it maps each item, and answers `None` for those the
+/// caller has no use for (items of other kinds, or of kinds added to the API later).
+pub(crate) fn pick_items<T, U>(items: Option<Vec<T>>, pick: impl FnMut(T) -> Option<U>) -> Vec<U> {
+    items
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(pick)
+        .collect()
 }
 
 /// A scan of `DataZoneRecord`s.
@@ -167,6 +49,7 @@ pub(crate) struct ScanContext {
 }
 
 impl ScanContext {
+    /// The context of a scan of `conn` with `options` (checked first).
     pub(crate) fn new(conn: &Connection, options: DataZoneOptions) -> Result<Arc<Self>> {
         options.validate()?;
         Ok(Arc::new(ScanContext {
@@ -233,6 +116,34 @@ impl ScanContext {
             parts.push(self.data_sources(p.domain_id, p.id));
         }
         stream::iter(parts).flatten_unordered(None).boxed()
+    }
+
+    /// Reads each `(domain, id)` of `ids` in full with `get`, the part `action` on
+    /// `domain={domain} {noun}={id}`, `concurrency` at a time: each yields the `record` of what
+    /// it read, or the part's outcome (skipped or incomplete).
+    pub(crate) fn read_each<T, E, Fut>(
+        self: &Arc<Self>,
+        ids: ScanStream<(String, String)>,
+        action: Action,
+        noun: &'static str,
+        get: fn(&aws_sdk_datazone::Client, &str, &str) -> Fut,
+        record: fn(&Origin, T) -> DataZoneRecord,
+    ) -> RecordStream
+    where
+        T: Send + 'static,
+        E: IntoScanError + Send + 'static,
+        Fut: Future<Output = std::result::Result<T, E>> + Send + 'static,
+    {
+        let context = self.clone();
+        ids.then_records(self.concurrency, move |(domain, id)| {
+            let context = context.clone();
+            async move {
+                let part = Part::new(action, format!("domain={domain} {noun}={id}"));
+                let read = || get(&context.client, &domain, &id);
+                let record = |out| record(&context.origin, out);
+                vec![read_record(&part, context.retry, read, record).await]
+            }
+        })
     }
 }
 
@@ -301,9 +212,9 @@ macro_rules! kind_scanner {
             /// A scanner over `conn` with `options` (its `kinds` are ignored).
             pub fn new(
                 conn: &chicory_aws_core::Connection,
-                options: $crate::scan::DataZoneOptions,
+                options: $crate::options::DataZoneOptions,
             ) -> chicory_aws_core::Result<Self> {
-                let options = options.kinds(&[$crate::scan::Kind::$kind]);
+                let options = options.kinds(&[$crate::options::Kind::$kind]);
                 Ok($name { context: $crate::scan::ScanContext::new(conn, options)? })
             }
         }
@@ -328,7 +239,7 @@ macro_rules! kind_scanner {
 }
 pub(crate) use kind_scanner;
 
-/// Any DataZone record, as the whole-domain [`DataZoneScanner`](crate::DataZoneScanner) yields
+/// Any DataZone record, as the whole-domain [`DataZoneScanner`] yields
 /// them. Serializes as the inner record (each carries its `kind`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]

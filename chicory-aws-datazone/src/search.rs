@@ -3,17 +3,14 @@
 
 use crate::client::unchecked_datazone_client;
 use crate::records::time;
-use crate::scan::ScanContext;
+use crate::scan::{pick_items, ScanContext};
 use crate::validate::{check_domain_id, check_id, check_page, check_text};
 use async_trait::async_trait;
-use aws_sdk_datazone::types as dz;
-use aws_sdk_datazone::types::{InventorySearchScope, SearchInventoryResultItem};
-use chicory_aws_core::actions;
-use chicory_aws_core::scan::{paged, Page, Part, ScanStream};
-use chicory_aws_core::{operator_struct, AccessChecked, Action, Error, Operator, Result};
+use aws_sdk_datazone::types::{self as dz, InventorySearchScope, SearchInventoryResultItem};
+use chicory_aws_core::scan::{paged, Page, Part, ScanStream, ScanStreamExt};
+use chicory_aws_core::{actions, operator_struct, AccessChecked, Action, Error, Operator, Result};
 use schemars::JsonSchema;
-use serde::Deserialize;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What [`SearchCatalog`] looks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
@@ -89,6 +86,118 @@ fn check_search(domain_id: &str, max: Option<i32>, text: Option<&str>) -> Result
     check_text("search_text", text, 4096)
 }
 
+impl SearchCatalogInput {
+    /// Checks the input before any request.
+    fn check(&self) -> Result<()> {
+        check_search(
+            &self.domain_id,
+            self.max_results,
+            self.search_text.as_deref(),
+        )?;
+        if let Some(p) = &self.owning_project_id {
+            check_id("owning_project_id", p)?;
+        }
+        Ok(())
+    }
+}
+
+impl SearchListingsInput {
+    /// Checks the input before any request.
+    fn check(&self) -> Result<()> {
+        check_search(
+            &self.domain_id,
+            self.max_results,
+            self.search_text.as_deref(),
+        )
+    }
+}
+
+impl SearchOutput {
+    /// A page of hits: what `hit` makes of each of `items` (items it does not know are left
+    /// out), with the page's token and count.
+    fn page<T>(
+        items: Option<Vec<T>>,
+        hit: fn(T) -> Option<SearchHit>,
+        next_token: Option<String>,
+        total_match_count: Option<i32>,
+    ) -> Self {
+        SearchOutput {
+            items: pick_items(items, hit),
+            next_token,
+            total_match_count,
+        }
+    }
+}
+
+/// An inventory item (asset, glossary or term) as a hit.
+fn inventory_hit(item: dz::SearchInventoryResultItem) -> Option<SearchHit> {
+    match item {
+        dz::SearchInventoryResultItem::AssetItem(a) => Some(SearchHit {
+            kind: "asset".into(),
+            id: a.identifier,
+            name: Some(a.name),
+            description: a.description,
+            owning_project_id: Some(a.owning_project_id),
+            glossary_id: None,
+            type_identifier: Some(a.type_identifier),
+            entity_id: None,
+            created_at: time(a.created_at.as_ref()),
+        }),
+        dz::SearchInventoryResultItem::GlossaryItem(g) => Some(SearchHit {
+            kind: "glossary".into(),
+            id: g.id,
+            name: Some(g.name),
+            description: g.description,
+            owning_project_id: Some(g.owning_project_id),
+            glossary_id: None,
+            type_identifier: None,
+            entity_id: None,
+            created_at: time(g.created_at.as_ref()),
+        }),
+        dz::SearchInventoryResultItem::GlossaryTermItem(t) => Some(SearchHit {
+            kind: "glossary_term".into(),
+            id: t.id,
+            name: Some(t.name),
+            description: t.short_description,
+            owning_project_id: None,
+            glossary_id: Some(t.glossary_id),
+            type_identifier: None,
+            entity_id: None,
+            created_at: time(t.created_at.as_ref()),
+        }),
+        _ => None,
+    }
+}
+
+/// A listing (of an asset or a data product) as a hit.
+fn listing_hit(item: dz::SearchResultItem) -> Option<SearchHit> {
+    match item {
+        dz::SearchResultItem::AssetListing(a) => Some(SearchHit {
+            kind: "asset_listing".into(),
+            id: a.listing_id.unwrap_or_default(),
+            name: a.name,
+            description: a.description,
+            owning_project_id: a.owning_project_id,
+            glossary_id: None,
+            type_identifier: a.entity_type,
+            entity_id: a.entity_id,
+            created_at: time(a.created_at.as_ref()),
+        }),
+        dz::SearchResultItem::DataProductListing(d) => Some(SearchHit {
+            kind: "data_product_listing".into(),
+            id: d.listing_id.unwrap_or_default(),
+            name: d.name,
+            description: d.description,
+            owning_project_id: d.owning_project_id,
+            glossary_id: None,
+            type_identifier: None,
+            entity_id: d.entity_id,
+            created_at: time(d.created_at.as_ref()),
+        }),
+        _ => None,
+    }
+}
+
 operator_struct!(
     /// Searches a domain's catalog for assets, glossaries or glossary terms (ReadOnly).
     SearchCatalog
@@ -108,14 +217,7 @@ impl Operator for SearchCatalog {
         input: SearchCatalogInput,
         _: AccessChecked<Self>,
     ) -> Result<SearchOutput> {
-        check_search(
-            &input.domain_id,
-            input.max_results,
-            input.search_text.as_deref(),
-        )?;
-        if let Some(p) = &input.owning_project_id {
-            check_id("owning_project_id", p)?;
-        }
+        input.check()?;
         let scope = match input.scope {
             SearchScope::Asset => dz::InventorySearchScope::Asset,
             SearchScope::Glossary => dz::InventorySearchScope::Glossary,
@@ -134,52 +236,12 @@ impl Operator for SearchCatalog {
             .map_err(|e| {
                 Error::from_sdk(e, actions::datazone::SEARCH).with_resource(input.domain_id)
             })?;
-        let items = out
-            .items
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|i| match i {
-                dz::SearchInventoryResultItem::AssetItem(a) => Some(SearchHit {
-                    kind: "asset".into(),
-                    id: a.identifier,
-                    name: Some(a.name),
-                    description: a.description,
-                    owning_project_id: Some(a.owning_project_id),
-                    glossary_id: None,
-                    type_identifier: Some(a.type_identifier),
-                    entity_id: None,
-                    created_at: time(a.created_at.as_ref()),
-                }),
-                dz::SearchInventoryResultItem::GlossaryItem(g) => Some(SearchHit {
-                    kind: "glossary".into(),
-                    id: g.id,
-                    name: Some(g.name),
-                    description: g.description,
-                    owning_project_id: Some(g.owning_project_id),
-                    glossary_id: None,
-                    type_identifier: None,
-                    entity_id: None,
-                    created_at: time(g.created_at.as_ref()),
-                }),
-                dz::SearchInventoryResultItem::GlossaryTermItem(t) => Some(SearchHit {
-                    kind: "glossary_term".into(),
-                    id: t.id,
-                    name: Some(t.name),
-                    description: t.short_description,
-                    owning_project_id: None,
-                    glossary_id: Some(t.glossary_id),
-                    type_identifier: None,
-                    entity_id: None,
-                    created_at: time(t.created_at.as_ref()),
-                }),
-                _ => None,
-            })
-            .collect();
-        Ok(SearchOutput {
-            items,
-            next_token: out.next_token,
-            total_match_count: out.total_match_count,
-        })
+        Ok(SearchOutput::page(
+            out.items,
+            inventory_hit,
+            out.next_token,
+            out.total_match_count,
+        ))
     }
 }
 
@@ -219,11 +281,7 @@ impl Operator for SearchListings {
         input: SearchListingsInput,
         _: AccessChecked<Self>,
     ) -> Result<SearchOutput> {
-        check_search(
-            &input.domain_id,
-            input.max_results,
-            input.search_text.as_deref(),
-        )?;
+        input.check()?;
         let out = unchecked_datazone_client(&self.conn)
             .search_listings()
             .domain_identifier(&input.domain_id)
@@ -236,79 +294,47 @@ impl Operator for SearchListings {
                 Error::from_sdk(e, actions::datazone::SEARCH_LISTINGS)
                     .with_resource(input.domain_id)
             })?;
-        let items = out
-            .items
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|i| match i {
-                dz::SearchResultItem::AssetListing(a) => Some(SearchHit {
-                    kind: "asset_listing".into(),
-                    id: a.listing_id.unwrap_or_default(),
-                    name: a.name,
-                    description: a.description,
-                    owning_project_id: a.owning_project_id,
-                    glossary_id: None,
-                    type_identifier: a.entity_type,
-                    entity_id: a.entity_id,
-                    created_at: time(a.created_at.as_ref()),
-                }),
-                dz::SearchResultItem::DataProductListing(d) => Some(SearchHit {
-                    kind: "data_product_listing".into(),
-                    id: d.listing_id.unwrap_or_default(),
-                    name: d.name,
-                    description: d.description,
-                    owning_project_id: d.owning_project_id,
-                    glossary_id: None,
-                    type_identifier: None,
-                    entity_id: d.entity_id,
-                    created_at: time(d.created_at.as_ref()),
-                }),
-                _ => None,
-            })
-            .collect();
-        Ok(SearchOutput {
-            items,
-            next_token: out.next_token,
-            total_match_count: out.total_match_count,
-        })
+        Ok(SearchOutput::page(
+            out.items,
+            listing_hit,
+            out.next_token,
+            out.total_match_count,
+        ))
     }
 }
 
 impl ScanContext {
-    /// Ids found by `Search` in one scope.
+    /// Ids found by `Search` in one scope, each with its domain: `(domain, id)`.
     pub(crate) fn search_ids(
         &self,
         domain: String,
         scope: InventorySearchScope,
-    ) -> ScanStream<String> {
+    ) -> ScanStream<(String, String)> {
         let (client, size) = (self.client.clone(), self.options.page_size);
         let part = Part::new(
             actions::datazone::SEARCH,
             format!("domain={domain} scope={}", scope.as_str()),
         );
+        let search_domain = domain.clone();
         paged(part, self.retry, move |token| {
             let req = client
                 .search()
-                .domain_identifier(&domain)
+                .domain_identifier(&search_domain)
                 .search_scope(scope.clone())
                 .set_max_results(size)
                 .set_next_token(token);
             async move {
                 req.send().await.map(|p| {
-                    let ids = p
-                        .items
-                        .unwrap_or_default()
-                        .into_iter()
-                        .filter_map(|i| match i {
-                            SearchInventoryResultItem::AssetItem(a) => Some(a.identifier),
-                            SearchInventoryResultItem::GlossaryItem(g) => Some(g.id),
-                            SearchInventoryResultItem::GlossaryTermItem(t) => Some(t.id),
-                            _ => None,
-                        })
-                        .collect();
+                    let ids = pick_items(p.items, |i| match i {
+                        SearchInventoryResultItem::AssetItem(a) => Some(a.identifier),
+                        SearchInventoryResultItem::GlossaryItem(g) => Some(g.id),
+                        SearchInventoryResultItem::GlossaryTermItem(t) => Some(t.id),
+                        _ => None,
+                    });
                     Page::new(ids, p.next_token)
                 })
             }
         })
+        .map_records(move |id| (domain.clone(), id))
     }
 }
