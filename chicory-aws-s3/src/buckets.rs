@@ -1,7 +1,7 @@
 //! Buckets: the bucket record and scanner, where a bucket lives, and the bucket operators
 //! (list, location, versioning, tagging, policy; create, delete, put tagging).
 
-use crate::client::{s3_err, unchecked_s3_client, unchecked_s3_client_in, Clients};
+use crate::client::{at_bucket, s3_err, unchecked_s3_client, unchecked_s3_client_in, Clients};
 use crate::records::time;
 use crate::scanning::{default_concurrency, Failed};
 use crate::tags::{tag_map, tagging, TagsOutput};
@@ -94,7 +94,7 @@ async fn location(clients: &Clients, bucket: &str) -> std::result::Result<String
         return Ok(region);
     }
     let client = clients.home();
-    let part = Part::new(actions::s3::GET_BUCKET_LOCATION, format!("bucket={bucket}"));
+    let part = Part::new(actions::s3::GET_BUCKET_LOCATION, "").with("bucket", bucket);
     read(&part, clients.retry(), || {
         let req = client.get_bucket_location().bucket(bucket);
         async move {
@@ -229,7 +229,7 @@ async fn describe_bucket(
     b: aws_sdk_s3::types::Bucket,
 ) -> Vec<Result<ScanItem<BucketRecord>>> {
     let name = b.name.clone().unwrap_or_default();
-    let part = |action: Action| Part::new(action, format!("bucket={name}"));
+    let part = |action: Action| Part::new(action, "").with("bucket", name.as_str());
     let retry = clients.retry();
     let mut failed = Failed::new();
     // Where the bucket lives; ListBuckets' own BucketRegion (when the server sends it) stands
@@ -459,7 +459,7 @@ impl Operator for GetBucketLocation {
             .bucket(&input.bucket)
             .send()
             .await
-            .map_err(|e| s3_err(e, actions::s3::GET_BUCKET_LOCATION, input.bucket.clone()))?;
+            .map_err(|e| at_bucket(s3_err(e, actions::s3::GET_BUCKET_LOCATION), &input.bucket))?;
         Ok(BucketLocationOutput {
             region: normalise_location(out.location_constraint.as_ref().map(|c| c.as_str())),
         })
@@ -490,7 +490,7 @@ impl Operator for GetBucketVersioning {
             .send()
             .await;
         let (status, mfa_delete) =
-            crate::compat::versioning(res).map_err(|e| e.with_resource(input.bucket.clone()))?;
+            crate::compat::versioning(res).map_err(|e| at_bucket(e, &input.bucket))?;
         let (status, mfa_delete) = versioning_names(status, mfa_delete);
         Ok(BucketVersioningOutput { status, mfa_delete })
     }
@@ -516,7 +516,7 @@ impl Operator for GetBucketTagging {
             .send()
             .await
             .map(|out| tag_map(out.tag_set()))
-            .map_err(|e| s3_err(e, actions::s3::GET_BUCKET_TAGGING, input.bucket.clone()));
+            .map_err(|e| at_bucket(s3_err(e, actions::s3::GET_BUCKET_TAGGING), &input.bucket));
         Ok(TagsOutput {
             tags: or_absent(res, &["NoSuchTagSet"], BTreeMap::new)?,
             version_id: None,
@@ -548,7 +548,7 @@ impl Operator for GetBucketPolicy {
             .send()
             .await
             .map(|out| out.policy)
-            .map_err(|e| s3_err(e, actions::s3::GET_BUCKET_POLICY, input.bucket.clone()));
+            .map_err(|e| at_bucket(s3_err(e, actions::s3::GET_BUCKET_POLICY), &input.bucket));
         Ok(BucketPolicyOutput {
             policy: or_absent(res, &["NoSuchBucketPolicy"], || None)?,
         })
@@ -590,7 +590,7 @@ impl Operator for CreateBucket {
         }
         req.send()
             .await
-            .map_err(|e| s3_err(e, actions::s3::CREATE_BUCKET, input.bucket.clone()))?;
+            .map_err(|e| at_bucket(s3_err(e, actions::s3::CREATE_BUCKET), &input.bucket))?;
         Ok(Done {
             resource: format!("s3://{}", input.bucket),
             region: Some(region),
@@ -617,7 +617,7 @@ impl Operator for DeleteBucket {
             .bucket(&input.bucket)
             .send()
             .await
-            .map_err(|e| s3_err(e, actions::s3::DELETE_BUCKET, input.bucket.clone()))?;
+            .map_err(|e| at_bucket(s3_err(e, actions::s3::DELETE_BUCKET), &input.bucket))?;
         Ok(Done {
             resource: format!("s3://{}", input.bucket),
             region: None,
@@ -646,7 +646,7 @@ impl Operator for PutBucketTagging {
             .tagging(tags)
             .send()
             .await
-            .map_err(|e| s3_err(e, actions::s3::PUT_BUCKET_TAGGING, input.bucket.clone()))?;
+            .map_err(|e| at_bucket(s3_err(e, actions::s3::PUT_BUCKET_TAGGING), &input.bucket))?;
         Ok(Done {
             resource: format!("s3://{}", input.bucket),
             region: None,

@@ -84,11 +84,11 @@ impl Clients {
     }
 }
 
-/// An operator's failed S3 request as an [`Error`] naming the IAM action `op` and `resource`.
+/// An operator's failed S3 request as an [`Error`] naming the IAM action `op`; name where
+/// with [`at_bucket`] or [`at_object`].
 pub(crate) fn s3_err<E>(
     e: aws_sdk_s3::error::SdkError<E, aws_sdk_s3::config::http::HttpResponse>,
     op: Action,
-    resource: String,
 ) -> Error
 where
     E: aws_smithy_types::error::metadata::ProvideErrorMetadata
@@ -97,5 +97,23 @@ where
         + Sync
         + 'static,
 {
-    Error::from_sdk(e, op).with_resource(resource)
+    Error::from_sdk(e, op)
+}
+
+/// `err` about `bucket`: the name as its resource, and `bucket` in its context.
+pub(crate) fn at_bucket(err: Error, bucket: &str) -> Error {
+    err.with_resource(bucket).with_context("bucket", bucket)
+}
+
+/// `err` about the object `key` of `bucket` (its version `version_id`, if given):
+/// `s3://bucket/key[?versionId=...]` as its resource, and `bucket`, `key` and `version_id` in
+/// its context.
+pub(crate) fn at_object(err: Error, bucket: &str, key: &str, version_id: Option<&str>) -> Error {
+    let err = err.with_context("bucket", bucket).with_context("key", key);
+    match version_id {
+        None => err.with_resource(format!("s3://{bucket}/{key}")),
+        Some(v) => err
+            .with_resource(format!("s3://{bucket}/{key}?versionId={v}"))
+            .with_context("version_id", v),
+    }
 }

@@ -4,7 +4,7 @@
 //! are in `transfer`.
 
 use crate::buckets::{bucket_region, Done};
-use crate::client::{s3_err, unchecked_s3_client, Clients};
+use crate::client::{at_bucket, at_object, s3_err, unchecked_s3_client, Clients};
 use crate::records::time;
 use crate::scanning::{bad_answer, Failed, DEFAULT_CONCURRENCY};
 use crate::tags::{tag_map, tagging, TagsOutput};
@@ -491,8 +491,9 @@ impl ObjectInput {
         }
         Ok(())
     }
-    fn resource(&self) -> String {
-        format!("s3://{}/{}", self.bucket, self.key)
+    /// `err` about this object.
+    fn at(&self, err: Error) -> Error {
+        at_object(err, &self.bucket, &self.key, self.version_id.as_deref())
     }
 }
 
@@ -624,7 +625,7 @@ impl Operator for ListObjects {
             .fetch_owner(true)
             .send()
             .await
-            .map_err(|e| s3_err(e, actions::s3::LIST_BUCKET, input.bucket.clone()))?;
+            .map_err(|e| at_bucket(s3_err(e, actions::s3::LIST_BUCKET), &input.bucket))?;
         let (account, region) = (self.conn.account_id(), self.conn.region());
         Ok(ListObjectsOutput {
             objects: out
@@ -668,7 +669,7 @@ impl Operator for HeadObject {
             .set_version_id(input.version_id.clone())
             .send()
             .await
-            .map_err(|e| s3_err(e, read_action(input.version_id.is_some()), input.resource()))?;
+            .map_err(|e| input.at(s3_err(e, read_action(input.version_id.is_some()))))?;
         Ok(HeadObjectOutput {
             content_length: h.content_length,
             content_type: h.content_type,
@@ -706,7 +707,7 @@ impl Operator for GetObjectTagging {
             .set_version_id(input.version_id.clone())
             .send()
             .await
-            .map_err(|e| s3_err(e, actions::s3::GET_OBJECT_TAGGING, input.resource()))?;
+            .map_err(|e| input.at(s3_err(e, actions::s3::GET_OBJECT_TAGGING)))?;
         Ok(TagsOutput {
             tags: tag_map(out.tag_set()),
             version_id: out.version_id,
@@ -726,12 +727,9 @@ pub(crate) async fn delete_object(
     key: &str,
     version_id: Option<&str>,
 ) -> Result<DeleteObjectOutput> {
-    let (action, resource) = match version_id {
-        None => (actions::s3::DELETE_OBJECT, format!("s3://{bucket}/{key}")),
-        Some(v) => (
-            actions::s3::DELETE_OBJECT_VERSION,
-            format!("s3://{bucket}/{key}?versionId={v}"),
-        ),
+    let action = match version_id {
+        None => actions::s3::DELETE_OBJECT,
+        Some(_) => actions::s3::DELETE_OBJECT_VERSION,
     };
     let out = unchecked_s3_client(conn)
         .delete_object()
@@ -740,7 +738,7 @@ pub(crate) async fn delete_object(
         .set_version_id(version_id.map(str::to_owned))
         .send()
         .await
-        .map_err(|e| s3_err(e, action, resource))?;
+        .map_err(|e| at_object(s3_err(e, action), bucket, key, version_id))?;
     Ok(DeleteObjectOutput {
         delete_marker: out.delete_marker.unwrap_or(false),
         version_id: out.version_id,
@@ -790,18 +788,20 @@ impl Operator for PutObjectTagging {
         check_bucket_name("bucket", &input.bucket)?;
         check_key("key", &input.key)?;
         let tags = tagging(&input.tags, 10)?;
-        let resource = format!("s3://{}/{}", input.bucket, input.key);
         unchecked_s3_client(&self.conn)
             .put_object_tagging()
             .bucket(&input.bucket)
             .key(&input.key)
-            .set_version_id(input.version_id)
+            .set_version_id(input.version_id.clone())
             .tagging(tags)
             .send()
             .await
-            .map_err(|e| s3_err(e, actions::s3::PUT_OBJECT_TAGGING, resource.clone()))?;
+            .map_err(|e| {
+                let e = s3_err(e, actions::s3::PUT_OBJECT_TAGGING);
+                at_object(e, &input.bucket, &input.key, input.version_id.as_deref())
+            })?;
         Ok(Done {
-            resource,
+            resource: format!("s3://{}/{}", input.bucket, input.key),
             region: None,
         })
     }

@@ -2,7 +2,7 @@
 //! multipart upload above a threshold; and the operators that move an object's body on them
 //! (get object up to a maximum, put object).
 
-use crate::client::unchecked_s3_client;
+use crate::client::{at_object, unchecked_s3_client};
 use crate::objects::read_action;
 use crate::records::time;
 use crate::validate::{check_bucket_name, check_key, ByteRange};
@@ -69,7 +69,7 @@ pub async fn get_object_stream(
         .set_range(range.map(|r| r.header()))
         .send()
         .await
-        .map_err(|e| Error::from_sdk(e, action).with_resource(format!("s3://{bucket}/{key}")))?;
+        .map_err(|e| at_object(Error::from_sdk(e, action), bucket, key, version_id))?;
     Ok(GetObjectStream {
         content_length: out.content_length,
         content_range: out.content_range,
@@ -245,7 +245,12 @@ pub async fn put_object_stream<R: AsyncRead + Unpin + Send>(
             .send()
             .await
             .map_err(|e| {
-                Error::from_sdk(e, actions::s3::PUT_OBJECT).with_resource(resource.clone())
+                at_object(
+                    Error::from_sdk(e, actions::s3::PUT_OBJECT),
+                    bucket,
+                    key,
+                    None,
+                )
             })?;
         return Ok(UploadOutcome {
             etag: out.e_tag,
@@ -265,6 +270,8 @@ pub async fn put_object_stream<R: AsyncRead + Unpin + Send>(
             Error::from_sdk(e, actions::s3::PUT_OBJECT)
                 .with_operation("s3:PutObject (CreateMultipartUpload)")
                 .with_resource(resource.clone())
+                .with_context("bucket", bucket)
+                .with_context("key", key)
         })?;
     let upload_id = upload.upload_id.ok_or_else(|| {
         Error::new(
@@ -306,6 +313,8 @@ pub async fn put_object_stream<R: AsyncRead + Unpin + Send>(
                 Error::from_sdk(e, actions::s3::PUT_OBJECT)
                     .with_operation("s3:PutObject (UploadPart)")
                     .with_resource(resource.clone())
+                    .with_context("bucket", bucket)
+                    .with_context("key", key)
             })?;
         parts.push(
             CompletedPart::builder()
@@ -336,6 +345,8 @@ pub async fn put_object_stream<R: AsyncRead + Unpin + Send>(
             Error::from_sdk(e, actions::s3::PUT_OBJECT)
                 .with_operation("s3:PutObject (CompleteMultipartUpload)")
                 .with_resource(resource.clone())
+                .with_context("bucket", bucket)
+                .with_context("key", key)
         })?;
     guard.armed = false;
     Ok(UploadOutcome {
@@ -470,7 +481,9 @@ impl Operator for GetObject {
                      byte range or stream it"
                 ),
             )
-            .with_resource(format!("s3://{}/{}", input.bucket, input.key)));
+            .with_resource(format!("s3://{}/{}", input.bucket, input.key))
+            .with_context("bucket", input.bucket.as_str())
+            .with_context("key", input.key.as_str()));
         }
         // Read to max_bytes at most, whatever Content-Length said (or if it said nothing: a
         // chunked answer).
@@ -488,7 +501,9 @@ impl Operator for GetObject {
                          range or stream it"
                     ),
                 )
-                .with_resource(format!("s3://{}/{}", input.bucket, input.key)));
+                .with_resource(format!("s3://{}/{}", input.bucket, input.key))
+                .with_context("bucket", input.bucket.as_str())
+                .with_context("key", input.key.as_str()));
             }
             bytes.extend_from_slice(&chunk);
         }

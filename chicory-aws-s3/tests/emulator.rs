@@ -356,6 +356,13 @@ async fn read_only_role_scans_buckets_objects_and_versions() {
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
+    // The bucket and key stay structured in the error, not only in its resource text.
+    assert_eq!(
+        err.context(),
+        &[("bucket", a.clone()), ("key", "nope".to_owned())],
+        "{err}"
+    );
+    assert_eq!(err.resource(), Some(format!("s3://{a}/nope").as_str()));
     let tags = GetObjectTagging::new(&conn)
         .call(obj("top.csv"))
         .await
