@@ -58,6 +58,6 @@ pub use error::{BoxError, Error, ErrorKind, ErrorStatus, Operation, Result};
 pub use operator::{AccessChecked, OnConnection, Operator, Tool};
 pub use params::{ConnectionParams, CustomerAuth, ExternalId, RoleArn};
 pub use scan::{
-    run_scan, AnyRecord, AnyScanner, Concurrency, Incomplete, JsonLinesSink, PageRetry, Progress,
-    Record, RunOptions, ScanItem, ScanSummary, Scanner, Sink, Skipped,
+    record_time, run_scan, AnyRecord, AnyScanner, Concurrency, Incomplete, JsonLinesSink,
+    PageRetry, Progress, Record, RunOptions, ScanItem, ScanSummary, Scanner, Sink, Skipped,
 };

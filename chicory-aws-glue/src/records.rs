@@ -1,9 +1,6 @@
 //! Every record type of this crate, in one place for sinks that route by kind
 //! ([`chicory_aws_core::Record::kind`]); each is defined with its concept's scanners.
 
-use aws_smithy_types::date_time::Format;
-use aws_smithy_types::DateTime;
-
 pub use crate::athena::{
     AthenaDatabaseRecord, AthenaTableRecord, DataCatalogRecord, QueryExecutionRecord,
     QueryResultRecord, WorkGroupRecord,
@@ -17,7 +14,5 @@ pub use crate::iceberg::{IcebergField, IcebergPartitionField, IcebergTable};
 pub use crate::partitions::PartitionRecord;
 pub use crate::tables::{Column, SerDe, TableFormat, TableLink, TableRecord, TableVersionRecord};
 
-/// An AWS timestamp as RFC 3339 text.
-pub(crate) fn time(t: Option<&DateTime>) -> Option<String> {
-    t.and_then(|t| t.fmt(Format::DateTime).ok())
-}
+/// The one timestamp rule of every record.
+pub(crate) use chicory_aws_core::record_time as time;

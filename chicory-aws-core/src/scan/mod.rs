@@ -113,6 +113,12 @@ pub trait Record: Serialize + Send + 'static {
     fn kind(&self) -> &'static str;
 }
 
+/// An AWS timestamp as a record writes it: RFC 3339 text (`2024-05-01T12:00:00Z`), or `None`
+/// when AWS gave none. One rule for every record of every service crate.
+pub fn record_time(t: Option<&aws_smithy_types::DateTime>) -> Option<String> {
+    t.and_then(|t| t.fmt(aws_smithy_types::date_time::Format::DateTime).ok())
+}
+
 /// Implements [`Record`] for record structs of one kind each: `record_kind!(TableRecord =>
 /// "glue_table", DatabaseRecord => "glue_database")`. The kind must be the `kind` the struct
 /// serializes with (`#[serde(tag = "kind", rename = "...")]`); the conformance suite checks
