@@ -5,30 +5,16 @@
 
 use chicory_aws_core::{AccessLevel, Connection, ErrorKind, Operator, ScanItem, Scanner, Tool};
 use chicory_aws_glue::{AthenaDatabaseScanner, UpdateDataCatalog, UpdateWorkGroup};
-use chicory_aws_policy::permissions::{permission_policy, Integration, PolicyOptions};
+use chicory_aws_policy::permissions::Integration;
 use chicory_aws_testkit::{unique, Emulator};
 use futures::StreamExt;
 use serde_json::json;
 
-fn policy(level: AccessLevel) -> String {
-    permission_policy(Integration::Glue, level, &PolicyOptions::default())
-        .unwrap()
-        .to_json_compact()
-}
-
 /// A connection at `claimed` level to a role holding the policy for `held`.
 async fn connect(held: AccessLevel, claimed: AccessLevel) -> Connection {
-    let emu = Emulator::get();
-    let (vendor, params) = emu
-        .customer(
-            &format!("chicory-{}", unique("athena")),
-            &[("GluePolicy", &policy(held))],
-        )
-        .await;
-    emu.connection(&vendor, params.with_access_level(claimed))
-        .connect()
+    Emulator::get()
+        .connect_to_role(Integration::Glue, held, claimed)
         .await
-        .unwrap()
 }
 
 async fn admin() -> aws_sdk_athena::Client {

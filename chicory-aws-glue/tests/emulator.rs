@@ -32,12 +32,9 @@ async fn customer(level: AccessLevel) -> (chicory_aws_testkit::Vendor, Connectio
 }
 
 async fn connect(level: AccessLevel) -> Connection {
-    let (vendor, params) = customer(level).await;
     Emulator::get()
-        .connection(&vendor, params)
-        .connect()
+        .connect_to_role(Integration::Glue, level, level)
         .await
-        .unwrap()
 }
 
 async fn admin_glue() -> aws_sdk_glue::Client {

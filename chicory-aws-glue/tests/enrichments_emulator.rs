@@ -15,25 +15,14 @@ use serde_json::json;
 
 /// A connection claiming `claimed` to a role holding the policy crate's Glue policy for `held`.
 async fn connect(held: AccessLevel, claimed: AccessLevel) -> Connection {
-    let policy = permission_policy(Integration::Glue, held, &PolicyOptions::default())
-        .unwrap()
-        .to_json_compact();
-    connect_with(&policy, claimed).await
+    Emulator::get()
+        .connect_to_role(Integration::Glue, held, claimed)
+        .await
 }
 
 /// A connection claiming `claimed` to a role holding `policy`.
 async fn connect_with(policy: &str, claimed: AccessLevel) -> Connection {
-    let emu = Emulator::get();
-    let (vendor, params) = emu
-        .customer(
-            &format!("chicory-{}", unique("enrich")),
-            &[("GluePolicy", policy)],
-        )
-        .await;
-    emu.connection(&vendor, params.with_access_level(claimed))
-        .connect()
-        .await
-        .unwrap()
+    Emulator::get().connect_with_policy(policy, claimed).await
 }
 
 #[tokio::test]

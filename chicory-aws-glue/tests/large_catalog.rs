@@ -12,7 +12,7 @@
 use aws_sdk_glue::types::{Column, DatabaseInput, PartitionInput, StorageDescriptor, TableInput};
 use chicory_aws_core::{AccessLevel, Connection};
 use chicory_aws_glue::{CatalogOptions, PartitionScanner, TableScanner};
-use chicory_aws_policy::permissions::{permission_policy, Integration, PolicyOptions};
+use chicory_aws_policy::permissions::Integration;
 use chicory_aws_testkit::memory::{assert_streams, count_scan as count, CountingAlloc};
 use chicory_aws_testkit::{unique, Emulator};
 use chicory_aws_testkit::{FakeSts, TestClock};
@@ -29,21 +29,10 @@ static HEAP: CountingAlloc = CountingAlloc;
 static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 async fn connect() -> Connection {
-    let emu = Emulator::get();
-    let policy = permission_policy(
-        Integration::Glue,
-        AccessLevel::ReadOnly,
-        &PolicyOptions::default(),
-    )
-    .unwrap()
-    .to_json_compact();
-    let (vendor, params) = emu
-        .customer(
-            &format!("chicory-{}", unique("large")),
-            &[("GluePolicy", &policy)],
-        )
-        .await;
-    emu.connection(&vendor, params).connect().await.unwrap()
+    let read_only = AccessLevel::ReadOnly;
+    Emulator::get()
+        .connect_to_role(Integration::Glue, read_only, read_only)
+        .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -38,7 +38,8 @@ pub use registry::assert_registry_complete;
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::Credentials;
-use chicory_aws_core::{BaseCredentials, Connection, ConnectionParams};
+use chicory_aws_core::{AccessLevel, BaseCredentials, Connection, ConnectionParams};
+use chicory_aws_policy::permissions::{permission_policy, Integration, PolicyOptions};
 use serde::Deserialize;
 use std::net::{TcpStream, ToSocketAddrs};
 use std::path::PathBuf;
@@ -265,6 +266,35 @@ impl Emulator {
             .with_region(&self.state.region)
             .expect("region");
         (vendor, params)
+    }
+
+    /// A connected connection claiming `claimed` to a new customer role (External ID
+    /// `chicory-<unique>`) that holds `policy`.
+    pub async fn connect_with_policy(&self, policy: &str, claimed: AccessLevel) -> Connection {
+        let (vendor, params) = self
+            .customer(
+                &format!("chicory-{}", unique("role")),
+                &[("Permissions", policy)],
+            )
+            .await;
+        self.connection(&vendor, params.with_access_level(claimed))
+            .connect()
+            .await
+            .expect("the emulator's customer role is assumed")
+    }
+
+    /// A connected connection claiming `claimed` to a new customer role that holds the
+    /// permission policy chicory-aws-policy generates for `integration` at `held`.
+    pub async fn connect_to_role(
+        &self,
+        integration: Integration,
+        held: AccessLevel,
+        claimed: AccessLevel,
+    ) -> Connection {
+        let policy = permission_policy(integration, held, &PolicyOptions::default())
+            .expect("the default policy builds")
+            .to_json_compact();
+        self.connect_with_policy(&policy, claimed).await
     }
 
     /// A connection builder for `params` against the emulator, as `vendor`.
