@@ -84,6 +84,13 @@
 //! ```
 #![warn(missing_docs)]
 
+// One module per concept, each with its records, scanner(s) and operators: domains (and
+// projects), environments (and profiles), data_sources, assets (forms, revisions), form_types,
+// listings, glossaries (and terms), search (the two search operators). Shared by them: client
+// (the SDK client and the probe), options and scan (the whole-domain scan every per-kind
+// scanner is built on, and `DataZoneRecord`), operate (inputs and outputs several operators
+// share), validate (input checks), records (the index of every record type) and tools (the MCP
+// registry).
 mod assets;
 mod client;
 mod data_sources;
