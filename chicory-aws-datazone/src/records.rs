@@ -3,8 +3,6 @@
 //! environments, data sources, assets, form types, listings, glossaries). Here too, what every
 //! record shares: the [`Origin`] it came from and its timestamps' format.
 
-use aws_smithy_types::date_time::Format;
-use aws_smithy_types::DateTime;
 use chicory_aws_core::Connection;
 use serde::Serialize;
 
@@ -17,10 +15,8 @@ pub use crate::glossaries::{GlossaryRecord, GlossaryTermRecord};
 pub use crate::listings::ListingRecord;
 pub use crate::scan::DataZoneRecord;
 
-/// A timestamp as RFC 3339.
-pub(crate) fn time(t: Option<&DateTime>) -> Option<String> {
-    t.and_then(|t| t.fmt(Format::DateTime).ok())
-}
+/// The one timestamp rule of every record (RFC 3339).
+pub(crate) use chicory_aws_core::record_time as time;
 
 /// Where a record came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
