@@ -34,29 +34,35 @@ impl Respond for ListObjectsV2Fake {
             .and_then(|m| m.parse().ok())
             .unwrap_or(1000)
             .min(1000);
-        let start: usize = q
-            .get("continuation-token")
-            .and_then(|t| t.parse().ok())
-            .unwrap_or(0);
+        // The token is the last key the previous page consumed (S3's tokens are opaque; this
+        // one lets a page start by binary search, so a page costs its own size, not the
+        // bucket's).
+        let after = q.get("continuation-token").cloned();
         // The keys under the prefix: a contiguous run of the sorted key space.
         let lo = self.keys.partition_point(|k| k.as_str() < prefix.as_str());
         let hi = lo + self.keys[lo..].partition_point(|k| k.starts_with(&prefix));
-        let mut entries: Vec<Entry<'_>> = Vec::new();
-        for k in &self.keys[lo..hi] {
+        let mut i = match &after {
+            Some(t) => lo + self.keys[lo..hi].partition_point(|k| k <= t),
+            None => lo,
+        };
+        let mut page: Vec<Entry<'_>> = Vec::new();
+        while i < hi && page.len() < max {
+            let k = &self.keys[i];
             let rest = &k[prefix.len()..];
-            match delimiter.and_then(|d| rest.find(d.as_str()).map(|i| i + d.len())) {
+            match delimiter.and_then(|d| rest.find(d.as_str()).map(|at| at + d.len())) {
                 Some(end) => {
-                    let cp = format!("{prefix}{}", &rest[..end]);
-                    if !matches!(entries.last(), Some(Entry::Prefix(p)) if *p == cp) {
-                        entries.push(Entry::Prefix(cp));
-                    }
+                    // A common prefix stands for every key under it: skip them all.
+                    let cp = &k[..prefix.len() + end];
+                    i += self.keys[i..hi].partition_point(|k| k.starts_with(cp));
+                    page.push(Entry::Prefix(cp.to_owned()));
                 }
-                None => entries.push(Entry::Key(k)),
+                None => {
+                    page.push(Entry::Key(k));
+                    i += 1;
+                }
             }
         }
-        let end = (start + max).min(entries.len());
-        let page = &entries[start.min(end)..end];
-        let truncated = end < entries.len();
+        let truncated = i < hi;
         let mut xml = String::with_capacity(200 * page.len() + 512);
         xml.push_str(r#"<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">"#);
         let _ = write!(
@@ -68,7 +74,7 @@ impl Respond for ListObjectsV2Fake {
         if let Some(d) = delimiter {
             let _ = write!(xml, "<Delimiter>{d}</Delimiter>");
         }
-        for e in page {
+        for e in &page {
             match e {
                 Entry::Key(k) => {
                     let _ = write!(
@@ -82,7 +88,8 @@ impl Respond for ListObjectsV2Fake {
             }
         }
         if truncated {
-            let _ = write!(xml, "<NextContinuationToken>{end}</NextContinuationToken>");
+            let last = &self.keys[i - 1];
+            let _ = write!(xml, "<NextContinuationToken>{last}</NextContinuationToken>");
         }
         xml.push_str("</ListBucketResult>");
         ResponseTemplate::new(200)
