@@ -90,6 +90,11 @@ mod tools;
 mod visibility;
 
 pub use athena::{
+    analyze, presto_view, presto_view_sql, ColumnEdge, PrestoView, QueryAnalysis, QueryContext,
+    SqlError, SqlErrorReason, StatementKind, TableName, WriteTarget, DEFAULT_CATALOG,
+    DEFAULT_DATABASE,
+};
+pub use athena::{
     typed_value, AthenaDatabaseRecord, AthenaDatabaseScanner, AthenaTableRecord, CatalogType,
     CreateWorkGroup, DataCatalogOutcome, DataCatalogScanner, DeleteWorkGroup,
     GetAthenaQueryResults, QueryExecutionRecord, QueryExecutionScanner, QueryResultRecord,

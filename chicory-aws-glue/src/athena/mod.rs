@@ -3,11 +3,13 @@
 mod catalogs;
 mod metadata;
 mod queries;
+mod sql;
 mod workgroups;
 
 pub use catalogs::*;
 pub use metadata::*;
 pub use queries::*;
+pub use sql::*;
 pub use workgroups::*;
 
 /// Athena answers `InvalidRequestException` / `MetadataException` for a catalog, database or
