@@ -713,6 +713,19 @@ fn unparsable_sql_is_an_error_with_a_reason() {
     assert_eq!(e.reason, SqlErrorReason::Parse, "{e}");
 }
 
+/// Athena's own execution context converts, and resolves names as the fields would.
+#[test]
+fn context_from_athena_execution_context() {
+    let athena = aws_sdk_athena::types::QueryExecutionContext::builder()
+        .catalog("Lakehouse")
+        .database("Raw")
+        .build();
+    let ctx = QueryContext::from(&athena);
+    assert_eq!(ctx, QueryContext::new("Lakehouse", "Raw"));
+    let a = analyze("SELECT * FROM events", &ctx).unwrap();
+    assert_eq!(a.reads[0].to_string(), "lakehouse.raw.events");
+}
+
 fn presto_view_text(json: &serde_json::Value) -> String {
     format!(
         "/* Presto View: {} */",
