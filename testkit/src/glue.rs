@@ -315,3 +315,76 @@ pub async fn serve() -> MockServer {
         .await;
     server
 }
+
+/// A Glue catalog of `databases` databases (`db0000`..) of `tables` tables each (`t0000`..)
+/// for a [`FakeServer`](crate::http::FakeServer), answered page by page from arithmetic, not
+/// from stored items (GetDatabases and GetTables in pages of up to 100, `NextToken` the next
+/// index): for catalogs of any size, with a fake whose cost per request is the page it renders
+/// and that keeps nothing per request.
+pub fn large_catalog(databases: usize, tables: usize) -> Box<dyn crate::http::Fake> {
+    Box::new(LargeCatalog { databases, tables })
+}
+
+struct LargeCatalog {
+    databases: usize,
+    tables: usize,
+}
+
+impl crate::http::Fake for LargeCatalog {
+    fn answer(
+        &self,
+        method: &str,
+        _: &str,
+        _: &str,
+        headers: &hyper::HeaderMap,
+        body: &[u8],
+    ) -> Option<crate::http::Answer> {
+        use std::fmt::Write;
+        let target = headers.get("x-amz-target")?.to_str().ok()?;
+        let databases = match (method, target) {
+            ("POST", "AWSGlue.GetDatabases") => true,
+            ("POST", "AWSGlue.GetTables") => false,
+            _ => return None,
+        };
+        let body: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+        let max = body["MaxResults"].as_u64().map_or(100, |m| m.min(100)) as usize;
+        let start: usize = body["NextToken"]
+            .as_str()
+            .and_then(|t| t.parse().ok())
+            .unwrap_or(0);
+        let total = if databases {
+            self.databases
+        } else {
+            self.tables
+        };
+        let end = (start + max).min(total);
+        let mut out = String::with_capacity(600 * end.saturating_sub(start) + 64);
+        if databases {
+            out.push_str(r#"{"DatabaseList":["#);
+            for d in start..end {
+                let sep = if d == start { "" } else { "," };
+                let _ = write!(out, r#"{sep}{{"Name":"db{d:04}","CreateTime":{EPOCH}}}"#);
+            }
+        } else {
+            let db = body["DatabaseName"].as_str().unwrap_or("db");
+            out.push_str(r#"{"TableList":["#);
+            for t in start..end {
+                let sep = if t == start { "" } else { "," };
+                let _ = write!(
+                    out,
+                    r#"{sep}{{"Name":"t{t:04}","DatabaseName":"{db}","TableType":"EXTERNAL_TABLE","CreateTime":{EPOCH},"UpdateTime":{EPOCH},"StorageDescriptor":{{"Columns":[{{"Name":"id","Type":"bigint"}},{{"Name":"name","Type":"string"}},{{"Name":"amount","Type":"decimal(12,2)"}}],"Location":"s3://lake/{db}/t{t:04}/","SerdeInfo":{{"SerializationLibrary":"org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"}}}},"PartitionKeys":[{{"Name":"dt","Type":"string"}}],"Parameters":{{"classification":"parquet"}}}}"#
+                );
+            }
+        }
+        out.push(']');
+        if end < total {
+            let _ = write!(out, r#","NextToken":"{end}""#);
+        }
+        out.push('}');
+        Some(crate::http::Answer {
+            status: 200,
+            content_type: "application/x-amz-json-1.1",
+            body: out,
+        })
+    }
+}

@@ -25,6 +25,7 @@ mod fake_sts;
 pub mod faults;
 pub mod glue;
 pub mod hostile;
+pub mod http;
 pub mod lakehouse;
 pub mod memory;
 mod registry;

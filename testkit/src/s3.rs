@@ -25,8 +25,41 @@ enum Entry<'a> {
 
 impl Respond for ListObjectsV2Fake {
     fn respond(&self, req: &Request) -> ResponseTemplate {
-        self.answered.fetch_add(1, Ordering::Relaxed);
         let q: HashMap<String, String> = req.url.query_pairs().into_owned().collect();
+        ResponseTemplate::new(200)
+            .insert_header("content-type", "application/xml")
+            .set_body_string(self.list(&q))
+            .set_delay(self.delay)
+    }
+}
+
+impl crate::http::Fake for ListObjectsV2Fake {
+    fn answer(
+        &self,
+        method: &str,
+        path: &str,
+        query: &str,
+        _: &hyper::HeaderMap,
+        _: &[u8],
+    ) -> Option<crate::http::Answer> {
+        let q: HashMap<String, String> = form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect();
+        let ours = method == "GET"
+            && path.trim_start_matches('/').trim_end_matches('/') == self.bucket
+            && q.get("list-type").map(String::as_str) == Some("2");
+        ours.then(|| crate::http::Answer {
+            status: 200,
+            content_type: "application/xml",
+            body: self.list(&q),
+        })
+    }
+}
+
+impl ListObjectsV2Fake {
+    /// The ListObjectsV2 answer to the query `q`.
+    fn list(&self, q: &HashMap<String, String>) -> String {
+        self.answered.fetch_add(1, Ordering::Relaxed);
         let prefix = q.get("prefix").cloned().unwrap_or_default();
         let delimiter = q.get("delimiter").filter(|d| !d.is_empty());
         let max: usize = q
@@ -92,10 +125,7 @@ impl Respond for ListObjectsV2Fake {
             let _ = write!(xml, "<NextContinuationToken>{last}</NextContinuationToken>");
         }
         xml.push_str("</ListBucketResult>");
-        ResponseTemplate::new(200)
-            .insert_header("content-type", "application/xml")
-            .set_body_string(xml)
-            .set_delay(self.delay)
+        xml
     }
 }
 
@@ -122,4 +152,16 @@ pub async fn mount_listing(
         .mount(server)
         .await;
     answered
+}
+
+/// A bucket `bucket` holding `keys` (sorted here) for a [`FakeServer`](crate::http::FakeServer),
+/// answering ListObjectsV2 at once and keeping nothing per request.
+pub fn listing(bucket: &str, mut keys: Vec<String>) -> Box<dyn crate::http::Fake> {
+    keys.sort();
+    Box::new(ListObjectsV2Fake {
+        bucket: bucket.to_owned(),
+        keys: Arc::new(keys),
+        delay: Duration::ZERO,
+        answered: Arc::new(AtomicUsize::new(0)),
+    })
 }
