@@ -388,3 +388,67 @@ impl crate::http::Fake for LargeCatalog {
         })
     }
 }
+
+/// `total` partitions (`dt=0000`..) of every table, for a
+/// [`FakeServer`](crate::http::FakeServer): GetPartitions in pages of up to 1,000 (Glue's
+/// maximum and this fake's default), `NextToken` the next index, and `Segment` splitting the
+/// partitions by index modulo the segment count, as Glue splits them into disjoint sets.
+pub fn large_partitions(total: usize) -> Box<dyn crate::http::Fake> {
+    Box::new(LargePartitions { total })
+}
+
+struct LargePartitions {
+    total: usize,
+}
+
+impl crate::http::Fake for LargePartitions {
+    fn answer(
+        &self,
+        method: &str,
+        _: &str,
+        _: &str,
+        headers: &hyper::HeaderMap,
+        body: &[u8],
+    ) -> Option<crate::http::Answer> {
+        use std::fmt::Write;
+        let target = headers.get("x-amz-target")?.to_str().ok()?;
+        if (method, target) != ("POST", "AWSGlue.GetPartitions") {
+            return None;
+        }
+        let body: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+        let max = body["MaxResults"].as_u64().map_or(1000, |m| m.min(1000)) as usize;
+        let segment = body["Segment"]["SegmentNumber"].as_u64().unwrap_or(0) as usize;
+        let segments = body["Segment"]["TotalSegments"].as_u64().unwrap_or(1).max(1) as usize;
+        // The partitions of this segment: indexes segment, segment + segments, ...
+        let in_segment = self.total.saturating_sub(segment).div_ceil(segments);
+        let start: usize = body["NextToken"]
+            .as_str()
+            .and_then(|t| t.parse().ok())
+            .unwrap_or(0);
+        let end = (start + max).min(in_segment);
+        let (db, table) = (
+            body["DatabaseName"].as_str().unwrap_or("db"),
+            body["TableName"].as_str().unwrap_or("t"),
+        );
+        let mut out = String::with_capacity(200 * end.saturating_sub(start) + 64);
+        out.push_str(r#"{"Partitions":["#);
+        for k in start..end {
+            let i = segment + k * segments;
+            let sep = if k == start { "" } else { "," };
+            let _ = write!(
+                out,
+                r#"{sep}{{"Values":["{i:04}"],"DatabaseName":"{db}","TableName":"{table}","CreationTime":{EPOCH},"StorageDescriptor":{{"Location":"s3://lake/{db}/{table}/dt={i:04}/"}}}}"#
+            );
+        }
+        out.push(']');
+        if end < in_segment {
+            let _ = write!(out, r#","NextToken":"{end}""#);
+        }
+        out.push('}');
+        Some(crate::http::Answer {
+            status: 200,
+            content_type: "application/x-amz-json-1.1",
+            body: out,
+        })
+    }
+}
