@@ -17,6 +17,9 @@
 //! | [`WorkGroupScanner`], [`DataCatalogScanner`] | Athena workgroups and data catalogs |
 //! | [`AthenaDatabaseScanner`], [`TableMetadataScanner`] | Athena's databases and table metadata per catalog |
 //! | [`QueryExecutionScanner`] | Athena query history (`BatchGetQueryExecution` by 50) |
+//! | [`QueryActivityScanner`] | query history with each execution's SQL analysed: statement kind, tables read, table or S3 location written, unparsable SQL reported (`athena_query_activity`) |
+//! | [`TablePopularityScanner`] | per table read or written: query count, last queried, bytes scanned, from the query activity (`athena_table_popularity`) |
+//! | [`LineageScanner`] | table-level lineage edges of INSERT, CTAS, UNLOAD and MERGE executions (`athena_lineage`) |
 //! | [`QueryResultScanner`] | the results of one query: its columns, then typed rows, paged as consumed |
 //!
 //! Operators (typed input/output, declared IAM actions; write operators are refused on a
@@ -97,11 +100,12 @@ pub use athena::{
 pub use athena::{
     typed_value, AthenaDatabaseRecord, AthenaDatabaseScanner, AthenaTableRecord, CatalogType,
     CreateWorkGroup, DataCatalogOutcome, DataCatalogScanner, DeleteWorkGroup,
-    GetAthenaQueryResults, QueryExecutionRecord, QueryExecutionScanner, QueryResultRecord,
+    GetAthenaQueryResults, LineageEdgeRecord, LineageScanner, QueryActivityRecord,
+    QueryActivityScanner, QueryExecutionRecord, QueryExecutionScanner, QueryResultRecord,
     QueryResultScanner, QueryResults, QueryResultsInput, ResultColumn, RunAthenaQuery,
     RunQueryInput, StopAthenaQuery, StopQueryInput, StopQueryOutput, TableMetadataScanner,
-    UpdateDataCatalog, UpdateDataCatalogInput, UpdateWorkGroup, UpdateWorkGroupInput,
-    WorkGroupInput, WorkGroupOutcome, WorkGroupScanner,
+    TablePopularityRecord, TablePopularityScanner, UpdateDataCatalog, UpdateDataCatalogInput,
+    UpdateWorkGroup, UpdateWorkGroupInput, WorkGroupInput, WorkGroupOutcome, WorkGroupScanner,
 };
 pub use catalog::{
     CatalogRecord, CatalogScanner, FederatedCatalog, GlueCatalogRecord, GlueCatalogScanner,

@@ -1,11 +1,13 @@
 //! Amazon Athena: data catalogs, workgroups, Athena's view of the metadata, and queries.
 
+mod activity;
 mod catalogs;
 mod metadata;
 mod queries;
 mod sql;
 mod workgroups;
 
+pub use activity::*;
 pub use catalogs::*;
 pub use metadata::*;
 pub use queries::*;
