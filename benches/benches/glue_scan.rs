@@ -6,9 +6,12 @@
 //!
 //! Run: `cargo bench -p chicory-aws-benches --bench glue_scan`
 
+mod common;
+
 use chicory_aws_core::{Connection, ScanItem, Scanner};
 use chicory_aws_glue::{unchecked_glue_client, CatalogOptions, TableScanner};
 use chicory_aws_testkit::{FakeSts, TestClock};
+use common::sdk_tables;
 use criterion::{criterion_group, criterion_main, Criterion};
 use futures::StreamExt;
 use std::time::Duration;
@@ -90,24 +93,6 @@ async fn scanner_count(conn: &Connection, concurrency: usize) -> usize {
         .await
 }
 
-async fn sequential_count(glue: &aws_sdk_glue::Client) -> usize {
-    let mut n = 0;
-    let mut dbs = glue.get_databases().into_paginator().send();
-    while let Some(page) = dbs.next().await {
-        for db in page.unwrap().database_list {
-            let mut pages = glue
-                .get_tables()
-                .database_name(db.name)
-                .into_paginator()
-                .send();
-            while let Some(p) = pages.next().await {
-                n += p.unwrap().table_list.unwrap_or_default().len();
-            }
-        }
-    }
-    n
-}
-
 fn bench(c: &mut Criterion) {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -118,7 +103,7 @@ fn bench(c: &mut Criterion) {
     let glue = unchecked_glue_client(&conn);
     // Both read the whole catalog.
     assert_eq!(rt.block_on(scanner_count(&conn, 16)), DATABASES * TABLES);
-    assert_eq!(rt.block_on(sequential_count(&glue)), DATABASES * TABLES);
+    assert_eq!(rt.block_on(sdk_tables(&glue)), DATABASES * TABLES);
 
     let mut g = c.benchmark_group(format!(
         "glue_scan_{DATABASES}x{TABLES}_delay_{}ms",
@@ -132,7 +117,7 @@ fn bench(c: &mut Criterion) {
         });
     }
     g.bench_function("sequential_paginator", |b| {
-        b.to_async(&rt).iter(|| sequential_count(&glue))
+        b.to_async(&rt).iter(|| sdk_tables(&glue))
     });
     g.finish();
 }

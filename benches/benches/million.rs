@@ -11,12 +11,15 @@
 //!
 //! Run: `cargo bench -p chicory-aws-benches --bench million` (about four minutes on 2 cores).
 
+mod common;
+
 use chicory_aws_core::{AccessLevel, Connection, Scanner};
 use chicory_aws_glue::{CatalogOptions, TableScanner};
 use chicory_aws_s3::{ObjectOptions, ObjectScanner};
 use chicory_aws_testkit::http::FakeServer;
 use chicory_aws_testkit::memory::count_scan;
 use chicory_aws_testkit::{glue::large_catalog, s3::listing, FakeSts, TestClock};
+use common::{sdk_keys, sdk_tables};
 use std::time::{Duration, Instant};
 
 const MIB: u64 = 1 << 20;
@@ -102,40 +105,6 @@ where
     }
 }
 
-/// Keys under `prefix`, by the SDK's ListObjectsV2 paginator alone.
-async fn sdk_keys(s3: &aws_sdk_s3::Client, prefix: &str) -> usize {
-    let mut pages = s3
-        .list_objects_v2()
-        .bucket("bucket")
-        .prefix(prefix)
-        .into_paginator()
-        .send();
-    let mut n = 0;
-    while let Some(page) = pages.next().await {
-        n += page.expect("a page").contents().len();
-    }
-    n
-}
-
-/// Tables of every database, by the SDK's paginators alone, one database after another.
-async fn sdk_tables(glue: &aws_sdk_glue::Client) -> usize {
-    let mut n = 0;
-    let mut dbs = glue.get_databases().into_paginator().send();
-    while let Some(page) = dbs.next().await {
-        for db in page.expect("a page").database_list {
-            let mut pages = glue
-                .get_tables()
-                .database_name(db.name)
-                .into_paginator()
-                .send();
-            while let Some(p) = pages.next().await {
-                n += p.expect("a page").table_list.unwrap_or_default().len();
-            }
-        }
-    }
-    n
-}
-
 fn main() {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -186,7 +155,7 @@ fn main() {
         let s3_sdk = chicory_aws_s3::unchecked_s3_client(&s3_conn);
         for (prefix, n) in [("p00", 100_000), ("", 1_000_000)] {
             let what = format!("baseline: SDK ListObjectsV2 paginator, {n} keys");
-            rows.push(timed(&what, n, || sdk_keys(&s3_sdk, prefix)).await);
+            rows.push(timed(&what, n, || sdk_keys(&s3_sdk, "bucket", prefix)).await);
         }
         for (conn, n) in [(&tenth_conn, 100_000), (&million_conn, 1_000_000)] {
             let glue = chicory_aws_glue::unchecked_glue_client(conn);

@@ -16,14 +16,16 @@
 //! Run: `cargo bench -p chicory-aws-benches --bench sweep` (about ten minutes on 2 cores: the
 //! sequential loops at 100 ms take 10 s a run); `SWEEP_MS=0,10` measures only those latencies.
 
-use chicory_aws_core::{AccessLevel, ScanItem, Scanner};
+mod common;
+
+use chicory_aws_core::AccessLevel;
 use chicory_aws_glue::{unchecked_glue_client, CatalogOptions, PartitionScanner, TableScanner};
 use chicory_aws_s3::{unchecked_s3_client, ObjectOptions, ObjectScanner};
 use chicory_aws_testkit::glue::{large_catalog, large_partitions};
 use chicory_aws_testkit::http::FakeServer;
 use chicory_aws_testkit::{s3::listing, FakeSts, TestClock};
+use common::{count, sdk_keys, sdk_partitions, sdk_tables};
 use criterion::{Criterion, SamplingMode};
-use futures::StreamExt;
 use std::cell::RefCell;
 use std::time::{Duration, Instant};
 use tokio::runtime::Runtime;
@@ -44,63 +46,6 @@ struct Point {
     secs: f64,
     /// Round trips on the critical path.
     round_trips: usize,
-}
-
-async fn count<S: Scanner>(s: &S) -> usize {
-    s.scan()
-        .fold(0, |n, i| async move {
-            match i.expect("the scan fails") {
-                ScanItem::Record(_) => n + 1,
-                ScanItem::Skipped(s) => panic!("skipped {s:?}"),
-            }
-        })
-        .await
-}
-
-async fn sdk_tables(glue: &aws_sdk_glue::Client) -> usize {
-    let mut n = 0;
-    let mut dbs = glue.get_databases().into_paginator().send();
-    while let Some(page) = dbs.next().await {
-        for db in page.expect("a page").database_list {
-            let mut pages = glue
-                .get_tables()
-                .database_name(db.name)
-                .into_paginator()
-                .send();
-            while let Some(p) = pages.next().await {
-                n += p.expect("a page").table_list.unwrap_or_default().len();
-            }
-        }
-    }
-    n
-}
-
-async fn sdk_partitions(glue: &aws_sdk_glue::Client) -> usize {
-    let mut n = 0;
-    let mut pages = glue
-        .get_partitions()
-        .database_name("db0000")
-        .table_name("t0000")
-        .exclude_column_schema(true)
-        .into_paginator()
-        .send();
-    while let Some(p) = pages.next().await {
-        n += p.expect("a page").partitions.unwrap_or_default().len();
-    }
-    n
-}
-
-async fn sdk_keys(s3: &aws_sdk_s3::Client) -> usize {
-    let mut n = 0;
-    let mut pages = s3
-        .list_objects_v2()
-        .bucket("bucket")
-        .into_paginator()
-        .send();
-    while let Some(p) = pages.next().await {
-        n += p.expect("a page").contents().len();
-    }
-    n
 }
 
 /// Runs `run` as one criterion benchmark and records its mean time as a point.
@@ -239,7 +184,7 @@ fn main() {
             "sequential".into(),
             PARTITIONS.div_ceil(1000),
             PARTITIONS,
-            || sdk_partitions(&glue_sdk),
+            || sdk_partitions(&glue_sdk, "db0000", "t0000"),
         );
         for segments in [1, 10] {
             let s = PartitionScanner::new(
@@ -276,7 +221,7 @@ fn main() {
             "sequential".into(),
             total.div_ceil(1000),
             total,
-            || sdk_keys(&s3_sdk),
+            || sdk_keys(&s3_sdk, "bucket", ""),
         );
         for n in CONCURRENCY {
             let options = ObjectOptions::default().concurrency(n).region("us-east-1");

@@ -316,6 +316,38 @@ pub async fn serve() -> MockServer {
     server
 }
 
+/// A Glue JSON request of a [`FakeServer`](crate::http::FakeServer): its operation
+/// (`X-Amz-Target`) and body, or `None` for any other request.
+fn glue_request<'a>(
+    method: &str,
+    headers: &'a hyper::HeaderMap,
+    body: &[u8],
+) -> Option<(&'a str, Value)> {
+    let target = headers.get("x-amz-target")?.to_str().ok()?;
+    (method == "POST" && target.starts_with("AWSGlue."))
+        .then(|| (target, serde_json::from_slice(body).unwrap_or(Value::Null)))
+}
+
+/// The page a request asks for: from its `NextToken` (an index), at most its `MaxResults`
+/// or `limit`.
+fn window(body: &Value, limit: u64) -> (usize, usize) {
+    let max = body["MaxResults"].as_u64().map_or(limit, |m| m.min(limit)) as usize;
+    let start = body["NextToken"]
+        .as_str()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(0);
+    (start, max)
+}
+
+/// A JSON 1.1 answer.
+fn json_answer(body: String) -> crate::http::Answer {
+    crate::http::Answer {
+        status: 200,
+        content_type: "application/x-amz-json-1.1",
+        body,
+    }
+}
+
 /// A Glue catalog of `databases` databases (`db0000`..) of `tables` tables each (`t0000`..)
 /// for a [`FakeServer`](crate::http::FakeServer), answered page by page from arithmetic, not
 /// from stored items (GetDatabases and GetTables in pages of up to 100, `NextToken` the next
@@ -340,18 +372,13 @@ impl crate::http::Fake for LargeCatalog {
         body: &[u8],
     ) -> Option<crate::http::Answer> {
         use std::fmt::Write;
-        let target = headers.get("x-amz-target")?.to_str().ok()?;
-        let databases = match (method, target) {
-            ("POST", "AWSGlue.GetDatabases") => true,
-            ("POST", "AWSGlue.GetTables") => false,
+        let (target, body) = glue_request(method, headers, body)?;
+        let databases = match target {
+            "AWSGlue.GetDatabases" => true,
+            "AWSGlue.GetTables" => false,
             _ => return None,
         };
-        let body: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
-        let max = body["MaxResults"].as_u64().map_or(100, |m| m.min(100)) as usize;
-        let start: usize = body["NextToken"]
-            .as_str()
-            .and_then(|t| t.parse().ok())
-            .unwrap_or(0);
+        let (start, max) = window(&body, 100);
         let total = if databases {
             self.databases
         } else {
@@ -381,11 +408,7 @@ impl crate::http::Fake for LargeCatalog {
             let _ = write!(out, r#","NextToken":"{end}""#);
         }
         out.push('}');
-        Some(crate::http::Answer {
-            status: 200,
-            content_type: "application/x-amz-json-1.1",
-            body: out,
-        })
+        Some(json_answer(out))
     }
 }
 
@@ -411,20 +434,18 @@ impl crate::http::Fake for LargePartitions {
         body: &[u8],
     ) -> Option<crate::http::Answer> {
         use std::fmt::Write;
-        let target = headers.get("x-amz-target")?.to_str().ok()?;
-        if (method, target) != ("POST", "AWSGlue.GetPartitions") {
+        let (target, body) = glue_request(method, headers, body)?;
+        if target != "AWSGlue.GetPartitions" {
             return None;
         }
-        let body: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
-        let max = body["MaxResults"].as_u64().map_or(1000, |m| m.min(1000)) as usize;
+        let (start, max) = window(&body, 1000);
         let segment = body["Segment"]["SegmentNumber"].as_u64().unwrap_or(0) as usize;
-        let segments = body["Segment"]["TotalSegments"].as_u64().unwrap_or(1).max(1) as usize;
+        let segments = body["Segment"]["TotalSegments"]
+            .as_u64()
+            .unwrap_or(1)
+            .max(1) as usize;
         // The partitions of this segment: indexes segment, segment + segments, ...
         let in_segment = self.total.saturating_sub(segment).div_ceil(segments);
-        let start: usize = body["NextToken"]
-            .as_str()
-            .and_then(|t| t.parse().ok())
-            .unwrap_or(0);
         let end = (start + max).min(in_segment);
         let (db, table) = (
             body["DatabaseName"].as_str().unwrap_or("db"),
@@ -445,10 +466,6 @@ impl crate::http::Fake for LargePartitions {
             let _ = write!(out, r#","NextToken":"{end}""#);
         }
         out.push('}');
-        Some(crate::http::Answer {
-            status: 200,
-            content_type: "application/x-amz-json-1.1",
-            body: out,
-        })
+        Some(json_answer(out))
     }
 }

@@ -9,18 +9,16 @@
 //! dropped. [`TablePopularityScanner`] and [`LineageScanner`] are built on that stream; every
 //! skipped or incomplete part of the history passes through them as it comes.
 
+use crate::athena::queries::query_history;
 use crate::athena::{
-    analyze, AthenaError, QueryContext, SqlError, SqlErrorReason, StatementKind, TableName,
-    WriteTarget, VANISHED,
+    analyze, QueryContext, SqlError, SqlErrorReason, StatementKind, TableName, WriteTarget,
 };
 use crate::client::unchecked_athena_client;
 use crate::records::time;
 use aws_smithy_types::date_time::Format;
 use aws_smithy_types::DateTime;
-use chicory_aws_core::scan::{paged, read, Page, PageRetry, Part, ScanStream, ScanStreamExt};
-use chicory_aws_core::{
-    actions, Action, Concurrency, Connection, Error, Result, ScanItem, Scanner,
-};
+use chicory_aws_core::scan::{PageRetry, ScanStream, ScanStreamExt};
+use chicory_aws_core::{actions, Action, Connection, ScanItem, Scanner};
 use futures::stream::{self, StreamExt};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -159,78 +157,13 @@ impl Scanner for QueryActivityScanner {
         HISTORY_ACTIONS
     }
     fn scan(&self) -> ScanStream<QueryActivityRecord> {
-        let (client, account, region) = (
+        let (account, region) = (self.account_id.clone(), self.region.clone());
+        query_history(
             self.client.clone(),
-            self.account_id.clone(),
-            self.region.clone(),
-        );
-        let workgroup = self.workgroup.clone();
-        let list = self.client.clone();
-        let part = Part::new(actions::athena::LIST_QUERY_EXECUTIONS, "");
-        let part = match &workgroup {
-            Some(w) => part.with("workgroup", w.as_str()),
-            None => part,
-        };
-        // Each page of up to 50 ids is one batch for BatchGetQueryExecution.
-        let batches = paged(part, self.retry, move |token| {
-            let req = list
-                .list_query_executions()
-                .set_work_group(workgroup.clone())
-                .max_results(50)
-                .set_next_token(token);
-            async move {
-                let p = req.send().await?;
-                let ids = p.query_execution_ids.unwrap_or_default();
-                let batch = if ids.is_empty() { vec![] } else { vec![ids] };
-                Ok::<_, AthenaError<_>>(Page::new(batch, p.next_token))
-            }
-        });
-        let (one, retry) = (
-            Concurrency::new("concurrency", 1).expect("1 is valid"),
+            self.workgroup.clone(),
             self.retry,
-        );
-        batches.then_records(one, move |ids: Vec<String>| {
-            let (client, account, region) = (client.clone(), account.clone(), region.clone());
-            async move {
-                let part = Part::new(actions::athena::BATCH_GET_QUERY_EXECUTION, "")
-                    .with("ids", format!("{}..{}", ids[0], ids[ids.len() - 1]));
-                let got = read(&part, retry, || {
-                    client
-                        .batch_get_query_execution()
-                        .set_query_execution_ids(Some(ids.clone()))
-                        .send()
-                })
-                .await;
-                let r = match got {
-                    Ok(r) => r,
-                    Err(outcome) => return vec![outcome.map(ScanItem::Skipped)],
-                };
-                let mut out: Vec<Result<ScanItem<_>>> = r
-                    .query_executions()
-                    .iter()
-                    .map(|q| {
-                        Ok(ScanItem::Record(QueryActivityRecord::new(
-                            &account, &region, q,
-                        )))
-                    })
-                    .collect();
-                // Ids Athena could not return: skipped if gone or denied, else incomplete.
-                out.extend(r.unprocessed_query_execution_ids().iter().map(|u| {
-                    let id = u.query_execution_id().unwrap_or("?");
-                    let code = u.error_code().unwrap_or("unknown");
-                    let err = Error::from_code(
-                        code,
-                        format!("{code}: {}", u.error_message().unwrap_or("no message")),
-                    )
-                    .with_operation("athena:BatchGetQueryExecution");
-                    Part::new(actions::athena::BATCH_GET_QUERY_EXECUTION, "")
-                        .with("id", id)
-                        .vanished_when(VANISHED)
-                        .outcome(err)
-                }));
-                out
-            }
-        })
+            move |q| QueryActivityRecord::new(&account, &region, q),
+        )
     }
 }
 

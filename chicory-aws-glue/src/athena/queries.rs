@@ -114,80 +114,84 @@ impl Scanner for QueryExecutionScanner {
         ]
     }
     fn scan(&self) -> ScanStream<QueryExecutionRecord> {
-        let (client, account, region) = (
+        let (account, region) = (self.account_id.clone(), self.region.clone());
+        query_history(
             self.client.clone(),
-            self.account_id.clone(),
-            self.region.clone(),
-        );
-        let workgroup = self.workgroup.clone();
-        let list = self.client.clone();
-        let part = Part::new(actions::athena::LIST_QUERY_EXECUTIONS, "");
-        let part = match &workgroup {
-            Some(w) => part.with("workgroup", w.as_str()),
-            None => part,
-        };
-        // Each page of up to 50 ids is one batch for BatchGetQueryExecution.
-        let batches = paged(part, self.retry, move |token| {
-            let req = list
-                .list_query_executions()
-                .set_work_group(workgroup.clone())
-                .max_results(50)
-                .set_next_token(token);
-            async move {
-                let p = req.send().await?;
-                let ids = p.query_execution_ids.unwrap_or_default();
-                let batch = if ids.is_empty() { vec![] } else { vec![ids] };
-                Ok::<_, AthenaError<_>>(Page::new(batch, p.next_token))
-            }
-        });
-        let (one, retry) = (
-            Concurrency::new("concurrency", 1).expect("1 is valid"),
+            self.workgroup.clone(),
             self.retry,
-        );
-        batches.then_records(one, move |ids: Vec<String>| {
-            let (client, account, region) = (client.clone(), account.clone(), region.clone());
-            async move {
-                let part = Part::new(actions::athena::BATCH_GET_QUERY_EXECUTION, "")
-                    .with("ids", format!("{}..{}", ids[0], ids[ids.len() - 1]));
-                let got = read(&part, retry, || {
-                    client
-                        .batch_get_query_execution()
-                        .set_query_execution_ids(Some(ids.clone()))
-                        .send()
-                })
-                .await;
-                let r = match got {
-                    Ok(r) => r,
-                    Err(outcome) => return vec![outcome.map(ScanItem::Skipped)],
-                };
-                let mut out: Vec<Result<ScanItem<_>>> = r
-                    .query_executions()
-                    .iter()
-                    .map(|q| {
-                        Ok(ScanItem::Record(QueryExecutionRecord::new(
-                            &account, &region, q,
-                        )))
-                    })
-                    .collect();
-                // Ids Athena could not return: skipped if gone or denied, else incomplete,
-                // with Athena's reason; never dropped silently.
-                out.extend(r.unprocessed_query_execution_ids().iter().map(|u| {
-                    let id = u.query_execution_id().unwrap_or("?");
-                    let code = u.error_code().unwrap_or("unknown");
-                    let err = Error::from_code(
-                        code,
-                        format!("{code}: {}", u.error_message().unwrap_or("no message")),
-                    )
-                    .with_operation("athena:BatchGetQueryExecution");
-                    Part::new(actions::athena::BATCH_GET_QUERY_EXECUTION, "")
-                        .with("id", id)
-                        .vanished_when(VANISHED)
-                        .outcome(err)
-                }));
-                out
-            }
-        })
+            move |q| QueryExecutionRecord::new(&account, &region, q),
+        )
     }
+}
+
+/// The query history of `workgroup` (None: the caller's default workgroup), each execution as
+/// `record` makes it: `ListQueryExecutions` pages of 50 ids, one `BatchGetQueryExecution` per
+/// page. Ids Athena could not return are skipped if gone or denied, else incomplete, with
+/// Athena's reason; never dropped silently.
+pub(crate) fn query_history<R: Send + 'static>(
+    client: aws_sdk_athena::Client,
+    workgroup: Option<String>,
+    retry: PageRetry,
+    record: impl Fn(&aws_sdk_athena::types::QueryExecution) -> R + Clone + Send + Sync + 'static,
+) -> ScanStream<R> {
+    let list = client.clone();
+    let part = Part::new(actions::athena::LIST_QUERY_EXECUTIONS, "");
+    let part = match &workgroup {
+        Some(w) => part.with("workgroup", w.as_str()),
+        None => part,
+    };
+    // Each page of up to 50 ids is one batch for BatchGetQueryExecution.
+    let batches = paged(part, retry, move |token| {
+        let req = list
+            .list_query_executions()
+            .set_work_group(workgroup.clone())
+            .max_results(50)
+            .set_next_token(token);
+        async move {
+            let p = req.send().await?;
+            let ids = p.query_execution_ids.unwrap_or_default();
+            let batch = if ids.is_empty() { vec![] } else { vec![ids] };
+            Ok::<_, AthenaError<_>>(Page::new(batch, p.next_token))
+        }
+    });
+    let one = Concurrency::new("concurrency", 1).expect("1 is valid");
+    batches.then_records(one, move |ids: Vec<String>| {
+        let (client, record) = (client.clone(), record.clone());
+        async move {
+            let part = Part::new(actions::athena::BATCH_GET_QUERY_EXECUTION, "")
+                .with("ids", format!("{}..{}", ids[0], ids[ids.len() - 1]));
+            let got = read(&part, retry, || {
+                client
+                    .batch_get_query_execution()
+                    .set_query_execution_ids(Some(ids.clone()))
+                    .send()
+            })
+            .await;
+            let r = match got {
+                Ok(r) => r,
+                Err(outcome) => return vec![outcome.map(ScanItem::Skipped)],
+            };
+            let mut out: Vec<Result<ScanItem<R>>> = r
+                .query_executions()
+                .iter()
+                .map(|q| Ok(ScanItem::Record(record(q))))
+                .collect();
+            out.extend(r.unprocessed_query_execution_ids().iter().map(|u| {
+                let id = u.query_execution_id().unwrap_or("?");
+                let code = u.error_code().unwrap_or("unknown");
+                let err = Error::from_code(
+                    code,
+                    format!("{code}: {}", u.error_message().unwrap_or("no message")),
+                )
+                .with_operation("athena:BatchGetQueryExecution");
+                Part::new(actions::athena::BATCH_GET_QUERY_EXECUTION, "")
+                    .with("id", id)
+                    .vanished_when(VANISHED)
+                    .outcome(err)
+            }));
+            out
+        }
+    })
 }
 
 /// A result column: name and Athena type.
