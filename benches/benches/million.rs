@@ -106,6 +106,14 @@ where
 }
 
 fn main() {
+    // `cargo test --all-targets` runs bench binaries too (without `--bench`): this one takes
+    // minutes in release, so it runs only under `cargo bench`.
+    if !std::env::args().any(|a| a == "--bench") {
+        println!(
+            "million: a four-minute measurement, run by `cargo bench -p chicory-aws-benches --bench million`"
+        );
+        return;
+    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

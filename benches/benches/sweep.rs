@@ -95,6 +95,14 @@ fn point<F, Fut>(
 }
 
 fn main() {
+    // `cargo test --all-targets` runs bench binaries too (without `--bench`): this one takes
+    // minutes in release, so it runs only under `cargo bench`.
+    if !std::env::args().any(|a| a == "--bench") {
+        println!(
+            "sweep: a ten-minute measurement, run by `cargo bench -p chicory-aws-benches --bench sweep`"
+        );
+        return;
+    }
     let mut c = Criterion::default().configure_from_args();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
