@@ -20,6 +20,7 @@
 //! | [`QueryActivityScanner`] | query history with each execution's SQL analysed: statement kind, tables read, table or S3 location written, unparsable SQL reported (`athena_query_activity`) |
 //! | [`TablePopularityScanner`] | per table read or written: query count, last queried, bytes scanned, from the query activity (`athena_table_popularity`) |
 //! | [`LineageScanner`] | table-level lineage edges of INSERT, CTAS, UNLOAD and MERGE executions (`athena_lineage`) |
+//! | [`ViewLineageScanner`] | what each Glue view reads, from its definition (Presto views decoded), unparsable ones with the reason (`glue_view_lineage`) |
 //! | [`QueryResultScanner`] | the results of one query: its columns, then typed rows, paged as consumed |
 //!
 //! Operators (typed input/output, declared IAM actions; write operators are refused on a
@@ -90,6 +91,7 @@ mod reader;
 pub mod records;
 mod tables;
 mod tools;
+mod views;
 mod visibility;
 
 pub use athena::{
@@ -137,6 +139,7 @@ pub use tables::{
     TableRef, TableScanner, TableVersionScanner,
 };
 pub use tools::tools;
+pub use views::{ViewLineageRecord, ViewLineageScanner};
 pub use visibility::{CheckVisibility, Visibility, VisibilityInput, VisibilityReport};
 
 /// The AWS SDK crates this crate's records come from, for callers seeding or reading directly.

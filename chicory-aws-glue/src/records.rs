@@ -14,6 +14,7 @@ pub use crate::functions::UdfRecord;
 pub use crate::iceberg::{IcebergField, IcebergPartitionField, IcebergTable};
 pub use crate::partitions::PartitionRecord;
 pub use crate::tables::{Column, SerDe, TableFormat, TableLink, TableRecord, TableVersionRecord};
+pub use crate::views::ViewLineageRecord;
 
 /// The one timestamp rule of every record.
 pub(crate) use chicory_aws_core::record_time as time;
