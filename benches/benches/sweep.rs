@@ -13,6 +13,8 @@
 //! Criterion measures each point (flat sampling, 10 samples); the table is printed at the end
 //! from the same runs.
 //!
+//! It writes the plot of time against latency to `target/sweep.svg` (plotters).
+//!
 //! Run: `cargo bench -p chicory-aws-benches --bench sweep` (about ten minutes on 2 cores: the
 //! sequential loops at 100 ms take 10 s a run); `SWEEP_MS=0,10` measures only those latencies.
 
@@ -282,4 +284,89 @@ fn main() {
             sequential / pt.secs
         );
     }
+    let svg = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/sweep.svg");
+    plot(&points, &svg).expect("the plot is written");
+    println!("plot: {}", svg.display());
+}
+
+/// Time against latency, one chart per scan: the sequential SDK loop, chicory-aws at its
+/// default concurrency (16; partitions: 10 segments), and that point's latency-bound limit.
+fn plot(points: &[Point], path: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
+    use plotters::prelude::*;
+    let charts = [
+        (
+            "glue_tables",
+            "concurrency_16",
+            "Glue, 100 databases x 100 tables",
+        ),
+        (
+            "glue_partitions",
+            "segments_10",
+            "Glue, 10,000 partitions (10 segments)",
+        ),
+        (
+            "s3_objects",
+            "fan_out_16",
+            "S3, 100,000 keys under 100 prefixes",
+        ),
+    ];
+    let root = SVGBackend::new(path, (720, 960)).into_drawing_area();
+    root.fill(&WHITE)?;
+    for ((scan, ours, title), area) in charts.iter().zip(root.split_evenly((3, 1))) {
+        let series = |who: &str| -> Vec<(f64, f64)> {
+            points
+                .iter()
+                .filter(|p| p.scan == *scan && p.who == who)
+                .map(|p| (p.latency_ms as f64, p.secs))
+                .collect()
+        };
+        let limit: Vec<(f64, f64)> = points
+            .iter()
+            .filter(|p| p.scan == *scan && p.who == *ours)
+            .map(|p| {
+                (
+                    p.latency_ms as f64,
+                    p.round_trips as f64 * p.latency_ms as f64 / 1000.0,
+                )
+            })
+            .collect();
+        let (sequential, chicory) = (series("sequential"), series(ours));
+        let top = sequential
+            .iter()
+            .chain(&chicory)
+            .map(|p| p.1)
+            .fold(0.0, f64::max)
+            * 1.1;
+        let right = chicory.iter().map(|p| p.0).fold(10.0, f64::max);
+        let mut chart = ChartBuilder::on(&area)
+            .caption(*title, ("sans-serif", 18))
+            .margin(12)
+            .x_label_area_size(36)
+            .y_label_area_size(52)
+            .build_cartesian_2d(0.0..right, 0.0..top)?;
+        chart
+            .configure_mesh()
+            .x_desc("latency per request (ms)")
+            .y_desc("scan time (s)")
+            .draw()?;
+        for (data, name, color) in [
+            (&sequential, "sequential SDK loop", RED),
+            (&chicory, "chicory-aws", BLUE),
+            (&limit, "latency-bound limit", BLACK),
+        ] {
+            chart
+                .draw_series(LineSeries::new(data.iter().copied(), color.stroke_width(2)))?
+                .label(name)
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], color));
+            chart.draw_series(data.iter().map(|&p| Circle::new(p, 3, color.filled())))?;
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.8))
+            .border_style(BLACK)
+            .draw()?;
+    }
+    root.present()?;
+    Ok(())
 }
