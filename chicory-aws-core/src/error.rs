@@ -543,21 +543,10 @@ impl fmt::Display for Error {
         if let Some(r) = &e.resource {
             write!(f, " (resource: {r})")?;
         }
-        // A scan part's resource text is its context written out: shown once.
-        let context_is_resource = e.resource.as_deref().is_some_and(|r| {
-            let mut words = r.split(' ');
-            e.context.len() == r.split(' ').count()
-                && e.context.iter().all(|(k, v)| {
-                    words.next().and_then(|w| w.split_once('=')) == Some((*k, v.as_str()))
-                })
-        });
-        if !e.context.is_empty() && !context_is_resource {
-            f.write_str(" [")?;
-            for (i, (k, v)) in e.context.iter().enumerate() {
-                let sep = if i == 0 { "" } else { ", " };
-                write!(f, "{sep}{k}={v}")?;
-            }
-            f.write_str("]")?;
+        // A scan part's resource text is its context written out (`Part::with`): shown once.
+        let pairs: Vec<String> = e.context.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        if !pairs.is_empty() && e.resource.as_deref() != Some(pairs.join(" ").as_str()) {
+            write!(f, " [{}]", pairs.join(", "))?;
         }
         if e.error_status == ErrorStatus::Persistent {
             f.write_str("; retries ran out")?;

@@ -1,7 +1,7 @@
 //! Buckets: the bucket record and scanner, where a bucket lives, and the bucket operators
 //! (list, location, versioning, tagging, policy; create, delete, put tagging).
 
-use crate::client::{at_bucket, s3_err, unchecked_s3_client, unchecked_s3_client_in, Clients};
+use crate::client::{at_bucket, unchecked_s3_client, unchecked_s3_client_in, Clients};
 use crate::records::time;
 use crate::scanning::{default_concurrency, Failed};
 use crate::tags::{tag_map, tagging, TagsOutput};
@@ -459,7 +459,12 @@ impl Operator for GetBucketLocation {
             .bucket(&input.bucket)
             .send()
             .await
-            .map_err(|e| at_bucket(s3_err(e, actions::s3::GET_BUCKET_LOCATION), &input.bucket))?;
+            .map_err(|e| {
+                at_bucket(
+                    Error::from_sdk(e, actions::s3::GET_BUCKET_LOCATION),
+                    &input.bucket,
+                )
+            })?;
         Ok(BucketLocationOutput {
             region: normalise_location(out.location_constraint.as_ref().map(|c| c.as_str())),
         })
@@ -516,7 +521,12 @@ impl Operator for GetBucketTagging {
             .send()
             .await
             .map(|out| tag_map(out.tag_set()))
-            .map_err(|e| at_bucket(s3_err(e, actions::s3::GET_BUCKET_TAGGING), &input.bucket));
+            .map_err(|e| {
+                at_bucket(
+                    Error::from_sdk(e, actions::s3::GET_BUCKET_TAGGING),
+                    &input.bucket,
+                )
+            });
         Ok(TagsOutput {
             tags: or_absent(res, &["NoSuchTagSet"], BTreeMap::new)?,
             version_id: None,
@@ -548,7 +558,12 @@ impl Operator for GetBucketPolicy {
             .send()
             .await
             .map(|out| out.policy)
-            .map_err(|e| at_bucket(s3_err(e, actions::s3::GET_BUCKET_POLICY), &input.bucket));
+            .map_err(|e| {
+                at_bucket(
+                    Error::from_sdk(e, actions::s3::GET_BUCKET_POLICY),
+                    &input.bucket,
+                )
+            });
         Ok(BucketPolicyOutput {
             policy: or_absent(res, &["NoSuchBucketPolicy"], || None)?,
         })
@@ -588,9 +603,12 @@ impl Operator for CreateBucket {
                     .build(),
             );
         }
-        req.send()
-            .await
-            .map_err(|e| at_bucket(s3_err(e, actions::s3::CREATE_BUCKET), &input.bucket))?;
+        req.send().await.map_err(|e| {
+            at_bucket(
+                Error::from_sdk(e, actions::s3::CREATE_BUCKET),
+                &input.bucket,
+            )
+        })?;
         Ok(Done {
             resource: format!("s3://{}", input.bucket),
             region: Some(region),
@@ -617,7 +635,12 @@ impl Operator for DeleteBucket {
             .bucket(&input.bucket)
             .send()
             .await
-            .map_err(|e| at_bucket(s3_err(e, actions::s3::DELETE_BUCKET), &input.bucket))?;
+            .map_err(|e| {
+                at_bucket(
+                    Error::from_sdk(e, actions::s3::DELETE_BUCKET),
+                    &input.bucket,
+                )
+            })?;
         Ok(Done {
             resource: format!("s3://{}", input.bucket),
             region: None,
@@ -646,7 +669,12 @@ impl Operator for PutBucketTagging {
             .tagging(tags)
             .send()
             .await
-            .map_err(|e| at_bucket(s3_err(e, actions::s3::PUT_BUCKET_TAGGING), &input.bucket))?;
+            .map_err(|e| {
+                at_bucket(
+                    Error::from_sdk(e, actions::s3::PUT_BUCKET_TAGGING),
+                    &input.bucket,
+                )
+            })?;
         Ok(Done {
             resource: format!("s3://{}", input.bucket),
             region: None,

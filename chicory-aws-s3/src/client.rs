@@ -84,22 +84,6 @@ impl Clients {
     }
 }
 
-/// An operator's failed S3 request as an [`Error`] naming the IAM action `op`; name where
-/// with [`at_bucket`] or [`at_object`].
-pub(crate) fn s3_err<E>(
-    e: aws_sdk_s3::error::SdkError<E, aws_sdk_s3::config::http::HttpResponse>,
-    op: Action,
-) -> Error
-where
-    E: aws_smithy_types::error::metadata::ProvideErrorMetadata
-        + std::error::Error
-        + Send
-        + Sync
-        + 'static,
-{
-    Error::from_sdk(e, op)
-}
-
 /// `err` about `bucket`: the name as its resource, and `bucket` in its context.
 pub(crate) fn at_bucket(err: Error, bucket: &str) -> Error {
     err.with_resource(bucket).with_context("bucket", bucket)

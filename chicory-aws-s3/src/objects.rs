@@ -4,7 +4,7 @@
 //! are in `transfer`.
 
 use crate::buckets::{bucket_region, Done};
-use crate::client::{at_bucket, at_object, s3_err, unchecked_s3_client, Clients};
+use crate::client::{at_bucket, at_object, unchecked_s3_client, Clients};
 use crate::records::time;
 use crate::scanning::{bad_answer, Failed, DEFAULT_CONCURRENCY};
 use crate::tags::{tag_map, tagging, TagsOutput};
@@ -625,7 +625,7 @@ impl Operator for ListObjects {
             .fetch_owner(true)
             .send()
             .await
-            .map_err(|e| at_bucket(s3_err(e, actions::s3::LIST_BUCKET), &input.bucket))?;
+            .map_err(|e| at_bucket(Error::from_sdk(e, actions::s3::LIST_BUCKET), &input.bucket))?;
         let (account, region) = (self.conn.account_id(), self.conn.region());
         Ok(ListObjectsOutput {
             objects: out
@@ -669,7 +669,7 @@ impl Operator for HeadObject {
             .set_version_id(input.version_id.clone())
             .send()
             .await
-            .map_err(|e| input.at(s3_err(e, read_action(input.version_id.is_some()))))?;
+            .map_err(|e| input.at(Error::from_sdk(e, read_action(input.version_id.is_some()))))?;
         Ok(HeadObjectOutput {
             content_length: h.content_length,
             content_type: h.content_type,
@@ -707,7 +707,7 @@ impl Operator for GetObjectTagging {
             .set_version_id(input.version_id.clone())
             .send()
             .await
-            .map_err(|e| input.at(s3_err(e, actions::s3::GET_OBJECT_TAGGING)))?;
+            .map_err(|e| input.at(Error::from_sdk(e, actions::s3::GET_OBJECT_TAGGING)))?;
         Ok(TagsOutput {
             tags: tag_map(out.tag_set()),
             version_id: out.version_id,
@@ -738,7 +738,7 @@ pub(crate) async fn delete_object(
         .set_version_id(version_id.map(str::to_owned))
         .send()
         .await
-        .map_err(|e| at_object(s3_err(e, action), bucket, key, version_id))?;
+        .map_err(|e| at_object(Error::from_sdk(e, action), bucket, key, version_id))?;
     Ok(DeleteObjectOutput {
         delete_marker: out.delete_marker.unwrap_or(false),
         version_id: out.version_id,
@@ -797,7 +797,7 @@ impl Operator for PutObjectTagging {
             .send()
             .await
             .map_err(|e| {
-                let e = s3_err(e, actions::s3::PUT_OBJECT_TAGGING);
+                let e = Error::from_sdk(e, actions::s3::PUT_OBJECT_TAGGING);
                 at_object(e, &input.bucket, &input.key, input.version_id.as_deref())
             })?;
         Ok(Done {
