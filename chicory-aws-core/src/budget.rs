@@ -40,8 +40,8 @@ use tokio::sync::Semaphore;
 use crate::error::{Error, Result};
 
 /// AWS's published default quotas (requests per second, burst) for the APIs the library calls
-/// most, from the Athena and DataZone service-quota pages; an API not listed has no rate of its
-/// own until it is throttled. Keys are `service:Operation` with the SDK's service id.
+/// most, from the Athena, DataZone and CloudTrail service-quota pages; an API not listed has no
+/// rate of its own until it is throttled. Keys are `service:Operation` with the SDK's service id.
 pub const PUBLISHED_QUOTAS: &[(&str, f64, f64)] = &[
     // Athena: "API quotas" (per account and region).
     ("athena:ListQueryExecutions", 5.0, 10.0),
@@ -58,6 +58,9 @@ pub const PUBLISHED_QUOTAS: &[(&str, f64, f64)] = &[
     ("datazone:Search", 20.0, 20.0),
     ("datazone:SearchListings", 20.0, 20.0),
     ("datazone:SearchTypes", 20.0, 20.0),
+    // CloudTrail: LookupEvents 2 requests per second per account and region, and no burst, so
+    // no 1-second window holds more than 2 (query-activity attribution pages through it).
+    ("cloudtrail:LookupEvents", 2.0, 1.0),
 ];
 
 /// The request budget of a connection; see the [module docs](self).

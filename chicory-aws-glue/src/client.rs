@@ -1,5 +1,5 @@
-//! The SDK clients of a connection (`unchecked_glue_client`, `unchecked_athena_client`) and
-//! the read checks of Glue and Athena.
+//! The SDK clients of a connection (`unchecked_glue_client`, `unchecked_athena_client`,
+//! `unchecked_cloudtrail_client`) and the read checks of Glue and Athena.
 
 use async_trait::async_trait;
 use chicory_aws_core::{actions, Action, Connection, Error, Result, ServiceProbe};
@@ -27,6 +27,19 @@ pub fn unchecked_athena_client(conn: &Connection) -> aws_sdk_athena::Client {
             .interceptor(conn.interceptor())
             .build();
         aws_sdk_athena::Client::from_conf(config)
+    })
+}
+
+/// A CloudTrail client for `conn`, sharing its credential cache and request budget (which
+/// holds `cloudtrail:LookupEvents` to its published 2 requests per second).
+/// Outside the operators' access check, like [`Connection::unchecked_sdk_config`] (on a
+/// ReadOnly connection its writes are still refused at the HTTP layer).
+pub fn unchecked_cloudtrail_client(conn: &Connection) -> aws_sdk_cloudtrail::Client {
+    conn.cached_client(conn.region(), || {
+        let config = aws_sdk_cloudtrail::config::Builder::from(conn.unchecked_sdk_config())
+            .interceptor(conn.interceptor())
+            .build();
+        aws_sdk_cloudtrail::Client::from_conf(config)
     })
 }
 

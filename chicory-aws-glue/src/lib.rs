@@ -109,10 +109,17 @@ pub use athena::{
     TablePopularityRecord, TablePopularityScanner, UpdateDataCatalog, UpdateDataCatalogInput,
     UpdateWorkGroup, UpdateWorkGroupInput, WorkGroupInput, WorkGroupOutcome, WorkGroupScanner,
 };
+pub use athena::{
+    Attribution, AuditResource, IntegrationAuditEventRecord, IntegrationAuditScanner, TimeWindow,
+    ATTRIBUTION_SLACK, LOOKUP_PAGE,
+};
 pub use catalog::{
     CatalogRecord, CatalogScanner, FederatedCatalog, GlueCatalogRecord, GlueCatalogScanner,
 };
-pub use client::{unchecked_athena_client, unchecked_glue_client, AthenaProbe, GlueProbe};
+pub use client::{
+    unchecked_athena_client, unchecked_cloudtrail_client, unchecked_glue_client, AthenaProbe,
+    GlueProbe,
+};
 pub use column_stats::{
     ColumnFailure, ColumnStatisticsData, ColumnStatisticsInput, ColumnStatisticsRecord,
     ColumnStatisticsScanner, DeleteColumnStatistics, DeleteColumnStatisticsInput,

@@ -2,9 +2,9 @@
 //! ([`chicory_aws_core::Record::kind`]); each is defined with its concept's scanners.
 
 pub use crate::athena::{
-    AthenaDatabaseRecord, AthenaTableRecord, DataCatalogRecord, LineageEdgeRecord,
-    QueryActivityRecord, QueryExecutionRecord, QueryResultRecord, TablePopularityRecord,
-    WorkGroupRecord,
+    AthenaDatabaseRecord, AthenaTableRecord, DataCatalogRecord, IntegrationAuditEventRecord,
+    LineageEdgeRecord, QueryActivityRecord, QueryExecutionRecord, QueryResultRecord,
+    TablePopularityRecord, WorkGroupRecord,
 };
 pub use crate::catalog::{CatalogRecord, FederatedCatalog, GlueCatalogRecord};
 pub use crate::column_stats::ColumnStatisticsRecord;

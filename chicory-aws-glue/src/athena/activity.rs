@@ -8,12 +8,22 @@
 //! parse is still emitted, with [`QueryActivityRecord::analysis_error`] saying why, never
 //! dropped. [`TablePopularityScanner`] and [`LineageScanner`] are built on that stream; every
 //! skipped or incomplete part of the history passes through them as it comes.
+//!
+//! Each scanner takes a [`TimeWindow`] (`with_window`: the executions submitted in it) and,
+//! optionally, CloudTrail attribution (`with_cloudtrail(true)`): who started each execution,
+//! from its `StartQueryExecution` event over the same window (see
+//! [`cloudtrail`](crate::athena::cloudtrail) for the lookup and its quota). When
+//! `cloudtrail:LookupEvents` is denied the activity still comes, without principals, after a
+//! skipped part saying so; when the lookup fails otherwise, after an incomplete part.
 
+use crate::athena::cloudtrail::{
+    is_denied, query_starts, without_principals, Attribution, Attributions, TimeWindow,
+};
 use crate::athena::queries::query_history;
 use crate::athena::{
     analyze, QueryContext, SqlError, SqlErrorReason, StatementKind, TableName, WriteTarget,
 };
-use crate::client::unchecked_athena_client;
+use crate::client::{unchecked_athena_client, unchecked_cloudtrail_client};
 use crate::records::time;
 use aws_smithy_types::date_time::Format;
 use aws_smithy_types::DateTime;
@@ -21,11 +31,18 @@ use chicory_aws_core::scan::{PageRetry, ScanStream, ScanStreamExt};
 use chicory_aws_core::{actions, Action, Connection, ScanItem, Scanner};
 use futures::stream::{self, StreamExt};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 
 /// The IAM actions of the query history, shared by every scanner of this module.
 const HISTORY_ACTIONS: &[Action] = &[
+    actions::athena::LIST_QUERY_EXECUTIONS,
+    actions::athena::BATCH_GET_QUERY_EXECUTION,
+];
+
+/// The IAM actions of the query history with CloudTrail attribution.
+const ATTRIBUTED_ACTIONS: &[Action] = &[
+    actions::cloudtrail::LOOKUP_EVENTS,
     actions::athena::LIST_QUERY_EXECUTIONS,
     actions::athena::BATCH_GET_QUERY_EXECUTION,
 ];
@@ -68,10 +85,16 @@ pub struct QueryActivityRecord {
     /// Why the SQL could not be analysed (reason, parser message, position); `None` when it
     /// was. An execution without query text has reason `empty`.
     pub analysis_error: Option<SqlError>,
-    /// Who ran the query: always `None` for now. Athena's query history does not name the
-    /// caller; attributing executions to principals needs CloudTrail's `StartQueryExecution`
-    /// events, a later addition.
+    /// Who started the query, from its CloudTrail `StartQueryExecution` event: the identity's
+    /// ARN (`arn:aws:sts::<account>:assumed-role/<role>/<session>`,
+    /// `arn:aws:iam::<account>:user/<name>`), else its principal id. `None` unless
+    /// [`attribution`](Self::attribution) is `attributed` (Athena's history does not name the
+    /// caller).
     pub principal: Option<String>,
+    /// CloudTrail's `userIdentity.type` of the principal (`IAMUser`, `AssumedRole`, ...).
+    pub principal_type: Option<String>,
+    /// How the principal was found, or why it is missing.
+    pub attribution: Attribution,
 }
 
 impl QueryActivityRecord {
@@ -115,6 +138,8 @@ impl QueryActivityRecord {
             writes,
             analysis_error,
             principal: None,
+            principal_type: None,
+            attribution: Attribution::NotRequested,
         }
     }
 }
@@ -125,26 +150,83 @@ impl QueryActivityRecord {
 ///
 /// The history is read like [`QueryExecutionScanner`](crate::QueryExecutionScanner) reads it
 /// (`ListQueryExecutions` pages of 50, one `BatchGetQueryExecution` per page); ids Athena could
-/// not return are skipped if gone or denied, else incomplete.
+/// not return are skipped if gone or denied, else incomplete. With a window, executions
+/// submitted outside it are left out (the whole listing is still read: Athena does not filter
+/// it by time); an execution without a submission time is kept.
+///
+/// With [`with_cloudtrail`](Self::with_cloudtrail), the `StartQueryExecution` events of the
+/// window are read first (one id and principal per execution in memory), then the history
+/// streams with each record's [`principal`](QueryActivityRecord::principal) filled.
 #[derive(Debug, Clone)]
 pub struct QueryActivityScanner {
     client: aws_sdk_athena::Client,
+    cloudtrail: aws_sdk_cloudtrail::Client,
     account_id: String,
     region: String,
     workgroup: Option<String>,
+    window: TimeWindow,
+    attribute: bool,
     retry: PageRetry,
 }
 
 impl QueryActivityScanner {
-    /// A scanner over `conn` for `workgroup` (None: the caller's default workgroup).
+    /// A scanner over `conn` for `workgroup` (None: the caller's default workgroup), the whole
+    /// history, without CloudTrail.
     pub fn new(conn: &Connection, workgroup: Option<String>) -> Self {
         QueryActivityScanner {
             client: unchecked_athena_client(conn),
+            cloudtrail: unchecked_cloudtrail_client(conn),
             account_id: conn.account_id().to_owned(),
             region: conn.region().to_owned(),
             workgroup,
+            window: TimeWindow::all(),
+            attribute: false,
             retry: conn.page_retry(),
         }
+    }
+
+    /// Only the executions submitted in `window`.
+    pub fn with_window(mut self, window: TimeWindow) -> Self {
+        self.window = window;
+        self
+    }
+
+    /// Attributes each execution to the principal that started it, from CloudTrail
+    /// (`cloudtrail:LookupEvents`, which the scanner then declares).
+    pub fn with_cloudtrail(mut self, on: bool) -> Self {
+        self.attribute = on;
+        self
+    }
+
+    /// The window.
+    pub fn window(&self) -> TimeWindow {
+        self.window
+    }
+
+    /// The history, each record filled from `attributions` if given.
+    fn history(&self, attributions: Option<Attributions>) -> ScanStream<QueryActivityRecord> {
+        let (account, region, window) = (self.account_id.clone(), self.region.clone(), self.window);
+        let attributions = attributions.map(Arc::new);
+        query_history(
+            self.client.clone(),
+            self.workgroup.clone(),
+            self.retry,
+            move |q| {
+                let submitted = q
+                    .status
+                    .as_ref()
+                    .and_then(|s| s.submission_date_time.as_ref());
+                if !window.contains(submitted) {
+                    return None;
+                }
+                let mut r = QueryActivityRecord::new(&account, &region, q);
+                if let Some(a) = &attributions {
+                    a.apply(&mut r);
+                }
+                Some(r)
+            },
+        )
+        .filter_map_records(|r| r)
     }
 }
 
@@ -154,16 +236,48 @@ impl Scanner for QueryActivityScanner {
         "athena_query_activity"
     }
     fn actions(&self) -> &'static [Action] {
-        HISTORY_ACTIONS
+        if self.attribute {
+            ATTRIBUTED_ACTIONS
+        } else {
+            HISTORY_ACTIONS
+        }
     }
     fn scan(&self) -> ScanStream<QueryActivityRecord> {
-        let (account, region) = (self.account_id.clone(), self.region.clone());
-        query_history(
-            self.client.clone(),
-            self.workgroup.clone(),
-            self.retry,
-            move |q| QueryActivityRecord::new(&account, &region, q),
-        )
+        if !self.attribute {
+            return self.history(None);
+        }
+        // The lookup first, into memory (one entry per execution of the window); its skipped
+        // or incomplete part comes out before the records it leaves without principals.
+        let state = Arc::new(Mutex::new(Attributions::default()));
+        let seen = state.clone();
+        let lookup = query_starts(self.cloudtrail.clone(), self.window, self.retry).filter_map(
+            move |item| {
+                let mut a = seen.lock().expect("attribution state");
+                let out = match item {
+                    Ok(ScanItem::Record((id, starter))) => {
+                        a.insert(id, starter);
+                        None
+                    }
+                    Ok(ScanItem::Skipped(mut s)) => {
+                        a.failed(is_denied(s.kind));
+                        s.reason = without_principals(is_denied(s.kind), &s.reason);
+                        Some(Ok(ScanItem::Skipped(s)))
+                    }
+                    Err(e) => {
+                        a.failed(false);
+                        Some(Err(e))
+                    }
+                };
+                futures::future::ready(out)
+            },
+        );
+        let this = self.clone();
+        let history = stream::once(async move {
+            let a = std::mem::take(&mut *state.lock().expect("attribution state"));
+            this.history(Some(a))
+        })
+        .flatten();
+        lookup.chain(history).boxed()
     }
 }
 
@@ -204,6 +318,17 @@ pub struct TablePopularityRecord {
     /// Executions of the whole history scanned whose SQL could not be analysed: their tables
     /// are unknown and not counted anywhere.
     pub queries_unparsed: u64,
+    /// The principals who ran the executions counted, sorted (CloudTrail attribution; empty
+    /// without it).
+    pub principals: Vec<String>,
+    /// How many distinct principals ran them; `None` when CloudTrail attribution was not
+    /// requested. A lower bound when [`queries_unattributed`](Self::queries_unattributed) is
+    /// not 0.
+    pub distinct_principals: Option<u64>,
+    /// Executions counted for this table that have no principal (attribution not requested,
+    /// denied, incomplete, or no event found: see each execution's
+    /// [`attribution`](QueryActivityRecord::attribution)).
+    pub queries_unattributed: u64,
 }
 
 #[derive(Default)]
@@ -215,6 +340,8 @@ struct Stats {
     last_text: Option<String>,
     bytes: u64,
     bytes_unknown: u64,
+    principals: BTreeSet<String>,
+    unattributed: u64,
 }
 
 /// Aggregates the query activity into one [`TablePopularityRecord`] per table read or written:
@@ -233,6 +360,19 @@ impl TablePopularityScanner {
             activity: QueryActivityScanner::new(conn, workgroup),
         }
     }
+
+    /// Only the executions submitted in `window`.
+    pub fn with_window(mut self, window: TimeWindow) -> Self {
+        self.activity = self.activity.with_window(window);
+        self
+    }
+
+    /// Counts the distinct principals of each table, from CloudTrail (see
+    /// [`QueryActivityScanner::with_cloudtrail`]).
+    pub fn with_cloudtrail(mut self, on: bool) -> Self {
+        self.activity = self.activity.with_cloudtrail(on);
+        self
+    }
 }
 
 /// What [`TablePopularityScanner`] keeps while the history streams by: one entry per table.
@@ -249,7 +389,7 @@ impl Scanner for TablePopularityScanner {
         "athena_table_popularity"
     }
     fn actions(&self) -> &'static [Action] {
-        HISTORY_ACTIONS
+        self.activity.actions()
     }
     fn scan(&self) -> ScanStream<TablePopularityRecord> {
         let (account, region, workgroup) = (
@@ -257,6 +397,7 @@ impl Scanner for TablePopularityScanner {
             self.activity.region.clone(),
             self.activity.workgroup.clone(),
         );
+        let attributed = self.activity.attribute;
         let state = Arc::new(Mutex::new(Popularity::default()));
         let seen = state.clone();
         // Every record is counted and consumed; skipped and incomplete parts pass through as
@@ -292,6 +433,9 @@ impl Scanner for TablePopularityScanner {
                     data_scanned_unknown: s.bytes_unknown,
                     queries_total: p.total,
                     queries_unparsed: p.unparsed,
+                    distinct_principals: attributed.then_some(s.principals.len() as u64),
+                    principals: s.principals.into_iter().collect(),
+                    queries_unattributed: s.unattributed,
                 })
                 .collect();
             records.sort_by(|a, b| a.table.cmp(&b.table));
@@ -330,6 +474,14 @@ fn count(tables: &mut HashMap<TableName, Stats>, a: QueryActivityRecord) {
                 s.last = Some(t);
                 s.last_text = a.submitted.clone();
             }
+        }
+        match &a.principal {
+            Some(p) => {
+                if !s.principals.contains(p) {
+                    s.principals.insert(p.clone());
+                }
+            }
+            None => s.unattributed += 1,
         }
     };
     for t in a.reads.iter() {
@@ -382,6 +534,12 @@ impl LineageScanner {
         LineageScanner {
             activity: QueryActivityScanner::new(conn, workgroup),
         }
+    }
+
+    /// Only the edges of executions submitted in `window`.
+    pub fn with_window(mut self, window: TimeWindow) -> Self {
+        self.activity = self.activity.with_window(window);
+        self
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod activity;
 mod catalogs;
+pub(crate) mod cloudtrail;
 mod metadata;
 mod queries;
 mod sql;
@@ -9,6 +10,10 @@ mod workgroups;
 
 pub use activity::*;
 pub use catalogs::*;
+pub use cloudtrail::{
+    Attribution, AuditResource, IntegrationAuditEventRecord, IntegrationAuditScanner, TimeWindow,
+    ATTRIBUTION_SLACK, LOOKUP_PAGE,
+};
 pub use metadata::*;
 pub use queries::*;
 pub use sql::*;
