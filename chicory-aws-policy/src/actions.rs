@@ -207,6 +207,14 @@ pub mod datazone {
         /// Authorizes the `SearchTypes` API: the form-type scanner finds a domain's form types
         /// with it (DataZone has no List API for form types).
         SEARCH_TYPES = "SearchTypes", List, [Any];
+        /// Reads a data lineage node (the lineage scanner reads each asset's node).
+        GET_LINEAGE_NODE = "GetLineageNode", Read, [Any];
+        /// Lists the versions of a data lineage node over time.
+        LIST_LINEAGE_NODE_HISTORY = "ListLineageNodeHistory", List, [Any];
+        /// Lists a domain's subscriptions (who subscribed to which listing).
+        LIST_SUBSCRIPTIONS = "ListSubscriptions", List, [Any];
+        /// Lists a domain's subscription grants (what access a subscription was granted).
+        LIST_SUBSCRIPTION_GRANTS = "ListSubscriptionGrants", List, [Any];
         CREATE_ASSET = "CreateAsset", Write, [Any];
         /// Not an IAM action (see [`NOT_IN_SERVICE_AUTHORIZATION_REFERENCE`]);
         /// kept because the Chicory guide's policy lists it. Assets change through

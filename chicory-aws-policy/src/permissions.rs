@@ -16,6 +16,7 @@
 //! | `LibraryS3VersionTagsRead` | ReadOnly | `s3:GetObjectVersionTagging` | `s3_get_object_tagging` with a `version_id`: S3 authorizes a version's tags as their own action |
 //! | `LibraryS3VersionTagsWrite` | ReadWrite | `s3:PutObjectVersionTagging` | `s3_put_object_tagging` with a `version_id` |
 //! | `LibraryDataZoneSearch` | ReadOnly | `datazone:Search`, `datazone:SearchTypes` | DataZone has no List API for assets, glossaries, glossary terms and form types; the scanners use `Search` and `SearchTypes` (the guide has only `SearchListings`) |
+//! | `LibraryDataZoneGovernanceRead` | ReadOnly | `datazone:GetLineageNode`, `datazone:ListLineageNodeHistory`, `datazone:ListSubscriptions`, `datazone:ListSubscriptionGrants` | the lineage scanner and operators read each asset's lineage node and its history, the subscription scanners and operators list who subscribed to which listing and what was granted; the guide predates DataZone's lineage and lists none of them |
 //! | `LibraryGluePassRole` | ReadWrite | `iam:PassRole` on the roles of [`ResourceScope::glue_run_role`] (default `role/AWSGlueServiceRole*` and `role/service-role/AWSGlueServiceRole*`), condition `iam:PassedToService` = `glue.amazonaws.com` | the data-quality run operators name the role Glue runs as, and Glue checks `iam:PassRole` on it; the guide grants the runs but not the pass |
 //! | `LibraryDataZoneListingPublish` | ReadWrite | `datazone:CreateListingChangeSet` | the API that publishes a listing; the guide's `CreateListing`/`UpdateListing` are not IAM actions |
 //!
@@ -474,16 +475,35 @@ const S3_LIBRARY_WRITE: &[StatementSpec] = &[StatementSpec {
     },
 }];
 
-const DATAZONE_LIBRARY_READ: &[StatementSpec] = &[StatementSpec {
-    sid: "LibraryDataZoneSearch",
-    condition: None,
-    actions: &[datazone::SEARCH, datazone::SEARCH_TYPES],
-    source: Source::Library {
-        reason: "DataZone has no List API for assets, glossaries, glossary terms and form types; \
-                 the asset and glossary scanners call Search and the form-type scanner \
-                 SearchTypes (the guide grants only SearchListings)",
+const DATAZONE_LIBRARY_READ: &[StatementSpec] = &[
+    StatementSpec {
+        sid: "LibraryDataZoneSearch",
+        condition: None,
+        actions: &[datazone::SEARCH, datazone::SEARCH_TYPES],
+        source: Source::Library {
+            reason: "DataZone has no List API for assets, glossaries, glossary terms and form \
+                     types; the asset and glossary scanners call Search and the form-type \
+                     scanner SearchTypes (the guide grants only SearchListings)",
+        },
     },
-}];
+    StatementSpec {
+        sid: "LibraryDataZoneGovernanceRead",
+        condition: None,
+        actions: &[
+            datazone::GET_LINEAGE_NODE,
+            datazone::LIST_LINEAGE_NODE_HISTORY,
+            datazone::LIST_SUBSCRIPTIONS,
+            datazone::LIST_SUBSCRIPTION_GRANTS,
+        ],
+        source: Source::Library {
+            reason: "the lineage scanner and operators read each asset's lineage node \
+                     (GetLineageNode) and its history (ListLineageNodeHistory), and the \
+                     subscription scanners and operators list a domain's subscriptions and \
+                     subscription grants (ListSubscriptions, ListSubscriptionGrants); the guide \
+                     predates DataZone's lineage and grants none of these reads",
+        },
+    },
+];
 
 const DATAZONE_LIBRARY_WRITE: &[StatementSpec] = &[StatementSpec {
     sid: "LibraryDataZoneListingPublish",
