@@ -5,6 +5,8 @@
 //!   names, so tests in parallel do not disturb each other.
 //! - [`FakeSts`] and [`TestClock`]: an STS fake whose session expirations follow a hand-moved
 //!   clock.
+//! - [`cloudtrail`]: a CloudTrail LookupEvents fake (signature, paging, quota, denial and
+//!   throttling).
 //! - [`datazone`]: a DataZone fake following the API model (moto has no DataZone).
 //! - [`s3`]: a ListObjectsV2 fake for listings larger than moto can seed in a test.
 //! - [`conformance`]: the suite every scanner runs.
@@ -18,6 +20,7 @@
 //!   recorded at the proxy.
 
 mod clock;
+pub mod cloudtrail;
 pub mod conformance;
 pub mod datazone;
 mod declared;
