@@ -1,5 +1,6 @@
 //! Amazon DataZone for chicory-aws: scanners over domains, projects, environments,
 //! environment profiles, data sources, assets, form types, listings, glossaries and terms, and
+//! (governance, when asked for) assets' lineage nodes, subscriptions and subscription grants;
 //! operators (MCP tools) that search and read the catalog (ReadOnly) or change assets,
 //! listings and data sources (ReadWrite, refused locally on a ReadOnly connection).
 //!
@@ -60,6 +61,9 @@
 //! | [`FormTypeScanner`] | SearchTypes(FORM_TYPE) | `SearchTypes` |
 //! | [`ListingScanner`] | SearchListings + GetListing | same |
 //! | [`GlossaryScanner`], [`GlossaryTermScanner`] | Search + GetGlossary / GetGlossaryTerm | same |
+//! | [`LineageNodeScanner`] | Search(ASSET) + GetLineageNode + ListLineageNodeHistory | same |
+//! | [`SubscriptionScanner`], [`SubscriptionGrantScanner`] | ListSubscriptions, ListSubscriptionGrants | same |
+//! | [`GetLineageNode`], [`ListLineageNodeHistory`], [`ListSubscriptions`], [`ListSubscriptionGrants`] | the same-named API | same (ReadOnly) |
 //! | [`SearchCatalog`], [`SearchListings`], [`GetAsset`], [`GetListing`], [`GetGlossary`], [`GetGlossaryTerm`], [`ListAssetRevisions`] | the same-named API | same (ReadOnly) |
 //! | [`CreateAsset`], [`DeleteAsset`] | CreateAsset, DeleteAsset | same (ReadWrite) |
 //! | [`CreateAssetRevision`], [`UpdateAsset`] | (GetAsset +) CreateAssetRevision | `CreateAssetRevision` |
@@ -86,7 +90,8 @@
 
 // One module per concept, each with its records, scanner(s) and operators: domains (and
 // projects), environments (and profiles), data_sources, assets (forms, revisions), form_types,
-// listings, glossaries (and terms), search (the two search operators). Shared by them: client
+// listings, glossaries (and terms), lineage (assets' lineage nodes and their history),
+// subscriptions (and grants), search (the two search operators). Shared by them: client
 // (the SDK client and the probe), options and scan (the whole-domain scan every per-kind
 // scanner is built on, and `DataZoneRecord`), operate (inputs and outputs several operators
 // share), validate (input checks), records (the index of every record type) and tools (the MCP
@@ -98,12 +103,14 @@ mod domains;
 mod environments;
 mod form_types;
 mod glossaries;
+mod lineage;
 mod listings;
 mod operate;
 mod options;
 pub mod records;
 mod scan;
 mod search;
+mod subscriptions;
 mod tools;
 mod validate;
 
@@ -121,6 +128,10 @@ pub use domains::{DomainScanner, ProjectScanner};
 pub use environments::{EnvironmentProfileScanner, EnvironmentScanner};
 pub use form_types::FormTypeScanner;
 pub use glossaries::{GetGlossary, GetGlossaryTerm, GlossaryScanner, GlossaryTermScanner};
+pub use lineage::{
+    GetLineageNode, GetLineageNodeInput, LineageNodeScanner, ListLineageNodeHistory,
+    ListLineageNodeHistoryInput, ListLineageNodeHistoryOutput,
+};
 pub use listings::{
     GetListing, ListingChange, ListingChangeInput, ListingScanner, PublishListing, UnpublishListing,
 };
@@ -131,6 +142,11 @@ pub use scan::DataZoneScanner;
 pub use search::{
     SearchCatalog, SearchCatalogInput, SearchHit, SearchListings, SearchListingsInput,
     SearchOutput, SearchScope,
+};
+pub use subscriptions::{
+    ListSubscriptionGrants, ListSubscriptionGrantsInput, ListSubscriptionGrantsOutput,
+    ListSubscriptions, ListSubscriptionsInput, ListSubscriptionsOutput, SubscriptionGrantScanner,
+    SubscriptionScanner, SubscriptionStatusFilter,
 };
 pub use tools::tools;
 

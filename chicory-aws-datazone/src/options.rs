@@ -28,6 +28,13 @@ pub enum Kind {
     Glossary,
     /// Glossary terms.
     GlossaryTerm,
+    /// The data lineage node of each asset, with its history (governance: scanned only when
+    /// named, see [`Kind::GOVERNANCE`]).
+    LineageNode,
+    /// Subscriptions to listings (governance: scanned only when named).
+    Subscription,
+    /// Subscription grants (governance: scanned only when named).
+    SubscriptionGrant,
 }
 
 impl Kind {
@@ -43,6 +50,19 @@ impl Kind {
         Kind::Listing,
         Kind::Glossary,
         Kind::GlossaryTerm,
+        Kind::LineageNode,
+        Kind::Subscription,
+        Kind::SubscriptionGrant,
+    ];
+
+    /// The governance kinds: lineage (a `GetLineageNode` and its history per asset),
+    /// subscriptions and their grants. The whole-domain scan reads them only when
+    /// [`DataZoneOptions::kinds`] names them, so a catalog scan does not grow by a lineage read
+    /// per asset, nor need the `LibraryDataZoneGovernanceRead` statement, unless asked.
+    pub const GOVERNANCE: &'static [Kind] = &[
+        Kind::LineageNode,
+        Kind::Subscription,
+        Kind::SubscriptionGrant,
     ];
 }
 
@@ -58,7 +78,8 @@ impl Kind {
 pub struct DataZoneOptions {
     /// Domains to scan (ids `dzd_...`); empty: every domain `ListDomains` returns.
     pub domains: Vec<String>,
-    /// Kinds to scan (whole-domain scanner only); empty: all.
+    /// Kinds to scan (whole-domain scanner only); empty: every kind but the governance ones
+    /// ([`Kind::GOVERNANCE`]), which are scanned only when named (e.g. `kinds(Kind::ALL)`).
     pub kinds: Vec<Kind>,
     /// How many domains, projects and per-item reads run at once (1..=64, checked as a
     /// [`Concurrency`]), at each level.
@@ -130,8 +151,12 @@ impl DataZoneOptions {
         Ok(())
     }
 
-    /// Whether the whole-domain scan asks for `k`.
+    /// Whether the whole-domain scan asks for `k` (the governance kinds only when named).
     pub(crate) fn wants(&self, k: Kind) -> bool {
-        self.kinds.is_empty() || self.kinds.contains(&k)
+        if self.kinds.is_empty() {
+            !Kind::GOVERNANCE.contains(&k)
+        } else {
+            self.kinds.contains(&k)
+        }
     }
 }

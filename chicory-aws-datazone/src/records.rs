@@ -1,6 +1,6 @@
 //! Every record type the scanners and operators yield, in one place for sinks and callers that
 //! name them (`chicory_aws_datazone::records::*`): each is defined with its concept (domains,
-//! environments, data sources, assets, form types, listings, glossaries). Here too, what every
+//! environments, data sources, assets, form types, listings, glossaries, lineage, subscriptions). Here too, what every
 //! record shares: the [`Origin`] it came from and its timestamps' format.
 
 use chicory_aws_core::Connection;
@@ -12,8 +12,10 @@ pub use crate::domains::{DomainRecord, ProjectRecord};
 pub use crate::environments::{EnvironmentProfileRecord, EnvironmentRecord};
 pub use crate::form_types::FormTypeRecord;
 pub use crate::glossaries::{GlossaryRecord, GlossaryTermRecord};
+pub use crate::lineage::{LineageNodeRecord, LineageNodeRef, LineageNodeVersion};
 pub use crate::listings::ListingRecord;
 pub use crate::scan::DataZoneRecord;
+pub use crate::subscriptions::{GrantedAsset, SubscriptionGrantRecord, SubscriptionRecord};
 
 /// The one timestamp rule of every record (RFC 3339).
 pub(crate) use chicory_aws_core::record_time as time;

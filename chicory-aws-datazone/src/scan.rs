@@ -96,7 +96,16 @@ impl ScanContext {
             parts.push(self.glossaries(id.clone()));
         }
         if o.wants(Kind::GlossaryTerm) {
-            parts.push(self.glossary_terms(id));
+            parts.push(self.glossary_terms(id.clone()));
+        }
+        if o.wants(Kind::LineageNode) {
+            parts.push(self.lineage_nodes(id.clone()));
+        }
+        if o.wants(Kind::Subscription) {
+            parts.push(self.subscriptions(id.clone()));
+        }
+        if o.wants(Kind::SubscriptionGrant) {
+            parts.push(self.subscription_grants(id));
         }
         stream::iter(parts).flatten_unordered(None).boxed()
     }
@@ -147,7 +156,8 @@ impl ScanContext {
     }
 }
 
-/// The read actions the whole-domain scan calls.
+/// The read actions the whole-domain scan calls (the governance ones only when its kinds name
+/// them).
 const ALL_READ: &[Action] = &[
     actions::datazone::LIST_DOMAINS,
     actions::datazone::LIST_PROJECTS,
@@ -163,11 +173,16 @@ const ALL_READ: &[Action] = &[
     actions::datazone::GET_LISTING,
     actions::datazone::GET_GLOSSARY,
     actions::datazone::GET_GLOSSARY_TERM,
+    actions::datazone::GET_LINEAGE_NODE,
+    actions::datazone::LIST_LINEAGE_NODE_HISTORY,
+    actions::datazone::LIST_SUBSCRIPTIONS,
+    actions::datazone::LIST_SUBSCRIPTION_GRANTS,
 ];
 
 /// Scans everything in the chosen domains (or all domains): domains, projects, environments,
-/// environment profiles, data sources, assets, form types, listings, glossaries and terms,
-/// `concurrency` domains and projects at a time. A denied or vanished part (a listing, a page,
+/// environment profiles, data sources, assets, form types, listings, glossaries and terms (and,
+/// when [`DataZoneOptions::kinds`] names them, the governance kinds: lineage nodes,
+/// subscriptions, subscription grants), `concurrency` domains and projects at a time. A denied or vanished part (a listing, a page,
 /// a per-item read) is a [`ScanItem::Skipped`]; any other failure after the retries (throttling,
 /// 5xx, timeouts, resets, unparseable answers, a repeated page token) is an incomplete part, an
 /// `Err` item naming the action and resource. Either way the scan goes on with the other parts.
@@ -255,6 +270,9 @@ pub enum DataZoneRecord {
     Listing(ListingRecord),
     Glossary(GlossaryRecord),
     GlossaryTerm(GlossaryTermRecord),
+    LineageNode(Box<LineageNodeRecord>),
+    Subscription(SubscriptionRecord),
+    SubscriptionGrant(SubscriptionGrantRecord),
 }
 
 impl DataZoneRecord {
@@ -271,6 +289,9 @@ impl DataZoneRecord {
             DataZoneRecord::Listing(_) => "datazone_listing",
             DataZoneRecord::Glossary(_) => "datazone_glossary",
             DataZoneRecord::GlossaryTerm(_) => "datazone_glossary_term",
+            DataZoneRecord::LineageNode(_) => "datazone_lineage_node",
+            DataZoneRecord::Subscription(_) => "datazone_subscription",
+            DataZoneRecord::SubscriptionGrant(_) => "datazone_subscription_grant",
         }
     }
 }
@@ -283,6 +304,12 @@ impl chicory_aws_core::Record for DataZoneRecord {
 
 impl From<Box<AssetRecord>> for AssetRecord {
     fn from(b: Box<AssetRecord>) -> Self {
+        *b
+    }
+}
+
+impl From<Box<LineageNodeRecord>> for LineageNodeRecord {
+    fn from(b: Box<LineageNodeRecord>) -> Self {
         *b
     }
 }

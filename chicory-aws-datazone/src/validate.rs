@@ -32,6 +32,37 @@ pub(crate) fn check_id(field: &'static str, v: &str) -> Result<()> {
     Ok(())
 }
 
+/// A lineage node identifier: DataZone's node id or the node's `sourceIdentifier` (an ARN, a
+/// URI...), 1 to 2086 characters, not blank.
+pub(crate) fn check_node_id(field: &'static str, v: &str) -> Result<()> {
+    let n = v.chars().count();
+    if n == 0 || n > 2086 || v.trim().is_empty() || v.chars().any(char::is_control) {
+        return Err(Error::invalid(
+            field,
+            "must be a lineage node id or source identifier of 1 to 2086 characters, without \
+             control characters",
+        ));
+    }
+    Ok(())
+}
+
+/// An optional RFC 3339 timestamp (`2024-05-01T10:00:00Z`).
+pub(crate) fn check_timestamp(
+    field: &'static str,
+    v: Option<&str>,
+) -> Result<Option<aws_smithy_types::DateTime>> {
+    v.map(|s| {
+        aws_smithy_types::DateTime::from_str(s, aws_smithy_types::date_time::Format::DateTime)
+            .map_err(|_| {
+                Error::invalid(
+                    field,
+                    "must be an RFC 3339 timestamp such as 2024-05-01T10:00:00Z",
+                )
+            })
+    })
+    .transpose()
+}
+
 /// A name of 1 to `max` characters.
 pub(crate) fn check_name(field: &'static str, v: &str, max: usize) -> Result<()> {
     let n = v.chars().count();
@@ -89,5 +120,17 @@ mod tests {
         assert!(check_id("asset_id", "a/b").is_err());
         assert!(check_name("name", &"x".repeat(257), 256).is_err());
         assert!(check_name("name", "   ", 256).is_err());
+        assert!(check_node_id("node_id", "arn:aws:glue:us-east-1:1:table/db/t").is_ok());
+        assert!(check_node_id("node_id", &"n".repeat(2087)).is_err());
+        assert!(check_node_id("node_id", "a\nb").is_err());
+        assert!(check_timestamp("at", Some("2024-05-01T10:00:00Z"))
+            .unwrap()
+            .is_some());
+        assert_eq!(
+            check_timestamp("at", Some("yesterday"))
+                .unwrap_err()
+                .field(),
+            Some("at")
+        );
     }
 }

@@ -15,6 +15,16 @@ fn declared_actions_are_in_the_policy_of_their_level() {
         (GetGlossary::NAME, GetGlossary::ACTIONS),
         (GetGlossaryTerm::NAME, GetGlossaryTerm::ACTIONS),
         (ListAssetRevisions::NAME, ListAssetRevisions::ACTIONS),
+        (GetLineageNode::NAME, GetLineageNode::ACTIONS),
+        (
+            ListLineageNodeHistory::NAME,
+            ListLineageNodeHistory::ACTIONS,
+        ),
+        (ListSubscriptions::NAME, ListSubscriptions::ACTIONS),
+        (
+            ListSubscriptionGrants::NAME,
+            ListSubscriptionGrants::ACTIONS,
+        ),
     ];
     let writes: &[(&str, &[Action])] = &[
         (CreateAsset::NAME, CreateAsset::ACTIONS),
@@ -74,6 +84,18 @@ async fn scanner_actions_are_in_the_read_only_policy() {
             "terms",
             GlossaryTermScanner::new(&conn, o()).unwrap().actions(),
         ),
+        (
+            "lineage",
+            LineageNodeScanner::new(&conn, o()).unwrap().actions(),
+        ),
+        (
+            "subscriptions",
+            SubscriptionScanner::new(&conn, o()).unwrap().actions(),
+        ),
+        (
+            "grants",
+            SubscriptionGrantScanner::new(&conn, o()).unwrap().actions(),
+        ),
     ];
     // Every operator is an MCP tool whose input schema names the domain and its required ids.
     let tools: Vec<Box<dyn Tool>> = vec![
@@ -84,6 +106,10 @@ async fn scanner_actions_are_in_the_read_only_policy() {
         Box::new(GetGlossary::new(&conn)),
         Box::new(GetGlossaryTerm::new(&conn)),
         Box::new(ListAssetRevisions::new(&conn)),
+        Box::new(GetLineageNode::new(&conn)),
+        Box::new(ListLineageNodeHistory::new(&conn)),
+        Box::new(ListSubscriptions::new(&conn)),
+        Box::new(ListSubscriptionGrants::new(&conn)),
         Box::new(CreateAsset::new(&conn)),
         Box::new(UpdateAsset::new(&conn)),
         Box::new(CreateAssetRevision::new(&conn)),

@@ -149,6 +149,10 @@ fn the_actions_the_library_calls_are_catalogued() {
         "datazone:SearchTypes",
         "datazone:SearchListings",
         "datazone:CreateListingChangeSet",
+        "datazone:GetLineageNode",
+        "datazone:ListLineageNodeHistory",
+        "datazone:ListSubscriptions",
+        "datazone:ListSubscriptionGrants",
         "cloudtrail:LookupEvents",
         "sts:AssumeRole",
         "sts:SetSourceIdentity",
@@ -271,5 +275,48 @@ fn every_generated_action_is_catalogued() {
                 "{name}: {a} not in the catalogue"
             );
         }
+    }
+}
+
+#[test]
+fn datazone_governance_reads_have_the_sar_levels_and_their_own_library_statement() {
+    use actions::datazone::*;
+    // Levels as the Service Authorization Reference gives them (the SAR test above checks the
+    // whole catalogue against parliament's copy; these pin what the governance scanners need).
+    assert_eq!(GET_LINEAGE_NODE.level, ActionLevel::Read);
+    for a in [
+        LIST_LINEAGE_NODE_HISTORY,
+        LIST_SUBSCRIPTIONS,
+        LIST_SUBSCRIPTION_GRANTS,
+    ] {
+        assert_eq!(a.level, ActionLevel::List, "{a}");
+    }
+    let governance = [
+        "datazone:GetLineageNode",
+        "datazone:ListLineageNodeHistory",
+        "datazone:ListSubscriptions",
+        "datazone:ListSubscriptionGrants",
+    ];
+    for level in AccessLevel::ALL {
+        let doc =
+            permission_policy(Integration::DataZone, level, &PolicyOptions::default()).unwrap();
+        let st = doc
+            .statement("LibraryDataZoneGovernanceRead")
+            .unwrap_or_else(|| panic!("the {level:?} DataZone policy has the governance reads"));
+        assert_eq!(st.action_names(), governance, "{level:?}");
+        // No other statement grants them (the guide has none of them).
+        for a in governance {
+            let n = doc
+                .statements
+                .iter()
+                .filter(|s| s.action_names().iter().any(|x| x == a))
+                .count();
+            assert_eq!(n, 1, "{a} in {level:?}");
+        }
+        // The guide's policy alone has none of them: they are the library's.
+        let spec =
+            permission_policy(Integration::DataZone, level, &PolicyOptions::spec_only()).unwrap();
+        assert!(spec.statement("LibraryDataZoneGovernanceRead").is_none());
+        assert!(governance.iter().all(|a| !spec.action_names().contains(a)));
     }
 }

@@ -8,7 +8,11 @@
 //! sessions, and a session token); unsigned requests match no mock and get a bare 404.
 //!
 //! It serves a fixed catalog of [`DOMAINS`] and answers unknown operations with
-//! `UnknownOperationException`. The DataZone crate's tests use it, and the `scan` example
+//! `UnknownOperationException`. Governance: every asset has a lineage node whose id is the
+//! asset's id (`GetLineageNode` also finds it by its `sourceIdentifier`, the Glue table ARN),
+//! with [`LINEAGE_VERSIONS`] versions in its history; each domain has [`SUBSCRIPTIONS`]
+//! subscriptions and [`GRANTS`] subscription grants. Faults ([`Fault`]) inject throttling,
+//! AccessDenied or anything else on any path. The DataZone crate's tests use it, and the `scan` example
 //! serves its demo domains from it.
 
 use serde_json::{json, Value};
@@ -39,6 +43,12 @@ pub const FORM_TYPES: usize = 3;
 pub const LISTINGS: usize = 3;
 /// Revisions per asset.
 pub const REVISIONS: usize = 3;
+/// Versions in the history of each asset's lineage node.
+pub const LINEAGE_VERSIONS: usize = 3;
+/// Subscriptions per domain.
+pub const SUBSCRIPTIONS: usize = 4;
+/// Subscription grants per domain.
+pub const GRANTS: usize = 4;
 const DATE: &str = "2024-05-01T10:00:00Z";
 const EPOCH: f64 = 1_714_557_600.0;
 
@@ -336,6 +346,99 @@ fn revision(d: &str, id: &str, r: usize) -> Value {
     json!({"domainId": d, "id": id, "revision": r.to_string(), "createdBy": "user-0", "createdAt": EPOCH})
 }
 
+/// The Glue table ARN an asset imports, and its lineage node's `sourceIdentifier`.
+pub fn source_identifier(asset: &str) -> String {
+    format!("arn:aws:glue:us-east-1:123456789012:table/sales/{asset}")
+}
+
+fn lineage_node(d: &str, asset: &str, version: usize) -> Value {
+    // Version `LINEAGE_VERSIONS - 1` is the latest; each is an hour after the one before.
+    let at = EPOCH + 3600.0 * version as f64;
+    let i: usize = asset
+        .rsplit_once("-a")
+        .and_then(|(_, i)| i.parse().ok())
+        .unwrap_or(0);
+    let up: Vec<Value> = (i > 0)
+        .then(|| json!({"id": asset_id(d, i - 1), "eventTimestamp": at}))
+        .into_iter()
+        .collect();
+    let down: Vec<Value> = (i + 1 < ASSETS)
+        .then(|| json!({"id": asset_id(d, i + 1), "eventTimestamp": at}))
+        .into_iter()
+        .collect();
+    json!({
+        "domainId": d, "id": asset, "name": format!("table {asset}"),
+        "description": "orders table lineage", "typeName": "amazon.datazone.GlueTableAssetType",
+        "typeRevision": "5", "sourceIdentifier": source_identifier(asset),
+        "eventTimestamp": at,
+        "formsOutput": [{"formName": "GlueTableForm", "typeName": "amazon.datazone.GlueTableFormType",
+                         "typeRevision": "9", "content": "{\"tableName\":\"orders\"}"}],
+        "upstreamNodes": up, "downstreamNodes": down,
+        "createdBy": "lineage-bot", "createdAt": EPOCH, "updatedBy": "lineage-bot", "updatedAt": at
+    })
+}
+
+/// The asset a lineage node identifier names (its id, or its source identifier), if any.
+fn lineage_asset(d: &str, identifier: &str) -> Option<String> {
+    (0..ASSETS)
+        .map(|i| asset_id(d, i))
+        .find(|a| identifier == a || identifier == source_identifier(a))
+}
+
+/// The id of subscription `i` of `domain`.
+pub fn subscription_id(domain: &str, i: usize) -> String {
+    format!("{}-sub{i}", short(domain))
+}
+
+fn subscription(d: &str, i: usize) -> Value {
+    let listed = asset_id(d, i % LISTINGS);
+    let principal = match i % 3 {
+        0 => json!({"project": {"id": project_id(d, 1), "name": "project 1"}}),
+        1 => json!({"group": {"id": format!("{}-grp", short(d)), "name": "analysts"}}),
+        _ => json!({"iam": {"principalArn": "arn:aws:iam::123456789012:role/analyst"}}),
+    };
+    json!({
+        "id": subscription_id(d, i), "domainId": d,
+        "status": if i == SUBSCRIPTIONS - 1 { "REVOKED" } else { "APPROVED" },
+        "subscribedListing": {
+            "id": format!("{listed}-l"), "revision": "2", "name": format!("table {listed}"),
+            "description": "published orders", "ownerProjectId": project_id(d, 0),
+            "ownerProjectName": "project 0",
+            "item": {"assetListing": {"entityId": listed, "entityRevision": "1",
+                                      "entityType": "amazon.datazone.GlueTableAssetType"}}
+        },
+        "subscribedPrincipal": principal,
+        "subscriptionRequestId": format!("{}-req{i}", short(d)), "retainPermissions": false,
+        "createdBy": "user-1", "createdAt": EPOCH, "updatedBy": "steward", "updatedAt": EPOCH
+    })
+}
+
+fn grant(d: &str, i: usize) -> Value {
+    let listed = asset_id(d, i % LISTINGS);
+    let failed = i == GRANTS - 1;
+    let mut asset = json!({
+        "assetId": listed, "assetRevision": "1",
+        "status": if failed { "GRANT_FAILED" } else { "GRANTED" },
+        "targetName": format!("sub_db.{}", listed.replace('-', "_")),
+    });
+    if failed {
+        asset["failureCause"] = json!({"message": "Lake Formation denied the grant"});
+        asset["failureTimestamp"] = json!(EPOCH);
+    } else {
+        asset["grantedTimestamp"] = json!(EPOCH);
+    }
+    json!({
+        "id": format!("{}-grant{i}", short(d)), "domainId": d,
+        "status": if failed { "GRANT_FAILED" } else { "COMPLETED" },
+        "subscriptionTargetId": format!("{}-target", project_id(d, 1)),
+        "environmentId": format!("{}-e0", project_id(d, 1)),
+        "subscriptionId": subscription_id(d, i % SUBSCRIPTIONS),
+        "grantedEntity": {"listing": {"id": format!("{listed}-l"), "revision": "2"}},
+        "assets": [asset],
+        "createdBy": "steward", "createdAt": EPOCH, "updatedBy": "steward", "updatedAt": EPOCH
+    })
+}
+
 fn path_matches(f: &Fault, method: &str, path: &str, q: &HashMap<String, String>) -> bool {
     f.method == method
         && f.path == path
@@ -390,13 +493,44 @@ fn bpage(items: Vec<Value>, body: &Value) -> Result<ResponseTemplate, String> {
     )?))
 }
 
+/// A path segment as sent (the SDK percent-encodes labels such as a source identifier's `:`
+/// and `/`), decoded.
+fn percent_decode(seg: &str) -> String {
+    let b = seg.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        match (
+            b[i],
+            b.get(i + 1).and_then(|c| hex(*c)),
+            b.get(i + 2).and_then(|c| hex(*c)),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (c, _, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 fn route(
     method: &str,
     path: &str,
     q: &HashMap<String, String>,
     body: &Value,
 ) -> Result<ResponseTemplate, String> {
-    let segs: Vec<&str> = path.trim_start_matches("/v2/").split('/').collect();
+    let decoded: Vec<String> = path
+        .trim_start_matches("/v2/")
+        .split('/')
+        .map(percent_decode)
+        .collect();
+    let segs: Vec<&str> = decoded.iter().map(String::as_str).collect();
     if segs.len() >= 2 && !DOMAINS.contains(&segs[1]) {
         return Ok(not_found(&format!("domain {}", segs[1])));
     }
@@ -493,6 +627,63 @@ fn route(
                 (1..=REVISIONS).rev().map(|r| revision(d, id, r)).collect(),
                 q,
             );
+        }
+        ("GET", ["domains", d, "lineage", "nodes", id]) => {
+            let Some(a) = lineage_asset(d, id) else {
+                return Ok(not_found(&format!("lineage node {id}")));
+            };
+            ok(lineage_node(d, &a, LINEAGE_VERSIONS - 1))
+        }
+        ("GET", ["domains", d, "lineage", "nodes", id, "history"]) => {
+            let Some(a) = lineage_asset(d, id) else {
+                return Ok(not_found(&format!("lineage node {id}")));
+            };
+            let mut versions: Vec<Value> = (0..LINEAGE_VERSIONS)
+                .map(|v| {
+                    let mut n = lineage_node(d, &a, v);
+                    for k in ["formsOutput", "upstreamNodes", "downstreamNodes"] {
+                        n.as_object_mut().map(|o| o.remove(k));
+                    }
+                    n
+                })
+                .collect();
+            if q.get("sortOrder").map(String::as_str) != Some("ASCENDING") {
+                versions.reverse();
+            }
+            let mut out = page(
+                versions,
+                q.get("maxResults").map(|s| json!(s)).as_ref(),
+                q.get("nextToken").map(|s| json!(s)).as_ref(),
+            )?;
+            // ListLineageNodeHistory answers `nodes`, not `items`.
+            let items = out.as_object_mut().and_then(|o| o.remove("items"));
+            out["nodes"] = items.unwrap_or_else(|| json!([]));
+            ok(out)
+        }
+        ("GET", ["domains", d, "subscriptions"]) => {
+            let items = (0..SUBSCRIPTIONS)
+                .map(|i| subscription(d, i))
+                .filter(|s| q.get("status").is_none_or(|st| s["status"] == st.as_str()))
+                .filter(|s| {
+                    q.get("subscribedListingId")
+                        .is_none_or(|l| s["subscribedListing"]["id"] == l.as_str())
+                })
+                .collect();
+            return qpage(items, q);
+        }
+        ("GET", ["domains", d, "subscription-grants"]) => {
+            let items = (0..GRANTS)
+                .map(|i| grant(d, i))
+                .filter(|g| {
+                    q.get("subscriptionId")
+                        .is_none_or(|s| g["subscriptionId"] == s.as_str())
+                })
+                .filter(|g| {
+                    q.get("subscribedListingId")
+                        .is_none_or(|l| g["grantedEntity"]["listing"]["id"] == l.as_str())
+                })
+                .collect();
+            return qpage(items, q);
         }
         ("POST", ["domains", d, "types-search"]) => {
             if body["searchScope"] != "FORM_TYPE" {
