@@ -113,6 +113,12 @@ pub use athena::{
     Attribution, AuditResource, IntegrationAuditEventRecord, IntegrationAuditScanner, TimeWindow,
     ATTRIBUTION_SLACK, LOOKUP_PAGE,
 };
+pub use athena::{
+    AttributionStatus, Direction, LineageLink, LinkSource, PartNote, PrincipalUse, TableLineage,
+    TableLineageInput, TableLineageOutput, TablePopularity, TablePopularityInput,
+    TablePopularityOutput, WhoQueried, WhoQueriedInput, WhoQueriedOutput, DEFAULT_DAYS,
+    EXAMPLE_IDS,
+};
 pub use catalog::{
     CatalogRecord, CatalogScanner, FederatedCatalog, GlueCatalogRecord, GlueCatalogScanner,
 };

@@ -34,6 +34,9 @@ pub fn tools(conn: &Connection) -> Vec<Box<dyn Tool>> {
         Box::new(RunAthenaQuery::new(conn)),
         Box::new(UpdateWorkGroup::new(conn)),
         Box::new(UpdateDataCatalog::new(conn)),
+        Box::new(TableLineage::new(conn)),
+        Box::new(TablePopularity::new(conn)),
+        Box::new(WhoQueried::new(conn)),
     ]
 }
 

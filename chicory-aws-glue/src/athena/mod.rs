@@ -3,6 +3,7 @@
 mod activity;
 mod catalogs;
 pub(crate) mod cloudtrail;
+mod insights;
 mod metadata;
 mod queries;
 mod sql;
@@ -14,6 +15,7 @@ pub use cloudtrail::{
     Attribution, AuditResource, IntegrationAuditEventRecord, IntegrationAuditScanner, TimeWindow,
     ATTRIBUTION_SLACK, LOOKUP_PAGE,
 };
+pub use insights::*;
 pub use metadata::*;
 pub use queries::*;
 pub use sql::*;

@@ -191,7 +191,7 @@ impl fmt::Display for TableName {
 }
 
 /// What a statement writes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "type", content = "target", rename_all = "snake_case")]
 pub enum WriteTarget {
     /// A table or view (for DDL: the one whose definition changes).
