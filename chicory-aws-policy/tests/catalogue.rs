@@ -280,7 +280,9 @@ fn every_generated_action_is_catalogued() {
 
 #[test]
 fn datazone_governance_reads_have_the_sar_levels_and_their_own_library_statement() {
-    use actions::datazone::*;
+    use actions::datazone::{
+        GET_LINEAGE_NODE, LIST_LINEAGE_NODE_HISTORY, LIST_SUBSCRIPTIONS, LIST_SUBSCRIPTION_GRANTS,
+    };
     // Levels as the Service Authorization Reference gives them (the SAR test above checks the
     // whole catalogue against parliament's copy; these pin what the governance scanners need).
     assert_eq!(GET_LINEAGE_NODE.level, ActionLevel::Read);
