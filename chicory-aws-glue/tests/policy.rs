@@ -25,6 +25,8 @@ fn operators_declare_actions_their_level_grants() {
         GetDataQualityRecommendationRun,
         GetDataQualityEvaluationRun,
         ListDataQualityResults,
+        TableLineage,
+        TablePopularity,
     ];
     let writes: Vec<(&str, &[Action])> = ops![
         RunAthenaQuery,
@@ -117,6 +119,19 @@ async fn scanners_declare_actions_the_read_only_policy_grants() {
         (
             "athena tables",
             TableMetadataScanner::new(&conn, None, 4).unwrap().actions(),
+        ),
+        (
+            "query activity",
+            QueryActivityScanner::new(&conn, None).actions(),
+        ),
+        (
+            "table popularity",
+            TablePopularityScanner::new(&conn, None).actions(),
+        ),
+        ("lineage", LineageScanner::new(&conn, None).actions()),
+        (
+            "view lineage",
+            ViewLineageScanner::new(&conn, o()).unwrap().actions(),
         ),
     ];
     assert_declared_actions_granted(Integration::Glue, &scanners, &[]);
