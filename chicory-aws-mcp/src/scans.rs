@@ -251,6 +251,11 @@ pub fn default_scan_tools() -> Vec<Box<dyn ScanTool>> {
             "Lists the assets (inventory) of the DataZone domains, a page at a time.",
             |c, i: DomainsInput| dz::AssetScanner::new(c, i.options()),
         )),
+        Box::new(ScanSpec::new(
+            "datazone_list_subscriptions",
+            "Lists who subscribed to which listing in the DataZone domains, a page at a time.",
+            |c, i: DomainsInput| dz::SubscriptionScanner::new(c, i.options()),
+        )),
     ]
 }
 
