@@ -237,6 +237,10 @@ struct Listing {
 /// A page's items for a fan-out: its objects, and its common prefixes to visit.
 type FanOutItem = Step<String, ObjectRecord>;
 
+/// What makes a page's items from the listed prefix, the answer, and whether it is the last page.
+type PageItems<T> =
+    fn(&Listing, &str, ListObjectsV2Output, bool) -> std::result::Result<Vec<T>, String>;
+
 impl Listing {
     /// One ListObjectsV2 listing of `prefix` (up to `delimiter`) on the engine, a page at a
     /// time; `items` makes a page's items.
@@ -244,7 +248,7 @@ impl Listing {
         self: &Arc<Self>,
         prefix: String,
         delimiter: Option<&str>,
-        items: fn(&Listing, &str, ListObjectsV2Output, bool) -> std::result::Result<Vec<T>, String>,
+        items: PageItems<T>,
     ) -> ScanStream<T> {
         let part = Part::new(
             actions::s3::LIST_BUCKET,
