@@ -282,3 +282,50 @@ fn context_is_shown_and_kept_structured() {
     assert!(!shown.contains("retries ran out"), "{shown}");
     assert!(format!("{e:?}").contains("error_status: Temporary"));
 }
+
+/// A listing that has its last page gives its slot up before its records are handed out: with
+/// one slot, the second listing is open (its request sent) when the first record of the first
+/// listing reaches the caller; and at most `limit` listings wait to be drained, so with one
+/// slot no more than two are open before the caller takes anything.
+#[tokio::test]
+async fn a_walk_opens_the_next_listing_when_one_has_its_last_page() {
+    let opened = Arc::new(AtomicUsize::new(0));
+    let limit = Concurrency::new("concurrency", 1).unwrap();
+    let o = opened.clone();
+    let mut s = walk(
+        vec!["a", "b", "c", "d"],
+        limit,
+        move |node: &'static str| {
+            let o = o.clone();
+            futures::stream::once(async move {
+                // The request: sent when the listing is first polled.
+                o.fetch_add(1, Ordering::SeqCst);
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            })
+            .flat_map(move |_| {
+                futures::stream::iter(
+                    [
+                        Step::LastPage,
+                        Step::Record(format!("{node}1")),
+                        Step::Record(format!("{node}2")),
+                    ]
+                    .map(|s| Ok(ScanItem::Record(s))),
+                )
+            })
+            .boxed()
+        },
+    );
+    let first = s.next().await.unwrap().unwrap();
+    assert_eq!(first, ScanItem::Record("a1".to_string()));
+    assert_eq!(
+        opened.load(Ordering::SeqCst),
+        2,
+        "the second listing is open when the first hands out its first record, and no third"
+    );
+    let (mut records, _, errors) = collect(s).await;
+    records.push("a1".into());
+    records.sort();
+    assert_eq!(records, ["a1", "a2", "b1", "b2", "c1", "c2", "d1", "d2"]);
+    assert!(errors.is_empty());
+    assert_eq!(opened.load(Ordering::SeqCst), 4);
+}

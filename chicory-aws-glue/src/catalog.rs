@@ -188,10 +188,12 @@ impl Scanner for CatalogScanner {
                 }
                 CatalogNode::Database(db) => {
                     ctx.tables(db).flat_map_records(one(), move |(db, t)| {
-                        let rec = TableRecord::new(&ctx.account_id, &ctx.region, &db.name, &t);
+                        let partitioned = segments.is_some() && !t.partition_keys().is_empty();
+                        let name = t.name.clone();
+                        let rec = TableRecord::new(&ctx.account_id, &ctx.region, &db.name, t);
                         let mut items = vec![record(CatalogRecord::Table(Box::new(rec)))];
-                        if segments.is_some() && !t.partition_keys().is_empty() {
-                            items.push(visit(CatalogNode::Table(db, t.name)));
+                        if partitioned {
+                            items.push(visit(CatalogNode::Table(db, name)));
                         }
                         stream::iter(items).boxed()
                     })

@@ -28,6 +28,16 @@ pub struct Column {
     pub comment: Option<String>,
 }
 
+impl From<aws_sdk_glue::types::Column> for Column {
+    fn from(c: aws_sdk_glue::types::Column) -> Self {
+        Column {
+            name: c.name,
+            data_type: c.r#type,
+            comment: c.comment,
+        }
+    }
+}
+
 impl From<&aws_sdk_glue::types::Column> for Column {
     fn from(c: &aws_sdk_glue::types::Column) -> Self {
         Column {
@@ -125,52 +135,83 @@ pub struct TableRecord {
 }
 
 impl TableRecord {
+    /// The record of `t`, which it takes apart: its strings, columns and maps move into the
+    /// record instead of being copied (a table's definition is most of a scan's CPU per table).
     pub(crate) fn new(
         account_id: &str,
         region: &str,
         database: &str,
-        t: &aws_sdk_glue::types::Table,
+        t: aws_sdk_glue::types::Table,
     ) -> Self {
-        let sd = t.storage_descriptor.as_ref();
-        let format = TableFormat::of(t);
-        let (columns, dropped_columns) = columns_of(sd, format);
+        let format = TableFormat::of(&t);
+        let iceberg = (format == Some(TableFormat::Iceberg)).then(|| IcebergTable::of(&t));
+        let aws_sdk_glue::types::Table {
+            name,
+            database_name,
+            description,
+            owner,
+            create_time,
+            update_time,
+            last_access_time,
+            storage_descriptor,
+            partition_keys,
+            view_original_text,
+            table_type,
+            parameters,
+            target_table,
+            catalog_id,
+            version_id,
+            ..
+        } = t;
+        let (mut location, mut input_format, mut output_format, mut serde) =
+            (None, None, None, None);
+        let mut columns = Vec::new();
+        if let Some(sd) = storage_descriptor {
+            location = sd.location;
+            input_format = sd.input_format;
+            output_format = sd.output_format;
+            serde = sd.serde_info.map(|s| SerDe {
+                name: s.name,
+                serialization_library: s.serialization_library,
+                parameters: s.parameters.unwrap_or_default(),
+            });
+            columns = sd.columns.unwrap_or_default();
+        }
+        let (columns, dropped_columns) = columns_of(columns, format);
         TableRecord {
             account_id: account_id.to_owned(),
             region: region.to_owned(),
-            catalog_id: t.catalog_id.clone(),
-            database: t
-                .database_name
-                .clone()
-                .unwrap_or_else(|| database.to_owned()),
-            name: t.name.clone(),
-            table_type: t.table_type.clone(),
+            catalog_id,
+            database: database_name.unwrap_or_else(|| database.to_owned()),
+            name,
+            table_type,
             format,
-            iceberg: (format == Some(TableFormat::Iceberg)).then(|| IcebergTable::of(t)),
-            link_target: t.target_table.as_ref().map(|l| TableLink {
-                catalog_id: l.catalog_id.clone(),
-                database: l.database_name.clone(),
-                name: l.name.clone(),
-                region: l.region.clone(),
+            iceberg,
+            link_target: target_table.map(|l| TableLink {
+                catalog_id: l.catalog_id,
+                database: l.database_name,
+                name: l.name,
+                region: l.region,
             }),
-            description: t.description.clone(),
-            owner: t.owner.clone(),
+            description,
+            owner,
             columns,
             dropped_columns,
-            partition_keys: t.partition_keys().iter().map(Column::from).collect(),
-            location: sd.and_then(|s| s.location.clone()),
-            input_format: sd.and_then(|s| s.input_format.clone()),
-            output_format: sd.and_then(|s| s.output_format.clone()),
-            serde: sd.and_then(|s| s.serde_info.as_ref()).map(|s| SerDe {
-                name: s.name.clone(),
-                serialization_library: s.serialization_library.clone(),
-                parameters: s.parameters.clone().unwrap_or_default(),
-            }),
-            parameters: t.parameters.clone().unwrap_or_default(),
-            create_time: time(t.create_time.as_ref()),
-            update_time: time(t.update_time.as_ref()),
-            last_access_time: time(t.last_access_time.as_ref()),
-            view_text: t.view_original_text.clone(),
-            version_id: t.version_id.clone(),
+            partition_keys: partition_keys
+                .unwrap_or_default()
+                .into_iter()
+                .map(Column::from)
+                .collect(),
+            location,
+            input_format,
+            output_format,
+            serde,
+            parameters: parameters.unwrap_or_default(),
+            create_time: time(create_time.as_ref()),
+            update_time: time(update_time.as_ref()),
+            last_access_time: time(last_access_time.as_ref()),
+            view_text: view_original_text,
+            version_id,
             unread: Vec::new(),
         }
     }
@@ -259,18 +300,18 @@ impl TableFormat {
 
 /// A table's current and dropped columns (see [`TableRecord::columns`]).
 pub(crate) fn current_columns(t: &aws_sdk_glue::types::Table) -> (Vec<Column>, Vec<Column>) {
-    columns_of(t.storage_descriptor.as_ref(), TableFormat::of(t))
+    let columns = t.storage_descriptor.as_ref().map(|s| s.columns().to_vec());
+    columns_of(columns.unwrap_or_default(), TableFormat::of(t))
 }
 
 /// Glue's columns split into current and dropped ones: Iceberg's Glue catalog keeps a dropped
 /// column in the storage descriptor with the parameter `iceberg.field.current = false`.
 fn columns_of(
-    sd: Option<&aws_sdk_glue::types::StorageDescriptor>,
+    all: Vec<aws_sdk_glue::types::Column>,
     format: Option<TableFormat>,
 ) -> (Vec<Column>, Vec<Column>) {
-    let all = sd.map(|s| s.columns()).unwrap_or_default();
     if format != Some(TableFormat::Iceberg) {
-        return (all.iter().map(Column::from).collect(), Vec::new());
+        return (all.into_iter().map(Column::from).collect(), Vec::new());
     }
     let dropped = |c: &aws_sdk_glue::types::Column| {
         c.parameters
@@ -278,7 +319,7 @@ fn columns_of(
             .and_then(|p| p.get("iceberg.field.current"))
             .is_some_and(|v| v.eq_ignore_ascii_case("false"))
     };
-    let (gone, current): (Vec<_>, Vec<_>) = all.iter().partition(|c| dropped(c));
+    let (gone, current): (Vec<_>, Vec<_>) = all.into_iter().partition(|c| dropped(c));
     (
         current.into_iter().map(Column::from).collect(),
         gone.into_iter().map(Column::from).collect(),
@@ -313,7 +354,7 @@ impl Scanner for TableScanner {
         let tables = self.ctx.per_database(|ctx, db| {
             let records = ctx.clone();
             ctx.tables(db).map_records(move |(db, t)| {
-                TableRecord::new(&records.account_id, &records.region, &db.name, &t)
+                TableRecord::new(&records.account_id, &records.region, &db.name, t)
             })
         });
         let Some(s3) = self.ctx.s3.clone() else {
@@ -382,17 +423,17 @@ impl Scanner for TableVersionScanner {
             let (ctx, db) = (ctx.clone(), db.clone());
             async move {
                 let p = req.send().await?;
-                let versions =
-                    p.table_versions
-                        .unwrap_or_default()
-                        .iter()
-                        .map(|v| TableVersionRecord {
-                            version_id: v.version_id.clone(),
-                            table: v.table.as_ref().map(|t| {
-                                TableRecord::new(&ctx.account_id, &ctx.region, &db.name, t)
-                            }),
-                        })
-                        .collect();
+                let versions = p
+                    .table_versions
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|v| TableVersionRecord {
+                        version_id: v.version_id,
+                        table: v
+                            .table
+                            .map(|t| TableRecord::new(&ctx.account_id, &ctx.region, &db.name, t)),
+                    })
+                    .collect();
                 Ok::<_, GlueError<_>>(Page::new(versions, p.next_token))
             }
         })
@@ -452,7 +493,7 @@ impl Operator for GetTable {
             self.conn.account_id(),
             self.conn.region(),
             &input.database,
-            &t,
+            t,
         ))
     }
 }
@@ -524,9 +565,13 @@ impl Operator for SearchTables {
         let (account, region) = (self.conn.account_id(), self.conn.region());
         Ok(SearchTablesOutput {
             tables: out
-                .table_list()
-                .iter()
-                .map(|t| TableRecord::new(account, region, t.database_name().unwrap_or(""), t))
+                .table_list
+                .unwrap_or_default()
+                .into_iter()
+                .map(|t| {
+                    let database = t.database_name.clone().unwrap_or_default();
+                    TableRecord::new(account, region, &database, t)
+                })
                 .collect(),
             next_token: out.next_token,
         })

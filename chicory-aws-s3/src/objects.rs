@@ -237,6 +237,10 @@ struct Listing {
 /// A page's items for a fan-out: its objects, and its common prefixes to visit.
 type FanOutItem = Step<String, ObjectRecord>;
 
+/// What makes a page's items from the listed prefix, the answer, and whether it is the last page.
+type PageItems<T> =
+    fn(&Listing, &str, ListObjectsV2Output, bool) -> std::result::Result<Vec<T>, String>;
+
 impl Listing {
     /// One ListObjectsV2 listing of `prefix` (up to `delimiter`) on the engine, a page at a
     /// time; `items` makes a page's items.
@@ -244,7 +248,7 @@ impl Listing {
         self: &Arc<Self>,
         prefix: String,
         delimiter: Option<&str>,
-        items: fn(&Listing, &str, ListObjectsV2Output) -> std::result::Result<Vec<T>, String>,
+        items: PageItems<T>,
     ) -> ScanStream<T> {
         let part = Part::new(
             actions::s3::LIST_BUCKET,
@@ -272,8 +276,8 @@ impl Listing {
                 if out.is_truncated == Some(true) && next.is_none() {
                     return Err(bad_answer(&part, "a truncated page without a next token"));
                 }
-                let items =
-                    items(&listing, &prefix, out).map_err(|what| bad_answer(&part, &what))?;
+                let items = items(&listing, &prefix, out, next.is_none())
+                    .map_err(|what| bad_answer(&part, &what))?;
                 Ok(Page::new(items, next))
             }
         })
@@ -284,22 +288,28 @@ impl Listing {
         &self,
         _prefix: &str,
         out: ListObjectsV2Output,
+        _last: bool,
     ) -> std::result::Result<Vec<ObjectRecord>, String> {
         Ok(out.contents().iter().map(|o| self.record(o)).collect())
     }
 
-    /// A page's objects and common prefixes. A common prefix that does not extend the listed
-    /// one would make the walk loop: the page is refused.
+    /// A page's common prefixes and objects, after [`Step::LastPage`] when it is the
+    /// listing's `last` page (its slot goes to the next prefix while these are handed out). A
+    /// common prefix that does not extend the listed one would make the walk loop: the page is
+    /// refused.
     fn objects_and_prefixes(
         &self,
         prefix: &str,
         out: ListObjectsV2Output,
+        last: bool,
     ) -> std::result::Result<Vec<FanOutItem>, String> {
-        let mut items: Vec<FanOutItem> = out
-            .contents()
-            .iter()
-            .map(|o| Step::Record(self.record(o)))
-            .collect();
+        let mut items: Vec<FanOutItem> =
+            Vec::with_capacity(1 + out.common_prefixes().len() + out.contents().len());
+        if last {
+            items.push(Step::LastPage);
+        }
+        // The prefixes before the objects: the walk opens their listings while the objects
+        // are handed out.
         for p in out
             .common_prefixes()
             .iter()
@@ -312,6 +322,7 @@ impl Listing {
             }
             items.push(Step::Visit(p));
         }
+        items.extend(out.contents().iter().map(|o| Step::Record(self.record(o))));
         Ok(items)
     }
 

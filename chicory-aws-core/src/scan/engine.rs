@@ -544,20 +544,29 @@ impl<T: Send + 'static, S> ScanStreamExt<T> for S where
 {
 }
 
-/// What a node of a [`walk`] yields: a record, or a node to visit.
+/// What a node of a [`walk`] yields: a record, a node to visit, or the word that its listing
+/// has made its last request.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Step<N, R> {
     /// A record of the scan.
     Record(R),
     /// A node to expand (e.g. a common prefix, a database).
     Visit(N),
+    /// The node's listing has its last page in hand and will send no more requests: its
+    /// listing slot goes to the next node at once, while the steps of that page are still
+    /// being drained. Without it a slot frees only when the page has been consumed, so when
+    /// many answers arrive together, each round of requests waits for the previous round's
+    /// records to be parsed and handed out instead of overlapping with them.
+    LastPage,
 }
 
 /// Walks a tree (prefixes of a bucket, catalogs and their databases, ...) with at most `limit`
 /// nodes being listed at once, at any depth: discovered nodes wait in a stack (depth first, so
-/// the waiting set stays near depth x width of a level) until a listing slot frees up. Each
-/// listing holds at most its current page, so requests and memory stay bounded however deep
-/// the tree is.
+/// the waiting set stays near depth x width of a level) until a listing slot frees up. A
+/// listing that says [`Step::LastPage`] gives its slot up and is drained beside the others; a
+/// new listing opens only while fewer than `2 x limit` listings are open in all. Each listing
+/// holds at most its current page, so requests (at most `limit` listings sending) and memory
+/// (at most `2 x limit` pages) stay bounded however deep the tree is.
 pub fn walk<N, R>(
     roots: Vec<N>,
     limit: Concurrency,
@@ -570,20 +579,42 @@ where
     Walk {
         pending: roots.into_iter().rev().collect(),
         active: FuturesUnordered::new(),
+        draining: FuturesUnordered::new(),
         limit: limit.get(),
         expand: Box::new(expand),
     }
     .boxed()
 }
 
+type Listings<N, R> = FuturesUnordered<StreamFuture<ScanStream<Step<N, R>>>>;
+
 struct Walk<N, R> {
     pending: Vec<N>,
-    active: FuturesUnordered<StreamFuture<ScanStream<Step<N, R>>>>,
+    /// Listings that may still send requests.
+    active: Listings<N, R>,
+    /// Listings past their last request, with steps left to hand out.
+    draining: Listings<N, R>,
     limit: usize,
     expand: Box<dyn FnMut(N) -> ScanStream<Step<N, R>> + Send>,
 }
 
 impl<N, R> Unpin for Walk<N, R> {}
+
+impl<N, R> Walk<N, R> {
+    /// What a step becomes: an item for the caller, or nothing (a node to visit is stacked).
+    fn step(&mut self, item: Result<ScanItem<Step<N, R>>>) -> Option<Result<ScanItem<R>>> {
+        match item {
+            Ok(ScanItem::Record(Step::Visit(n))) => {
+                self.pending.push(n);
+                None
+            }
+            Ok(ScanItem::Record(Step::LastPage)) => None,
+            Ok(ScanItem::Record(Step::Record(r))) => Some(Ok(ScanItem::Record(r))),
+            Ok(ScanItem::Skipped(s)) => Some(Ok(ScanItem::Skipped(s))),
+            Err(e) => Some(Err(e)),
+        }
+    }
+}
 
 impl<N: Send + 'static, R: Send + 'static> Stream for Walk<N, R> {
     type Item = Result<ScanItem<R>>;
@@ -591,35 +622,49 @@ impl<N: Send + 'static, R: Send + 'static> Stream for Walk<N, R> {
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let me = &mut *self;
         loop {
-            while me.active.len() < me.limit {
+            while me.active.len() < me.limit && me.active.len() + me.draining.len() < 2 * me.limit {
                 match me.pending.pop() {
                     Some(n) => me.active.push((me.expand)(n).into_future()),
                     None => break,
                 }
             }
+            // Listings still sending first: an answer that is its listing's last frees the
+            // slot for the next node before any of its records is handed out.
             match me.active.poll_next_unpin(cx) {
+                Poll::Ready(Some((Some(Ok(ScanItem::Record(Step::LastPage))), rest))) => {
+                    me.draining.push(rest.into_future());
+                    continue;
+                }
                 Poll::Ready(Some((Some(item), rest))) => {
                     me.active.push(rest.into_future());
-                    match item {
-                        Ok(ScanItem::Record(Step::Visit(n))) => me.pending.push(n),
-                        Ok(ScanItem::Record(Step::Record(r))) => {
-                            return Poll::Ready(Some(Ok(ScanItem::Record(r))))
-                        }
-                        Ok(ScanItem::Skipped(s)) => {
-                            return Poll::Ready(Some(Ok(ScanItem::Skipped(s))))
-                        }
-                        Err(e) => return Poll::Ready(Some(Err(e))),
+                    match me.step(item) {
+                        Some(out) => return Poll::Ready(Some(out)),
+                        None => continue,
                     }
                 }
                 // A listing ended: its slot goes to the next node waiting.
-                Poll::Ready(Some((None, _))) => {}
-                Poll::Ready(None) => {
-                    if me.pending.is_empty() {
-                        return Poll::Ready(None);
+                Poll::Ready(Some((None, _))) => continue,
+                Poll::Ready(None) | Poll::Pending => {}
+            }
+            match me.draining.poll_next_unpin(cx) {
+                Poll::Ready(Some((Some(item), rest))) => {
+                    me.draining.push(rest.into_future());
+                    match me.step(item) {
+                        Some(out) => return Poll::Ready(Some(out)),
+                        None => continue,
                     }
                 }
-                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Some((None, _))) => continue,
+                Poll::Ready(None) | Poll::Pending => {}
             }
+            if me.active.is_empty() && me.draining.is_empty() {
+                if me.pending.is_empty() {
+                    return Poll::Ready(None);
+                }
+                // Nodes wait and every slot is free: open them.
+                continue;
+            }
+            return Poll::Pending;
         }
     }
 }
