@@ -239,22 +239,24 @@ impl CatalogReader {
             let (ctx, db) = (ctx.clone(), db.clone());
             async move {
                 let p = req.send().await?;
-                let tables = p
-                    .table_list
-                    .unwrap_or_default()
-                    .into_iter()
-                    .filter(|t| ctx.options.tables.matches(&t.name))
-                    .filter(
-                        |t| match (&since, t.update_time.as_ref().or(t.create_time.as_ref())) {
-                            (Some(since), Some(updated)) => updated >= since,
-                            _ => true,
-                        },
-                    )
-                    .map(|mut t| {
-                        t.catalog_id = db.catalog.clone().or(t.catalog_id);
-                        (db.clone(), t)
-                    })
-                    .collect();
+                let list = p.table_list.unwrap_or_default();
+                // Sized once: a Glue table is large to move, and a filtered iterator would
+                // grow the vector by copying it.
+                let mut tables = Vec::with_capacity(list.len());
+                tables.extend(
+                    list.into_iter()
+                        .filter(|t| ctx.options.tables.matches(&t.name))
+                        .filter(|t| {
+                            match (&since, t.update_time.as_ref().or(t.create_time.as_ref())) {
+                                (Some(since), Some(updated)) => updated >= since,
+                                _ => true,
+                            }
+                        })
+                        .map(|mut t| {
+                            t.catalog_id = db.catalog.clone().or(t.catalog_id);
+                            (db.clone(), t)
+                        }),
+                );
                 Ok::<_, GlueError<_>>(Page::new(tables, p.next_token))
             }
         });
