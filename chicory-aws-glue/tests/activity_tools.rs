@@ -327,7 +327,7 @@ async fn bad_input_is_refused_before_any_request_naming_the_field() {
     let (sts, ct) = setup().await;
     let conn = connect(&sts).await;
     let cases = [
-        ("table_lineage", json!({"table": "orders"}), "table"),
+        ("table_lineage", json!({"table": "sales..orders"}), "table"),
         ("table_lineage", json!({"table": "a.b.c.d"}), "table"),
         (
             "table_lineage",

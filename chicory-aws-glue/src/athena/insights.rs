@@ -10,7 +10,7 @@
 
 use crate::athena::activity::{LineageScanner, QueryActivityScanner, TablePopularityScanner};
 use crate::athena::cloudtrail::TimeWindow;
-use crate::athena::{StatementKind, TableName, WriteTarget, DEFAULT_CATALOG};
+use crate::athena::{StatementKind, TableName, WriteTarget, DEFAULT_CATALOG, DEFAULT_DATABASE};
 use crate::options::{check_text, CatalogOptions};
 use crate::views::ViewLineageScanner;
 use crate::TablePopularityRecord;
@@ -130,21 +130,23 @@ fn window(since: &Option<String>, until: &Option<String>) -> Result<TimeWindow> 
     TimeWindow::new("since", Some(since), until)
 }
 
-/// `catalog.database.table` or `database.table` (the Glue Data Catalog).
+/// `catalog.database.table`, `database.table` (the Glue Data Catalog) or `table` (its
+/// `default` database, as Athena resolves a bare name without a context).
 fn parse_table(v: &str) -> Result<TableName> {
-    check_text("table", v, 3, 768)?;
+    check_text("table", v, 1, 768)?;
     let parts: Vec<&str> = v.split('.').map(str::trim).collect();
     let bad = || {
         Error::invalid(
             "table",
             "must be database.table or catalog.database.table, e.g. sales.orders \
-             (names without dots)",
+             (names without dots; a bare name is in the default database)",
         )
     };
     if parts.iter().any(|p| p.is_empty() || p.len() > 255) {
         return Err(bad());
     }
     match parts.as_slice() {
+        [t] => Ok(TableName::new(DEFAULT_CATALOG, DEFAULT_DATABASE, t)),
         [db, t] => Ok(TableName::new(DEFAULT_CATALOG, db, t)),
         [c, db, t] => Ok(TableName::new(c, db, t)),
         _ => Err(bad()),
@@ -187,7 +189,8 @@ pub enum Direction {
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TableLineageInput {
-    /// The table or view: `database.table` (Glue Data Catalog) or `catalog.database.table`.
+    /// The table or view: `database.table` (Glue Data Catalog), `catalog.database.table`, or
+    /// a bare name (the `default` database).
     pub table: String,
     /// How many hops to follow, 1-10 (default 3).
     #[serde(default)]
@@ -517,7 +520,8 @@ impl Operator for TablePopularity {
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WhoQueriedInput {
-    /// The table or view: `database.table` (Glue Data Catalog) or `catalog.database.table`.
+    /// The table or view: `database.table` (Glue Data Catalog), `catalog.database.table`, or
+    /// a bare name (the `default` database).
     pub table: String,
     /// Athena workgroup whose history is read (default: the caller's default workgroup).
     #[serde(default)]
@@ -702,7 +706,11 @@ mod tests {
             parse_table("hive.web.logs").unwrap(),
             TableName::new("hive", "web", "logs")
         );
-        for bad in ["orders", "a..b", "a.b.c.d", ".b.c"] {
+        assert_eq!(
+            parse_table("orders").unwrap(),
+            TableName::new("awsdatacatalog", "default", "orders")
+        );
+        for bad in ["", "a..b", "a.b.c.d", ".b.c", "a.\nb"] {
             let e = parse_table(bad).unwrap_err();
             assert_eq!(e.kind(), ErrorKind::InvalidConfig, "{bad}");
             assert!(e.to_string().contains("table"), "{e}");
