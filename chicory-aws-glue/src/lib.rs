@@ -17,10 +17,11 @@
 //! | [`WorkGroupScanner`], [`DataCatalogScanner`] | Athena workgroups and data catalogs |
 //! | [`AthenaDatabaseScanner`], [`TableMetadataScanner`] | Athena's databases and table metadata per catalog |
 //! | [`QueryExecutionScanner`] | Athena query history (`BatchGetQueryExecution` by 50) |
-//! | [`QueryActivityScanner`] | query history with each execution's SQL analysed: statement kind, tables read, table or S3 location written, unparsable SQL reported (`athena_query_activity`) |
-//! | [`TablePopularityScanner`] | per table read or written: query count, last queried, bytes scanned, from the query activity (`athena_table_popularity`) |
+//! | [`QueryActivityScanner`] | query history with each execution's SQL analysed: statement kind, tables read, table or S3 location written, unparsable SQL reported; over a [`TimeWindow`]; with `with_cloudtrail(true)`, who started each execution (CloudTrail `StartQueryExecution` events) (`athena_query_activity`) |
+//! | [`TablePopularityScanner`] | per table read or written: query count, last queried, bytes scanned, distinct principals with CloudTrail, from the query activity (`athena_table_popularity`) |
 //! | [`LineageScanner`] | table-level lineage edges of INSERT, CTAS, UNLOAD and MERGE executions (`athena_lineage`) |
 //! | [`ViewLineageScanner`] | what each Glue view reads, from its definition (Presto views decoded), unparsable ones with the reason (`glue_view_lineage`) |
+//! | [`IntegrationAuditScanner`] | the CloudTrail events of this integration's own role session (`integration_audit`) |
 //! | [`QueryResultScanner`] | the results of one query: its columns, then typed rows, paged as consumed |
 //!
 //! Operators (typed input/output, declared IAM actions; write operators are refused on a
@@ -31,7 +32,8 @@
 //!   [`GetColumnStatistics`],
 //!   [`GetDataQualityRuleset`], [`ListDataQualityRulesets`],
 //!   [`GetDataQualityRecommendationRun`], [`GetDataQualityEvaluationRun`],
-//!   [`ListDataQualityResults`].
+//!   [`ListDataQualityResults`], [`TableLineage`], [`TablePopularity`], [`WhoQueried`] (needs
+//!   CloudTrail; says when it was denied).
 //! - ReadWrite: [`RunAthenaQuery`] (stops its query on timeout or when dropped),
 //!   [`StopAthenaQuery`], [`CreateWorkGroup`], [`UpdateWorkGroup`],
 //!   [`DeleteWorkGroup`], [`UpdateDataCatalog`], [`UpdateColumnStatistics`],

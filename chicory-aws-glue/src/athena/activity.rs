@@ -155,8 +155,9 @@ impl QueryActivityRecord {
 /// it by time); an execution without a submission time is kept.
 ///
 /// With [`with_cloudtrail`](Self::with_cloudtrail), the `StartQueryExecution` events of the
-/// window are read first (one id and principal per execution in memory), then the history
-/// streams with each record's [`principal`](QueryActivityRecord::principal) filled.
+/// window (of every workgroup of the account and region) are read first, keeping one id and
+/// principal per event in memory, then the history streams with each record's
+/// [`principal`](QueryActivityRecord::principal) filled.
 #[derive(Debug, Clone)]
 pub struct QueryActivityScanner {
     client: aws_sdk_athena::Client,
