@@ -52,6 +52,17 @@ patches moto in memory (moto's files are untouched):
    (DeleteConflict: moto never detached the policy). The policy now detaches and goes first.
 8. S3 HeadBucket was authorized as `s3:HeadBucket`, which is not an IAM action: a role holding
    `s3:ListBucket` (what AWS checks for HeadBucket) was denied. It is now `s3:ListBucket`.
+9. Athena `BatchGetQueryExecution` was missing (HTTP 500 after the IAM check), and the query
+   history is read with it (`ListQueryExecutions`, then one batch per page of ids): the query
+   activity, popularity and lineage scanners could not be run end to end. It is added to
+   moto's Athena responses class, where moto dispatches an action by its snake_case name after
+   authenticating and authorizing it (so `athena:BatchGetQueryExecution` is checked against the
+   caller's policies like every other action). It answers the API model's shape:
+   `QueryExecutions`, each the object `GetQueryExecution` returns for the id (built by moto's own
+   `get_query_execution`, so the two never differ), in the order asked, and
+   `UnprocessedQueryExecutionIds` (`QueryExecutionId`, `ErrorCode` InvalidRequestException,
+   `ErrorMessage` "QueryExecution <id> was not found") for ids moto does not know. 1-50 ids, as
+   the API allows; otherwise InvalidRequestException (HTTP 400).
 
 Usage: python scripts/moto_launcher.py -H 127.0.0.1 -p 5055
 """
@@ -68,6 +79,7 @@ from xmltodict import unparse
 from moto.core import exceptions as core_exceptions
 from moto.core.authorization import ActionAuthenticatorMixin
 from moto.core.exceptions import AccessDeniedError, _RESTError
+from moto.athena import responses as athena_responses
 from moto.core.utils import utcnow
 from moto.iam import access_control
 from moto.iam.access_control import IAMPolicy, IAMRequestBase, PermissionResult, S3IAMRequest
@@ -401,6 +413,47 @@ iam_models.ManagedPolicy.delete = _managed_policy_delete
 
 # 8. HeadBucket is authorized as s3:ListBucket.
 s3_responses.ACTION_MAP["BUCKET"]["HEAD"]["DEFAULT"] = "ListBucket"
+
+
+# --- 9. Athena BatchGetQueryExecution ---------------------------------------------------------
+
+
+def _batch_get_query_execution(self):
+    ids = self._get_param("QueryExecutionIds") or []
+    if not isinstance(ids, list) or not 1 <= len(ids) <= 50:
+        return self.error(
+            "1 validation error detected: Value at 'queryExecutionIds' failed to satisfy "
+            "constraint: Member must have length less than or equal to 50 and greater than or "
+            "equal to 1",
+            400,
+        )
+    backend = self.athena_backend
+    executions, unprocessed = [], []
+    for exec_id in ids:
+        if exec_id not in backend.executions:
+            unprocessed.append(
+                {
+                    "QueryExecutionId": exec_id,
+                    "ErrorCode": "InvalidRequestException",
+                    "ErrorMessage": f"QueryExecution {exec_id} was not found",
+                }
+            )
+            continue
+        # moto's GetQueryExecution for this one id (it reads the id with _get_param): the same
+        # object, and the same state progression a GetQueryExecution would make.
+        self._get_param = lambda name, if_none=None, _id=exec_id: (
+            _id if name == "QueryExecutionId" else if_none
+        )
+        try:
+            executions.append(json.loads(self.get_query_execution())["QueryExecution"])
+        finally:
+            del self._get_param  # the class's method again
+    return json.dumps(
+        {"QueryExecutions": executions, "UnprocessedQueryExecutionIds": unprocessed}
+    )
+
+
+athena_responses.AthenaResponse.batch_get_query_execution = _batch_get_query_execution
 
 
 if __name__ == "__main__":
