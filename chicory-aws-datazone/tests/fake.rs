@@ -1230,6 +1230,39 @@ async fn every_datazone_operator_sends_exactly_its_declared_actions() {
         let (method, path) = route.split_once(' ').unwrap();
         fake.get(&format!("{method} {base}{path}"), body);
     }
+    // The governance reads (issue 13): a lineage node, its history (answered as `nodes`, not
+    // `items`), a subscription and a grant, in the model's shapes.
+    let node = json!({"domainId": "dzd_sales", "id": "ast0", "name": "orders",
+        "typeName": "amazon.datazone.GlueTableAssetType", "typeRevision": "5",
+        "sourceIdentifier": "arn:aws:glue:us-east-1:123456789012:table/sales/orders",
+        "eventTimestamp": 1.7e9, "upstreamNodes": [{"id": "ast1", "eventTimestamp": 1.7e9}],
+        "downstreamNodes": [], "createdAt": 1.7e9, "createdBy": "lineage-bot"});
+    fake.get(&format!("GET {base}/lineage/nodes/ast0"), node.clone());
+    fake.get(
+        &format!("GET {base}/lineage/nodes/ast0/history"),
+        json!({ "nodes": [node] }),
+    );
+    fake.list(
+        &format!("GET {base}/subscriptions"),
+        vec![
+            json!({"id": "sub0", "domainId": "dzd_sales", "status": "APPROVED",
+            "subscribedListing": {"id": "lst0", "revision": "2", "name": "orders",
+                "description": "published orders", "ownerProjectId": "prj0",
+                "item": {"assetListing": {"entityId": "ast0", "entityRevision": "1"}}},
+            "subscribedPrincipal": {"project": {"id": "prj1", "name": "project 1"}},
+            "createdBy": "usr-bob", "createdAt": 1.7e9, "updatedAt": 1.7e9}),
+        ],
+    );
+    fake.list(
+        &format!("GET {base}/subscription-grants"),
+        vec![
+            json!({"id": "grant0", "domainId": "dzd_sales", "status": "COMPLETED",
+            "subscriptionTargetId": "tgt0", "subscriptionId": "sub0",
+            "grantedEntity": {"listing": {"id": "lst0", "revision": "2"}},
+            "assets": [{"assetId": "ast0", "assetRevision": "1", "status": "GRANTED"}],
+            "createdBy": "steward", "createdAt": 1.7e9, "updatedAt": 1.7e9}),
+        ],
+    );
     let proxy = FaultProxy::start(&sts.server().uri(), 1).await;
     let conn = builder(&sts, AccessLevel::ReadWrite, 1)
         .service_endpoint_url("datazone", proxy.url())
@@ -1262,26 +1295,51 @@ async fn every_datazone_operator_sends_exactly_its_declared_actions() {
             json!({"domain_id": d, "asset_id": "ast0"}),
         ),
     ];
+    let governance = [
+        (
+            "datazone_get_lineage_node",
+            json!({"domain_id": d, "identifier": "ast0"}),
+        ),
+        (
+            "datazone_list_lineage_node_history",
+            json!({"domain_id": d, "identifier": "ast0"}),
+        ),
+        ("datazone_list_subscriptions", json!({ "domain_id": d })),
+        (
+            "datazone_list_subscription_grants",
+            json!({ "domain_id": d }),
+        ),
+    ];
+    calls.extend(governance.iter().cloned());
     let tools = write_tools(&conn);
     for (tool, input) in &tools {
         calls.push((tool.name(), input.clone()));
     }
-    // The test kit's proxy names DataZone requests by method and path, and does not name the
-    // lineage and subscription paths yet (testkit/src/faults.rs `datazone_operation`): what
-    // these four send is checked at the fake instead, in tests/governance.rs.
-    const GOVERNANCE: &str = "the proxy does not name DataZone's lineage and subscription \
-                              paths; tests/governance.rs checks their method, path and query";
+    // The proxy names the four governance paths too (GetLineageNode, ListLineageNodeHistory,
+    // ListSubscriptions, ListSubscriptionGrants): every operator is driven.
     assert_sent_equals_declared(
         &proxy,
         &chicory_aws_datazone::tools(&conn),
         &calls,
-        &[
-            ("datazone_get_lineage_node", GOVERNANCE),
-            ("datazone_list_lineage_node_history", GOVERNANCE),
-            ("datazone_list_subscriptions", GOVERNANCE),
-            ("datazone_list_subscription_grants", GOVERNANCE),
-        ],
+        &[],
         &[],
     )
     .await;
+    // The four governance calls were answered, not refused: what they sent is what a
+    // successful read sends.
+    let registry = chicory_aws_datazone::tools(&conn);
+    for (name, input) in &governance {
+        let tool = registry.iter().find(|t| t.name() == *name).unwrap();
+        let out = tool
+            .call_json(input.clone())
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let text = out.to_string();
+        assert!(
+            ["ast0", "sub0", "grant0"]
+                .iter()
+                .any(|id| text.contains(id)),
+            "{name} answers the seeded item: {text}"
+        );
+    }
 }

@@ -424,6 +424,10 @@ fn datazone_operation(method: &str, rest: &str) -> String {
         ("POST", ["domains", _, "data-sources"]) => "CreateDataSource",
         ("PATCH", ["domains", _, "data-sources", _]) => "UpdateDataSource",
         ("DELETE", ["domains", _, "data-sources", _]) => "DeleteDataSource",
+        ("GET", ["domains", _, "lineage", "nodes", _]) => "GetLineageNode",
+        ("GET", ["domains", _, "lineage", "nodes", _, "history"]) => "ListLineageNodeHistory",
+        ("GET", ["domains", _, "subscriptions"]) => "ListSubscriptions",
+        ("GET", ["domains", _, "subscription-grants"]) => "ListSubscriptionGrants",
         _ => return format!("{method} /v2/{rest}"),
     };
     op.to_owned()
@@ -621,5 +625,35 @@ mod tests {
             operation_of("POST", "/v2/domains/dzd_1/listings/search", "", None),
             "SearchListings"
         );
+        // The governance paths (issue 13): the lineage node and its history differ only by the
+        // trailing `history`, and a source identifier used as the node id is one path segment
+        // (percent-encoded by the SDK).
+        for (path, op) in [
+            ("/v2/domains/dzd_1/lineage/nodes/ast0", "GetLineageNode"),
+            (
+                "/v2/domains/dzd_1/lineage/nodes/arn%3Aaws%3Aglue%3Aus-east-1%3A1%3Atable%2Fs%2Ft",
+                "GetLineageNode",
+            ),
+            (
+                "/v2/domains/dzd_1/lineage/nodes/ast0/history",
+                "ListLineageNodeHistory",
+            ),
+            ("/v2/domains/dzd_1/subscriptions", "ListSubscriptions"),
+            (
+                "/v2/domains/dzd_1/subscription-grants",
+                "ListSubscriptionGrants",
+            ),
+        ] {
+            assert_eq!(
+                operation_of("GET", path, "maxResults=1", None),
+                op,
+                "{path}"
+            );
+            assert_eq!(
+                super::iam_action_of("GET", path, "", None),
+                format!("datazone:{op}"),
+                "{path}"
+            );
+        }
     }
 }
