@@ -113,8 +113,8 @@ pub mod demo {
         SERVER.get_or_init(|| serve("ASIA")).await.uri()
     }
 
-    /// Seeds the demo catalog (Glue databases, tables and partitions, an Athena workgroup) and
-    /// the demo bucket on the emulator, with its admin credentials; idempotent.
+    /// Seeds the demo catalog (Glue databases, tables and partitions, a view, an Athena
+    /// workgroup) and the demo bucket on the emulator, with its admin credentials; idempotent.
     pub async fn seed() -> Result<(), Box<dyn std::error::Error>> {
         seed_catalog().await?;
         seed_s3().await
@@ -354,9 +354,10 @@ pub mod demo {
             }
         }
         seed_lakehouse(&glue).await?;
+        seed_view(&glue).await?;
         let r = athena
             .create_work_group()
-            .name("demo-analysts")
+            .name(WORKGROUP)
             .description("demo workgroup")
             .send()
             .await;
@@ -368,6 +369,162 @@ pub mod demo {
             }
         }
         Ok(())
+    }
+
+    /// The demo workgroup: the demo queries run in it, and the demo scan's query activity,
+    /// popularity and lineage read its history.
+    pub const WORKGROUP: &str = "demo-analysts";
+
+    /// Where the demo queries' results go.
+    pub const RESULTS: &str = "s3://chicory-demo-lake/athena-results/";
+
+    /// The demo's view, `demo_sales.orders_enriched`, and the query that defines it.
+    pub const VIEW: (&str, &str) = (
+        "orders_enriched",
+        "SELECT o.id, c.payload FROM orders o JOIN customers c ON o.id = c.id",
+    );
+
+    /// The demo's Athena queries, in the context database `demo_sales`: a join, a CTAS, an
+    /// `INSERT INTO ... SELECT` with a join, and the `CREATE VIEW` of [`VIEW`].
+    pub const QUERIES: [&str; 4] = [
+        "SELECT o.id, c.payload FROM orders o JOIN customers c ON o.id = c.id",
+        "CREATE TABLE demo_marketing.orders_summary AS \
+         SELECT id, count(*) AS n FROM demo_sales.orders GROUP BY id",
+        "INSERT INTO demo_marketing.events \
+         SELECT e.id, e.payload FROM events e JOIN customers c ON e.id = c.id",
+        "CREATE OR REPLACE VIEW orders_enriched AS \
+         SELECT o.id, c.payload FROM orders o JOIN customers c ON o.id = c.id",
+    ];
+
+    /// The demo queries as run: their execution ids (in the order of [`QUERIES`]) and a window
+    /// holding exactly the executions submitted while they ran.
+    #[derive(Debug, Clone)]
+    pub struct DemoQueries {
+        /// The query execution id of each of [`QUERIES`].
+        pub ids: Vec<String>,
+        /// From just before the first query was submitted to just after the last finished.
+        pub window: chicory_aws_glue::TimeWindow,
+    }
+
+    /// Runs [`QUERIES`] in [`WORKGROUP`] through the library's `athena_run_query` operator
+    /// ([`RunAthenaQuery`](chicory_aws_glue::RunAthenaQuery)) on a ReadWrite connection: a
+    /// demo customer role holding the Glue ReadWrite policy (the demo scan itself stays
+    /// ReadOnly). The emulator records each execution (moto executes no SQL; the view the
+    /// `CREATE VIEW` makes on AWS is seeded in Glue by [`seed`]).
+    pub async fn run_queries() -> Result<DemoQueries, Box<dyn std::error::Error>> {
+        use chicory_aws_core::{AccessLevel, Operator};
+        use chicory_aws_glue::aws_sdk_athena::primitives::DateTime;
+        use chicory_aws_glue::{RunAthenaQuery, RunQueryInput, TimeWindow};
+        use chicory_aws_policy::permissions::Integration;
+        use std::time::{Duration, SystemTime};
+        let conn = Emulator::get()
+            .connect_to_role(
+                Integration::Glue,
+                AccessLevel::ReadWrite,
+                AccessLevel::ReadWrite,
+            )
+            .await;
+        let since = DateTime::from(SystemTime::now() - Duration::from_secs(1));
+        let mut ids = Vec::new();
+        for sql in QUERIES {
+            let input = RunQueryInput {
+                query: sql.to_owned(),
+                workgroup: Some(WORKGROUP.to_owned()),
+                database: Some("demo_sales".to_owned()),
+                output_location: Some(RESULTS.to_owned()),
+                timeout_secs: Some(60),
+                max_rows: Some(10),
+            };
+            ids.push(
+                RunAthenaQuery::new(&conn)
+                    .call(input)
+                    .await?
+                    .query_execution_id,
+            );
+        }
+        let until = DateTime::from(SystemTime::now() + Duration::from_secs(1));
+        Ok(DemoQueries {
+            ids,
+            window: TimeWindow::new("window", Some(since), Some(until))?,
+        })
+    }
+
+    /// `demo_sales.orders_enriched`, an Athena (Presto) view as Athena's `CREATE VIEW` registers
+    /// it in Glue (`ViewOriginalText` is `/* Presto View: <base64 JSON> */`); idempotent.
+    async fn seed_view(glue: &aws_sdk_glue::Client) -> Result<(), Box<dyn std::error::Error>> {
+        let (name, sql) = VIEW;
+        let doc = serde_json::json!({
+            "originalSql": sql,
+            "catalog": "awsdatacatalog",
+            "schema": "demo_sales",
+            "columns": [{"name": "id", "type": "bigint"}, {"name": "payload", "type": "varchar"}],
+        });
+        let col = |n: &str, t: &str| Column::builder().name(n).r#type(t).build();
+        let input = TableInput::builder()
+            .name(name)
+            .table_type("VIRTUAL_VIEW")
+            .parameters("presto_view", "true")
+            .view_original_text(format!(
+                "/* Presto View: {} */",
+                base64(doc.to_string().as_bytes())
+            ))
+            .view_expanded_text("/* Presto View */")
+            .storage_descriptor(
+                StorageDescriptor::builder()
+                    .columns(col("id", "bigint")?)
+                    .columns(col("payload", "string")?)
+                    .build(),
+            )
+            .build()?;
+        let r = glue
+            .create_table()
+            .database_name("demo_sales")
+            .table_input(input)
+            .send()
+            .await;
+        match r {
+            Err(e)
+                if aws_sdk_glue::error::ProvideErrorMetadata::code(&e)
+                    != Some("AlreadyExistsException") =>
+            {
+                Err(e.into())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Standard base64 with padding (the encoding of a Presto view's definition).
+    fn base64(bytes: &[u8]) -> String {
+        const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+        for chunk in bytes.chunks(3) {
+            let b = [
+                chunk[0],
+                *chunk.get(1).unwrap_or(&0),
+                *chunk.get(2).unwrap_or(&0),
+            ];
+            let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+            for i in 0..4 {
+                if i <= chunk.len() {
+                    out.push(char::from(ABC[(n >> (18 - 6 * i)) as usize & 63]));
+                } else {
+                    out.push('=');
+                }
+            }
+        }
+        out
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn base64_is_the_standard_alphabet_with_padding() {
+            assert_eq!(super::base64(b""), "");
+            assert_eq!(super::base64(b"f"), "Zg==");
+            assert_eq!(super::base64(b"fo"), "Zm8=");
+            assert_eq!(super::base64(b"foo"), "Zm9v");
+            assert_eq!(super::base64(b"foob>?"), "Zm9vYj4/");
+        }
     }
 
     /// Creates a vendor user and a customer role trusting it with [`EXTERNAL_ID`], holding

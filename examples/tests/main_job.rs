@@ -91,14 +91,14 @@ fn the_demo_scan_writes_every_service_of_the_demo_account() {
     let scanners = summary["scanners"].as_array().unwrap();
     assert_eq!(
         scanners.len(),
-        6,
-        "glue, 2 athena, 2 s3, datazone: {summary}"
+        10,
+        "glue, 2 athena, 4 activity, 2 s3, datazone: {summary}"
     );
     for s in scanners {
         assert_eq!(s["complete"], true, "{s}");
         // Not a terminal: plain progress lines on stderr, one per scanner at its end.
         let name = s["scanner"].as_str().unwrap();
-        let line = format!("{name:<22} {:>9} records", s["records"].as_u64().unwrap());
+        let line = format!("{name:<24} {:>9} records", s["records"].as_u64().unwrap());
         assert!(
             stderr
                 .lines()
@@ -124,10 +124,10 @@ fn the_demo_scan_writes_every_service_of_the_demo_account() {
             .filter(|r| r["kind"] == kind && r["name"] == name)
             .count()
     };
-    // Glue: 2 databases x 3 tables, 30 partitions of each `events` table; an Iceberg table and
-    // a table link, and a database link (whose tables live in its target: not listed).
+    // Glue: 2 databases x 3 tables, 30 partitions of each `events` table; an Iceberg table, a
+    // view and a table link, and a database link (whose tables live in its target: not listed).
     assert_eq!(kinds.get("glue_database"), Some(&3), "{kinds:?}");
-    assert_eq!(kinds.get("glue_table"), Some(&8), "{kinds:?}");
+    assert_eq!(kinds.get("glue_table"), Some(&9), "{kinds:?}");
     assert_eq!(kinds.get("glue_partition"), Some(&60), "{kinds:?}");
     let table = |db: &str, name: &str| {
         records
@@ -151,6 +151,10 @@ fn the_demo_scan_writes_every_service_of_the_demo_account() {
         .unwrap()
         .ends_with("00002-demo.metadata.json"));
     assert_eq!(table("demo_sales", "orders")["format"], "hive");
+    assert_eq!(
+        table("demo_sales", "orders_enriched")["table_type"],
+        "VIRTUAL_VIEW"
+    );
     let link = table("demo_marketing", "orders_link");
     assert_eq!(link["format"], Value::Null);
     assert_eq!(link["link_target"]["database"], "demo_sales");
@@ -161,6 +165,7 @@ fn the_demo_scan_writes_every_service_of_the_demo_account() {
         .expect("the database link");
     assert_eq!(db_link["link_target"]["database"], "demo_sales");
     assert_eq!(named("athena_workgroup", "demo-analysts"), 1, "{kinds:?}");
+    query_activity(&records, &stderr);
     assert_eq!(named("s3_bucket", "chicory-demo-lake"), 1, "{kinds:?}");
     assert_eq!(kinds.get("s3_object"), Some(&7), "{kinds:?}");
     // DataZone: the fake's whole catalog, every kind.
@@ -186,6 +191,151 @@ fn the_demo_scan_writes_every_service_of_the_demo_account() {
         assert_eq!(kinds.get(kind), Some(&n), "{kind}: {kinds:?}");
     }
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// `catalog.database.table` of a record's table name.
+fn name(v: &Value) -> String {
+    format!("{}.{}.{}", v["catalog"], v["database"], v["table"]).replace('"', "")
+}
+
+fn sales(t: &str) -> String {
+    format!("awsdatacatalog.demo_sales.{t}")
+}
+
+fn marketing(t: &str) -> String {
+    format!("awsdatacatalog.demo_marketing.{t}")
+}
+
+/// The demo's Athena queries (run through a ReadWrite role before the scan, their ids on
+/// stderr) are in the scan's query activity, popularity and lineage, analysed; the Glue view's
+/// lineage is there too.
+fn query_activity(records: &[Value], stderr: &str) {
+    // "  demo query <id>: <sql>", in the order of demo::QUERIES.
+    let ids: Vec<&str> = stderr
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("demo query "))
+        .map(|l| l.split(':').next().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 4, "the demo queries' ids on stderr:\n{stderr}");
+    let of = |kind: &str| -> Vec<&Value> { records.iter().filter(|r| r["kind"] == kind).collect() };
+    let activity = of("athena_query_activity");
+    // (statement kind, tables read, table written) of each demo query.
+    let want = [
+        ("select", vec![sales("customers"), sales("orders")], None),
+        (
+            "create_table_as",
+            vec![sales("orders")],
+            Some(marketing("orders_summary")),
+        ),
+        (
+            "insert",
+            vec![sales("customers"), sales("events")],
+            Some(marketing("events")),
+        ),
+        (
+            "create_view",
+            vec![sales("customers"), sales("orders")],
+            Some(sales("orders_enriched")),
+        ),
+    ];
+    for (id, (kind, reads, writes)) in ids.iter().zip(want) {
+        let r = activity
+            .iter()
+            .find(|r| r["query_execution_id"] == *id)
+            .unwrap_or_else(|| panic!("no athena_query_activity of {id}: {activity:?}"));
+        assert_eq!(r["statement_kind"], kind, "{r}");
+        assert_eq!(r["workgroup"], "demo-analysts", "{r}");
+        assert_eq!(r["state"], "SUCCEEDED", "{r}");
+        let got: Vec<String> = r["reads"].as_array().unwrap().iter().map(name).collect();
+        assert_eq!(got, reads, "{r}");
+        let written = (!r["writes"].is_null()).then(|| name(&r["writes"]["target"]));
+        assert_eq!(written, writes, "{r}");
+    }
+    // Lineage: the CTAS and the INSERT's edges (the SELECT and the view make none).
+    let mut edges: Vec<(String, String, String)> = of("lineage_edge")
+        .iter()
+        .filter(|e| ids.contains(&e["query_execution_id"].as_str().unwrap()))
+        .map(|e| {
+            (
+                e["statement_kind"].as_str().unwrap().to_owned(),
+                name(&e["source"]),
+                name(&e["target"]["target"]),
+            )
+        })
+        .collect();
+    edges.sort();
+    assert_eq!(
+        edges,
+        [
+            (
+                "create_table_as".to_owned(),
+                sales("orders"),
+                marketing("orders_summary")
+            ),
+            ("insert".to_owned(), sales("customers"), marketing("events")),
+            ("insert".to_owned(), sales("events"), marketing("events")),
+        ]
+    );
+    // Popularity: exactly what the activity of the same window counts, table by table (the
+    // window closed before the scan, so a concurrent demo's queries are in both or neither).
+    let mut counted: BTreeMap<String, (u64, u64, u64)> = BTreeMap::new();
+    for a in &activity {
+        let reads: Vec<String> = a["reads"].as_array().unwrap().iter().map(name).collect();
+        let written = (!a["writes"].is_null()).then(|| name(&a["writes"]["target"]));
+        let mut touched: Vec<&String> = reads.iter().chain(written.iter()).collect();
+        touched.sort();
+        touched.dedup();
+        for t in touched {
+            let c = counted.entry(t.clone()).or_default();
+            c.0 += 1;
+            c.1 += u64::from(reads.contains(t));
+            c.2 += u64::from(written.as_ref() == Some(t));
+        }
+    }
+    let popularity: BTreeMap<String, (u64, u64, u64)> = of("table_popularity")
+        .iter()
+        .map(|p| {
+            assert_eq!(
+                p["queries_total"].as_u64(),
+                Some(activity.len() as u64),
+                "{p}"
+            );
+            let n = |f: &str| p[f].as_u64().unwrap();
+            (
+                name(&p["table"]),
+                (n("query_count"), n("read_count"), n("write_count")),
+            )
+        })
+        .collect();
+    assert_eq!(popularity, counted);
+    let tables: Vec<&String> = popularity.keys().collect();
+    assert_eq!(
+        tables,
+        [
+            &marketing("events"),
+            &marketing("orders_summary"),
+            &sales("customers"),
+            &sales("events"),
+            &sales("orders"),
+            &sales("orders_enriched"),
+        ]
+    );
+    // One run's counts, when no other demo ran in the window: orders read by 3 queries.
+    if activity.len() == 4 {
+        assert_eq!(popularity[&sales("orders")], (3, 3, 0));
+        assert_eq!(popularity[&marketing("events")], (1, 0, 1));
+    }
+    // The Glue view's lineage, from its Presto definition.
+    let views = of("view_lineage");
+    assert_eq!(views.len(), 1, "{views:?}");
+    assert_eq!(name(&views[0]["view"]), sales("orders_enriched"));
+    let reads: Vec<String> = views[0]["reads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(name)
+        .collect();
+    assert_eq!(reads, [sales("customers"), sales("orders")]);
 }
 
 #[test]

@@ -85,7 +85,7 @@ fn the_demo_server_lists_reads_and_refuses_a_write() {
     assert_eq!(names.len(), 65, "{names:?}");
 
     // The demo catalog, as scripts/demo.sh seeds it: 2 databases of 3 tables, an Iceberg
-    // table and a table link.
+    // table, a view and a table link.
     let page = s.call(
         "glue_list_tables",
         json!({"include_databases": ["demo_*"], "page_size": 4}),
@@ -102,7 +102,7 @@ fn the_demo_server_lists_reads_and_refuses_a_write() {
         .as_array()
         .unwrap()
         .len();
-    assert_eq!(first + rest, 8);
+    assert_eq!(first + rest, 9);
 
     // DataZone from the test kit's fake, through the same assumed-role session.
     let domains = s.call("datazone_list_domains", json!({}));

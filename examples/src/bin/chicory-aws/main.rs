@@ -45,7 +45,7 @@ struct Cli {
 enum Command {
     /// Test a customer connection: assume the role, read each service, check the External ID.
     TestConnection(test_connection::Args),
-    /// Scan Glue, Athena, S3 and DataZone into JSON Lines.
+    /// Scan Glue, Athena, query activity, S3 and DataZone into JSON Lines.
     Scan(Box<scan::Args>),
     /// Print a customer's onboarding material (policies, template, link, CLI commands).
     Onboarding(onboarding::Args),

@@ -33,7 +33,7 @@ impl<'a> Reporter<'a> {
         let bar = live.then(|| {
             let bar = ProgressBar::new_spinner();
             bar.set_style(
-                ProgressStyle::with_template("{spinner} {prefix:<22} {msg} [{elapsed}]")
+                ProgressStyle::with_template("{spinner} {prefix:<24} {msg} [{elapsed}]")
                     .expect("valid template"),
             );
             bar.set_prefix(scanner.to_owned());
@@ -64,7 +64,7 @@ impl<'a> Reporter<'a> {
             // The bar shows the elapsed time itself.
             Some(bar) => bar.set_message(line),
             None if self.plain => eprintln!(
-                "  {:<22} {line} {:>7.1}s",
+                "  {:<24} {line} {:>7.1}s",
                 p.scanner,
                 p.elapsed.as_secs_f64()
             ),

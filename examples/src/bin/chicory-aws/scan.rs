@@ -22,6 +22,15 @@
 //! S3: every bucket's configuration (region, versioning, tags, policy) is scanned; objects are
 //! listed for the buckets named with `--s3-bucket` (with `--demo`: the demo bucket).
 //!
+//! Query activity (`activity`): the Athena query history of one workgroup (`--workgroup`; the
+//! caller's default one if not given) over the last `--activity-days` days, each execution's SQL
+//! analysed (`athena_query_activity`), table popularity (`table_popularity`) and table lineage
+//! (`lineage_edge`) from it, and what each Glue view reads (`view_lineage`, over the databases
+//! of `--include-databases` / `--exclude-databases`). With `--demo`, the demo queries (a join, a
+//! CTAS, an INSERT ... SELECT, a CREATE VIEW) first run in the demo workgroup through a demo
+//! role granted ReadWrite (the library's `athena_run_query` operator), their ids are printed on
+//! stderr, and the window is the time they ran.
+//!
 //! DataZone: every domain the role can see, with its projects, environments, profiles, data
 //! sources, assets, form types, listings, glossaries and terms. The emulator has no DataZone,
 //! so with `--demo` the demo domains come from the test kit's DataZone fake, reached through
@@ -33,20 +42,36 @@ use crate::Outcome;
 use chicory_aws_core::{run_scan, AnyScanner, Connection, JsonLinesSink, ScanSummary, Scanner};
 use chicory_aws_datazone::{DataZoneOptions, DataZoneScanner};
 use chicory_aws_examples::ConnectArgs;
-use chicory_aws_glue::{CatalogOptions, CatalogScanner, DataCatalogScanner, WorkGroupScanner};
+use chicory_aws_glue::{
+    CatalogOptions, CatalogScanner, DataCatalogScanner, LineageScanner, QueryActivityScanner,
+    TablePopularityScanner, TimeWindow, ViewLineageScanner, WorkGroupScanner,
+};
 use chicory_aws_s3::{BucketScanner, ObjectOptions, ObjectScanner};
 use serde_json::json;
 use std::path::PathBuf;
 use std::time::Instant;
 
-/// Scan Glue, Athena, S3 and DataZone into JSON Lines.
+/// Scan Glue, Athena, query activity, S3 and DataZone into JSON Lines.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(flatten)]
     connect: ConnectArgs,
-    /// The services to scan.
-    #[arg(long, value_delimiter = ',', default_value = "glue,athena,s3,datazone")]
+    /// The services to scan (`activity`: the Athena query history analysed, table popularity,
+    /// lineage from queries and Glue views).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "glue,athena,activity,s3,datazone"
+    )]
     services: Vec<Service>,
+    /// The Athena workgroup whose query history `activity` reads (default: the caller's default
+    /// workgroup; with --demo: the demo workgroup).
+    #[arg(long)]
+    workgroup: Option<String>,
+    /// `activity` reads the executions submitted in the last this many days (Athena keeps 45;
+    /// with --demo: the time the demo queries ran).
+    #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u64).range(1..=45))]
+    activity_days: u64,
     /// Output file (JSON Lines).
     #[arg(long, default_value = "scan.jsonl")]
     out: PathBuf,
@@ -88,6 +113,7 @@ pub struct Args {
 enum Service {
     Glue,
     Athena,
+    Activity,
     S3,
     Datazone,
 }
@@ -109,9 +135,25 @@ async fn scan_one(
 /// Runs the scan `args` describe.
 pub async fn run(args: Args) -> Result<Outcome, Box<dyn std::error::Error>> {
     let start = Instant::now();
+    let on = |service| args.services.contains(&service);
+    let mut demo_window = None;
     if args.connect.demo {
         eprintln!("seeding the demo catalog on the emulator...");
         chicory_aws_examples::demo::seed().await?;
+        if on(Service::Activity) {
+            use chicory_aws_examples::demo;
+            eprintln!(
+                "running the demo's Athena queries in workgroup {} (a demo role granted \
+                 ReadWrite, athena_run_query)...",
+                demo::WORKGROUP
+            );
+            let ran = demo::run_queries().await?;
+            for (id, sql) in ran.ids.iter().zip(demo::QUERIES) {
+                let sql = sql.split_whitespace().collect::<Vec<_>>().join(" ");
+                eprintln!("  demo query {id}: {sql}");
+            }
+            demo_window = Some(ran.window);
+        }
     }
     let conn = args.connect.builder().await?.connect().await?;
     eprintln!(
@@ -140,7 +182,6 @@ pub async fn run(args: Args) -> Result<Outcome, Box<dyn std::error::Error>> {
         .await
         .map_err(|e| format!("cannot create {}: {e}", args.out.display()))?;
     let mut sink = JsonLinesSink::new(file);
-    let on = |service| args.services.contains(&service);
     let mode = args.progress;
     // Every scanner the arguments ask for, of whatever record type, run one after the other.
     let mut scanners = Vec::new();
@@ -149,13 +190,35 @@ pub async fn run(args: Args) -> Result<Outcome, Box<dyn std::error::Error>> {
         // table it does not hold.
         scanners.push(AnyScanner::new(CatalogScanner::new(
             &conn,
-            options,
+            options.clone(),
             Some(segments),
         )?));
     }
     if on(Service::Athena) {
         scanners.push(AnyScanner::new(DataCatalogScanner::new(&conn)));
         scanners.push(AnyScanner::new(WorkGroupScanner::new(&conn)));
+    }
+    if on(Service::Activity) {
+        let workgroup = args.workgroup.clone().or_else(|| {
+            args.connect
+                .demo
+                .then(|| chicory_aws_examples::demo::WORKGROUP.to_owned())
+        });
+        let window = demo_window.unwrap_or_else(|| {
+            TimeWindow::last(std::time::Duration::from_secs(args.activity_days * 86_400))
+        });
+        // Each reads the history of the window once: the three agree when nothing is submitted
+        // in the window while they run (with --demo the window is closed before they start).
+        scanners.push(AnyScanner::new(
+            QueryActivityScanner::new(&conn, workgroup.clone()).with_window(window),
+        ));
+        scanners.push(AnyScanner::new(
+            TablePopularityScanner::new(&conn, workgroup.clone()).with_window(window),
+        ));
+        scanners.push(AnyScanner::new(
+            LineageScanner::new(&conn, workgroup).with_window(window),
+        ));
+        scanners.push(AnyScanner::new(ViewLineageScanner::new(&conn, options)?));
     }
     if on(Service::S3) {
         scanners.push(AnyScanner::new(BucketScanner::new(&conn)));
@@ -202,7 +265,7 @@ fn report(
     let total: u64 = summaries.iter().map(|s| s.records).sum();
     for s in summaries {
         eprintln!(
-            "  {:<22} {:>9} records  {:>4} skipped  {:>4} incomplete  {:>7.2}s",
+            "  {:<24} {:>9} records  {:>4} skipped  {:>4} incomplete  {:>7.2}s",
             s.scanner,
             s.records,
             s.skipped_count,
