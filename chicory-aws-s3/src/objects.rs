@@ -66,23 +66,25 @@ pub struct ObjectRecord {
 }
 
 impl ObjectRecord {
+    /// The record of `o`, which it takes apart (its strings move into the record).
     pub(crate) fn new(
         account_id: &str,
         region: &str,
         bucket: &str,
-        o: &aws_sdk_s3::types::Object,
+        o: aws_sdk_s3::types::Object,
     ) -> Self {
+        let (owner_id, owner_name) = o.owner.map_or((None, None), |o| (o.id, o.display_name));
         ObjectRecord {
             account_id: account_id.to_owned(),
             region: region.to_owned(),
             bucket: bucket.to_owned(),
-            key: o.key.clone().unwrap_or_default(),
+            key: o.key.unwrap_or_default(),
             size: o.size,
-            etag: o.e_tag.clone(),
+            etag: o.e_tag,
             last_modified: time(o.last_modified.as_ref()),
-            storage_class: o.storage_class.as_ref().map(|s| s.as_str().to_owned()),
-            owner_id: o.owner.as_ref().and_then(|o| o.id.clone()),
-            owner_name: o.owner.as_ref().and_then(|o| o.display_name.clone()),
+            storage_class: o.storage_class.map(|s| s.as_str().to_owned()),
+            owner_id,
+            owner_name,
             content_type: None,
             content_encoding: None,
             tags: None,
@@ -290,7 +292,8 @@ impl Listing {
         out: ListObjectsV2Output,
         _last: bool,
     ) -> std::result::Result<Vec<ObjectRecord>, String> {
-        Ok(out.contents().iter().map(|o| self.record(o)).collect())
+        let contents = out.contents.unwrap_or_default();
+        Ok(contents.into_iter().map(|o| self.record(o)).collect())
     }
 
     /// A page's common prefixes and objects, after [`Step::LastPage`] when it is the
@@ -322,11 +325,12 @@ impl Listing {
             }
             items.push(Step::Visit(p));
         }
-        items.extend(out.contents().iter().map(|o| Step::Record(self.record(o))));
+        let contents = out.contents.unwrap_or_default();
+        items.extend(contents.into_iter().map(|o| Step::Record(self.record(o))));
         Ok(items)
     }
 
-    fn record(&self, o: &aws_sdk_s3::types::Object) -> ObjectRecord {
+    fn record(&self, o: aws_sdk_s3::types::Object) -> ObjectRecord {
         ObjectRecord::new(&self.account_id, &self.region, &self.bucket, o)
     }
 
@@ -640,14 +644,16 @@ impl Operator for ListObjects {
         let (account, region) = (self.conn.account_id(), self.conn.region());
         Ok(ListObjectsOutput {
             objects: out
-                .contents()
-                .iter()
+                .contents
+                .unwrap_or_default()
+                .into_iter()
                 .map(|o| ObjectRecord::new(account, region, &input.bucket, o))
                 .collect(),
             common_prefixes: out
-                .common_prefixes()
-                .iter()
-                .filter_map(|p| p.prefix.clone())
+                .common_prefixes
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|p| p.prefix)
                 .collect(),
             next_continuation_token: out.next_continuation_token,
         })
