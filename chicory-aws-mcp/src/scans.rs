@@ -191,6 +191,99 @@ impl DomainsInput {
     }
 }
 
+/// The Athena query history of a workgroup over a window.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActivityInput {
+    /// Athena workgroup whose history is read (default: the caller's default workgroup).
+    #[serde(default)]
+    pub workgroup: Option<String>,
+    /// Start of the window, RFC 3339 (default: 7 days ago).
+    #[serde(default)]
+    pub since: Option<String>,
+    /// End of the window, RFC 3339 (default: now).
+    #[serde(default)]
+    pub until: Option<String>,
+    /// Also read who started each query from CloudTrail (`cloudtrail:LookupEvents`, 2 requests
+    /// per second per account and region: slow over a long window). Default false.
+    #[serde(default)]
+    pub cloudtrail: bool,
+}
+
+/// The Athena query history of a workgroup over a window, for lineage.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LineageInput {
+    /// Athena workgroup whose history is read (default: the caller's default workgroup).
+    #[serde(default)]
+    pub workgroup: Option<String>,
+    /// Start of the window, RFC 3339 (default: 7 days ago).
+    #[serde(default)]
+    pub since: Option<String>,
+    /// End of the window, RFC 3339 (default: now).
+    #[serde(default)]
+    pub until: Option<String>,
+}
+
+/// A window of CloudTrail events.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WindowInput {
+    /// Start of the window, RFC 3339 (default: 7 days ago).
+    #[serde(default)]
+    pub since: Option<String>,
+    /// End of the window, RFC 3339 (default: now).
+    #[serde(default)]
+    pub until: Option<String>,
+}
+
+/// The window of `since`/`until` (RFC 3339; `since` default: the last
+/// [`DEFAULT_DAYS`](chicory_aws_glue::DEFAULT_DAYS) days), as the activity operators read it.
+fn window(since: Option<String>, until: Option<String>) -> Result<chicory_aws_glue::TimeWindow> {
+    use chicory_aws_glue::aws_sdk_athena::primitives::{DateTime, DateTimeFormat};
+    use chicory_aws_glue::TimeWindow;
+    let parse = |field: &'static str, v: &str| {
+        DateTime::from_str(v, DateTimeFormat::DateTime).map_err(|_| {
+            Error::invalid(
+                field,
+                "must be an RFC 3339 time such as 2024-05-01T00:00:00Z",
+            )
+        })
+    };
+    let since = match since {
+        Some(s) => parse("since", &s)?,
+        None => TimeWindow::last(Duration::from_secs(chicory_aws_glue::DEFAULT_DAYS * 86_400))
+            .since()
+            .expect("a bounded window"),
+    };
+    let until = until.map(|u| parse("until", &u)).transpose()?;
+    if until.is_some_and(|u| u < since) {
+        return Err(Error::invalid(
+            "until",
+            "must not be before since (give since <= until, or leave until out for now)",
+        ));
+    }
+    TimeWindow::new("since", Some(since), until)
+}
+
+/// The workgroup (Athena's rule: 1-128 characters of `A-Za-z0-9._-`).
+fn workgroup(w: Option<String>) -> Result<Option<String>> {
+    if let Some(name) = &w {
+        let ok = (1..=128).contains(&name.len())
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+        if !ok {
+            return Err(Error::invalid(
+                "workgroup",
+                "must be 1-128 characters of A-Za-z0-9._- (an Athena workgroup name, e.g. \
+                 primary); leave it out for the caller's default workgroup",
+            ));
+        }
+    }
+    Ok(w)
+}
+
 /// The scan tools of glue (with Athena), s3 and datazone.
 pub fn default_scan_tools() -> Vec<Box<dyn ScanTool>> {
     use chicory_aws_datazone as dz;
@@ -218,6 +311,60 @@ pub fn default_scan_tools() -> Vec<Box<dyn ScanTool>> {
             "athena_list_data_catalogs",
             "Lists the Athena data catalogs, a page at a time.",
             |c, _: NoInput| Ok(glue::DataCatalogScanner::new(c)),
+        )),
+        Box::new(ScanSpec::new(
+            "athena_list_query_activity",
+            "Lists the Athena query history of a workgroup over a window (default the last 7 \
+             days), each execution's SQL analysed: statement kind, tables read, table or S3 \
+             location written, or why the SQL could not be analysed; with cloudtrail=true, who \
+             started it. A page at a time.",
+            |c, i: ActivityInput| {
+                Ok(glue::QueryActivityScanner::new(c, workgroup(i.workgroup)?)
+                    .with_window(window(i.since, i.until)?)
+                    .with_cloudtrail(i.cloudtrail))
+            },
+        )),
+        Box::new(ScanSpec::new(
+            "athena_list_table_popularity",
+            "Lists how often each table was read and written by the Athena query history of a \
+             workgroup over a window (default the last 7 days), with bytes scanned and last \
+             query time; with cloudtrail=true, by how many principals. The records come once \
+             the history has been read, sorted by table; a page at a time.",
+            |c, i: ActivityInput| {
+                Ok(
+                    glue::TablePopularityScanner::new(c, workgroup(i.workgroup)?)
+                        .with_window(window(i.since, i.until)?)
+                        .with_cloudtrail(i.cloudtrail),
+                )
+            },
+        )),
+        Box::new(ScanSpec::new(
+            "athena_list_lineage_edges",
+            "Lists table-level lineage edges (source table -> table or S3 location written) of \
+             the INSERT, CTAS, UNLOAD and MERGE executions of the Athena query history of a \
+             workgroup over a window (default the last 7 days), a page at a time.",
+            |c, i: LineageInput| {
+                Ok(glue::LineageScanner::new(c, workgroup(i.workgroup)?)
+                    .with_window(window(i.since, i.until)?))
+            },
+        )),
+        Box::new(ScanSpec::new(
+            "glue_list_view_lineage",
+            "Lists the Glue views of every matching database with the tables each one reads, \
+             from its definition (Athena/Presto views decoded), a page at a time.",
+            |c, i: GlueFilterInput| glue::ViewLineageScanner::new(c, i.options()),
+        )),
+        Box::new(ScanSpec::new(
+            "cloudtrail_list_integration_audit",
+            "Lists the CloudTrail events of this integration's own session over a window \
+             (default the last 7 days): what the vendor did in the account, as the customer \
+             sees it. CloudTrail allows 2 requests per second; a page at a time.",
+            |c, i: WindowInput| {
+                Ok(glue::IntegrationAuditScanner::new(
+                    c,
+                    window(i.since, i.until)?,
+                ))
+            },
         )),
         Box::new(ScanSpec::new(
             "s3_scan_buckets",
@@ -252,7 +399,7 @@ pub fn default_scan_tools() -> Vec<Box<dyn ScanTool>> {
             |c, i: DomainsInput| dz::AssetScanner::new(c, i.options()),
         )),
         Box::new(ScanSpec::new(
-            "datazone_list_subscriptions",
+            "datazone_scan_subscriptions",
             "Lists who subscribed to which listing in the DataZone domains, a page at a time.",
             |c, i: DomainsInput| dz::SubscriptionScanner::new(c, i.options()),
         )),
@@ -527,6 +674,99 @@ mod tests {
         let (page, more) = read_page(&mut s, 2).await;
         assert_eq!(page["records"], json!([]));
         assert!(!more);
+    }
+
+    #[test]
+    fn activity_windows_and_workgroups_are_checked_naming_the_field() {
+        let err =
+            |r: Result<chicory_aws_glue::TimeWindow>| r.unwrap_err().field().map(str::to_owned);
+        assert_eq!(
+            err(window(Some("yesterday".into()), None)).as_deref(),
+            Some("since")
+        );
+        assert_eq!(
+            err(window(None, Some("2024-13-01".into()))).as_deref(),
+            Some("until")
+        );
+        assert_eq!(
+            err(window(
+                Some("2024-05-02T00:00:00Z".into()),
+                Some("2024-05-01T00:00:00Z".into())
+            ))
+            .as_deref(),
+            Some("until")
+        );
+        let w = window(None, None).unwrap();
+        let week = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64
+            - 7 * 86_400;
+        assert!((w.since().unwrap().secs() - week).abs() <= 5, "{w:?}");
+        assert_eq!(w.until(), None);
+        assert_eq!(
+            workgroup(Some("no spaces".into())).unwrap_err().field(),
+            Some("workgroup")
+        );
+        assert_eq!(
+            workgroup(Some(String::new())).unwrap_err().field(),
+            Some("workgroup")
+        );
+        assert_eq!(
+            workgroup(Some("primary".into())).unwrap().as_deref(),
+            Some("primary")
+        );
+    }
+
+    #[tokio::test]
+    async fn the_activity_tools_declare_cloudtrail_only_when_asked() {
+        let params = chicory_aws_core::ConnectionParams::assume_role(
+            "arn:aws:iam::123456789012:role/ChicoryAccess",
+            "chicory-8f14e45f-ceea-467f-a0e1-7c5b2f5f1b3a",
+        )
+        .unwrap();
+        // An endpoint nothing listens on: starting a scan sends nothing.
+        let conn = Connection::builder(params)
+            .endpoint_url("http://127.0.0.1:9")
+            .build()
+            .await
+            .unwrap();
+        let tools = default_scan_tools();
+        let tool = |name: &str| tools.iter().find(|t| t.name() == name).unwrap();
+        let names = |a: &[Action]| a.iter().map(|a| a.iam_name()).collect::<Vec<_>>();
+        for name in ["athena_list_query_activity", "athena_list_table_popularity"] {
+            let plain = tool(name).start(&conn, json!({})).unwrap();
+            assert!(
+                !names(plain.actions).contains(&"cloudtrail:LookupEvents".to_owned()),
+                "{name}"
+            );
+            let attributed = tool(name)
+                .start(&conn, json!({"cloudtrail": true, "workgroup": "primary"}))
+                .unwrap();
+            assert!(
+                names(attributed.actions).contains(&"cloudtrail:LookupEvents".to_owned()),
+                "{name}"
+            );
+            let bad = tool(name).start(&conn, json!({"since": "last week"}));
+            assert_eq!(bad.err().unwrap().field(), Some("since"), "{name}");
+        }
+        let lineage = tool("athena_list_lineage_edges")
+            .start(&conn, json!({}))
+            .unwrap();
+        assert_eq!(
+            names(lineage.actions),
+            [
+                "athena:ListQueryExecutions",
+                "athena:BatchGetQueryExecution"
+            ]
+        );
+        let audit = tool("cloudtrail_list_integration_audit")
+            .start(
+                &conn,
+                json!({"since": "2000-01-01T00:00:00Z", "until": "2000-01-02T00:00:00Z"}),
+            )
+            .unwrap();
+        assert_eq!(names(audit.actions), ["cloudtrail:LookupEvents"]);
     }
 
     #[test]

@@ -592,8 +592,37 @@ mod tests {
             assert_eq!(out.get("type"), Some(&json!("object")), "{}", t.name);
             assert!(t.annotations.as_ref().unwrap().read_only_hint.is_some());
         }
-        // 56 operators and 9 scans.
-        assert_eq!(s.tools().len(), 56 + 9);
+        // Every operator of the crates' registries and every scan tool, each once.
+        let params = ConnectionParams::assume_role(
+            "arn:aws:iam::123456789012:role/ChicoryAccess",
+            "chicory-8f14e45f-ceea-467f-a0e1-7c5b2f5f1b3a",
+        )
+        .unwrap();
+        let conn = chicory_aws_core::Connection::builder(params)
+            .endpoint_url("http://127.0.0.1:9")
+            .build()
+            .await
+            .unwrap();
+        let operators: usize = DEFAULT_REGISTRIES.iter().map(|r| r(&conn).len()).sum();
+        let scan_tools = scans::default_scan_tools().len();
+        assert!(
+            operators >= 60 && scan_tools >= 15,
+            "{operators} {scan_tools}"
+        );
+        assert_eq!(s.tools().len(), operators + scan_tools);
+        // Issue 13's query activity: its operators and its scans.
+        for name in [
+            "table_lineage",
+            "table_popularity",
+            "who_queried",
+            "athena_list_query_activity",
+            "athena_list_table_popularity",
+            "athena_list_lineage_edges",
+            "glue_list_view_lineage",
+            "cloudtrail_list_integration_audit",
+        ] {
+            assert!(names.contains(name), "{name} is not served");
+        }
     }
 
     #[tokio::test]

@@ -515,18 +515,6 @@ pub mod demo {
         out
     }
 
-    #[cfg(test)]
-    mod tests {
-        #[test]
-        fn base64_is_the_standard_alphabet_with_padding() {
-            assert_eq!(super::base64(b""), "");
-            assert_eq!(super::base64(b"f"), "Zg==");
-            assert_eq!(super::base64(b"fo"), "Zm8=");
-            assert_eq!(super::base64(b"foo"), "Zm9v");
-            assert_eq!(super::base64(b"foob>?"), "Zm9vYj4/");
-        }
-    }
-
     /// Creates a vendor user and a customer role trusting it with [`EXTERNAL_ID`], holding
     /// the ReadOnly policies of Glue (with Athena and S3), S3 and DataZone.
     pub async fn provision() -> Demo {
@@ -553,5 +541,33 @@ pub mod demo {
                 (i.policy_name(AccessLevel::ReadOnly), doc.to_json_compact())
             })
             .collect()
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn base64_is_the_standard_alphabet_with_padding() {
+            assert_eq!(super::base64(b""), "");
+            assert_eq!(super::base64(b"f"), "Zg==");
+            assert_eq!(super::base64(b"fo"), "Zm8=");
+            assert_eq!(super::base64(b"foo"), "Zm9v");
+            assert_eq!(super::base64(b"foob>?"), "Zm9vYj4/");
+            // What the glue crate decodes a Presto view with.
+            let text = format!(
+                "/* Presto View: {} */",
+                super::base64("SELECT é".as_bytes())
+            );
+            let doc = format!(
+                "/* Presto View: {} */",
+                super::base64(
+                    serde_json::json!({"originalSql": "SELECT é", "schema": "s"})
+                        .to_string()
+                        .as_bytes()
+                )
+            );
+            assert!(chicory_aws_glue::presto_view(&text).is_none(), "not JSON");
+            let view = chicory_aws_glue::presto_view(&doc).expect("decodes");
+            assert_eq!(view.original_sql, "SELECT é");
+        }
     }
 }

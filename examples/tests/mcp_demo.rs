@@ -82,7 +82,32 @@ fn the_demo_server_lists_reads_and_refuses_a_write() {
         .iter()
         .map(|t| t["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names.len(), 65, "{names:?}");
+    // Every operator of the crates' registries and every scan tool, counted from the crates.
+    let operators: usize = chicory_aws_testkit::runtime().block_on(async {
+        let params = chicory_aws_core::ConnectionParams::assume_role(
+            "arn:aws:iam::123456789012:role/ChicoryAccess",
+            "chicory-8f14e45f-ceea-467f-a0e1-7c5b2f5f1b3a",
+        )
+        .unwrap();
+        let conn = chicory_aws_core::Connection::builder(params)
+            .endpoint_url("http://127.0.0.1:9")
+            .build()
+            .await
+            .unwrap();
+        chicory_aws_mcp::DEFAULT_REGISTRIES
+            .iter()
+            .map(|r| r(&conn).len())
+            .sum()
+    });
+    let scans = chicory_aws_mcp::scans::default_scan_tools().len();
+    assert_eq!(names.len(), operators + scans, "{names:?}");
+    for name in [
+        "table_popularity",
+        "athena_list_query_activity",
+        "athena_list_lineage_edges",
+    ] {
+        assert!(names.contains(&name), "{name} not listed: {names:?}");
+    }
 
     // The demo catalog, as scripts/demo.sh seeds it: 2 databases of 3 tables, an Iceberg
     // table, a view and a table link.
@@ -95,14 +120,22 @@ fn the_demo_server_lists_reads_and_refuses_a_write() {
         .as_array()
         .unwrap()
         .len();
-    let cursor = page["structuredContent"]["cursor"].clone();
+    let mut cursor = page["structuredContent"]["cursor"].clone();
     assert_eq!(first, 4, "{page}");
-    let rest = s.call("glue_list_tables", json!({"cursor": cursor}));
-    let rest = rest["structuredContent"]["records"]
-        .as_array()
-        .unwrap()
-        .len();
-    assert_eq!(first + rest, 9);
+    // The cursor keeps the page size: 4, 4, then the last 1.
+    let mut pages = vec![first];
+    while !cursor.is_null() {
+        let next = s.call("glue_list_tables", json!({"cursor": cursor}));
+        pages.push(
+            next["structuredContent"]["records"]
+                .as_array()
+                .unwrap()
+                .len(),
+        );
+        cursor = next["structuredContent"]["cursor"].clone();
+        assert!(pages.len() < 10, "the cursor never ends: {pages:?}");
+    }
+    assert_eq!(pages, [4, 4, 1]);
 
     // DataZone from the test kit's fake, through the same assumed-role session.
     let domains = s.call("datazone_list_domains", json!({}));
