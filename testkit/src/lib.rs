@@ -19,6 +19,7 @@
 //! - [`sent`]: every operator's declared actions equal the actions its requests need,
 //!   recorded at the proxy.
 
+pub mod athena;
 mod clock;
 pub mod cloudtrail;
 pub mod conformance;
