@@ -80,7 +80,7 @@ pub fn history_query(i: usize, tables: usize) -> String {
              UNION ALL SELECT region, amount FROM {b}) u GROUP BY region \
              HAVING sum(amount) > 1000"
         ),
-        _ if (i / 10) % 2 == 0 => {
+        _ if (i / 10).is_multiple_of(2) => {
             format!("SELECT * FROM {a} FOR TIMESTAMP AS OF TIMESTAMP '2024-01-01 00:00:00 UTC'")
         }
         _ => format!("SELECT count(*) FROM {a} WHERE dt = '2024-06-01'"),
