@@ -329,3 +329,51 @@ async fn a_walk_opens_the_next_listing_when_one_has_its_last_page() {
     assert!(errors.is_empty());
     assert_eq!(opened.load(Ordering::SeqCst), 4);
 }
+
+/// When several answers arrive together, a listing opened in a freed slot sends its request
+/// before the next waiting answer is handled (parsed): requests of the next round go out one
+/// by one between the answers of this one, instead of all together after them, so the rounds
+/// do not stay in lockstep.
+#[tokio::test]
+async fn a_listing_opened_in_a_freed_slot_is_polled_before_the_other_answers() {
+    let log = Arc::new(Mutex::new(Vec::<String>::new()));
+    let (tx, rx) = futures::channel::oneshot::channel::<()>();
+    let gate = futures::FutureExt::shared(rx);
+    let limit = Concurrency::new("concurrency", 2).unwrap();
+    let l = log.clone();
+    let s = walk(
+        vec!["a", "b", "c", "d"],
+        limit,
+        move |node: &'static str| {
+            let (l, gate) = (l.clone(), gate.clone());
+            futures::stream::once(async move {
+                l.lock().unwrap().push(format!("request {node}"));
+                let _ = gate.await;
+                // The answer is handled (parsed) where the listing is polled.
+                l.lock().unwrap().push(format!("answer {node}"));
+            })
+            .flat_map(move |_| {
+                futures::stream::iter(
+                    [Step::LastPage, Step::Record(node.to_string())]
+                        .map(|s| Ok(ScanItem::Record(s))),
+                )
+            })
+            .boxed()
+        },
+    );
+    let scan = tokio::spawn(collect(s));
+    // a and b are sent and wait; then both answers arrive at once.
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    assert_eq!(*log.lock().unwrap(), ["request a", "request b"]);
+    tx.send(()).unwrap();
+    let (mut records, _, errors) = scan.await.unwrap();
+    records.sort();
+    assert_eq!(records, ["a", "b", "c", "d"]);
+    assert!(errors.is_empty());
+    let log = log.lock().unwrap().clone();
+    let at = |e: &str| log.iter().position(|x| x == e).unwrap();
+    assert!(
+        at("request c") < at("answer b"),
+        "c's request goes out before b's answer is handled: {log:?}"
+    );
+}

@@ -28,6 +28,7 @@ use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_runtime_api::http::Response as HttpResponse;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use futures::stream::{self, BoxStream, FuturesUnordered, Stream, StreamExt, StreamFuture};
+use futures::FutureExt;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::HashSet;
 use std::error::Error as StdError;
@@ -335,7 +336,7 @@ where
         }
         let mut failures = 0;
         loop {
-            match (st.fetch)(st.next.clone()).await {
+            match Spawned::new((st.fetch)(st.next.clone())).await {
                 Ok(page) => {
                     let mut items: Vec<Result<ScanItem<T>>> =
                         page.items.into_iter().map(|t| Ok(ScanItem::Record(t))).collect();
@@ -369,6 +370,40 @@ where
     })
     .flatten()
     .boxed()
+}
+
+/// A page's request on a task of its own: the answer is received and parsed (the SDK parses in
+/// the request's future) on whichever of the runtime's threads is free, so the pages of
+/// concurrent listings are parsed in parallel instead of one after another on the task that
+/// consumes the scan. Aborted when dropped, so a dropped scan sends nothing more; a panic in
+/// the request is resumed where it is awaited.
+struct Spawned<O>(tokio::task::JoinHandle<O>);
+
+impl<O: Send + 'static> Spawned<O> {
+    fn new(fut: impl Future<Output = O> + Send + 'static) -> Self {
+        use tracing::Instrument;
+        Spawned(tokio::spawn(fut.in_current_span()))
+    }
+}
+
+impl<O> Drop for Spawned<O> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl<O> Future for Spawned<O> {
+    type Output = O;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<O> {
+        match Pin::new(&mut self.0).poll(cx) {
+            Poll::Ready(Ok(out)) => Poll::Ready(out),
+            Poll::Ready(Err(e)) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            // Cancelled: only by our own `drop`, after which nobody polls.
+            Poll::Ready(Err(e)) => unreachable!("a page request cancelled while awaited: {e}"),
+            Poll::Pending => Poll::Pending,
+        }
+    }
 }
 
 /// One request that is a whole part (e.g. `GetBucketVersioning`), as a stream of at most one
@@ -601,6 +636,26 @@ struct Walk<N, R> {
 impl<N, R> Unpin for Walk<N, R> {}
 
 impl<N, R> Walk<N, R> {
+    /// What a sending listing's next step becomes: its slot given up ([`Step::LastPage`], the
+    /// listing drained beside), its end, or an item for the caller.
+    fn arrived(
+        &mut self,
+        (item, rest): (Option<Result<ScanItem<Step<N, R>>>>, ScanStream<Step<N, R>>),
+    ) -> Option<Result<ScanItem<R>>> {
+        match item {
+            // A listing ended: its slot goes to the next node waiting.
+            None => None,
+            Some(Ok(ScanItem::Record(Step::LastPage))) => {
+                self.draining.push(rest.into_future());
+                None
+            }
+            Some(item) => {
+                self.active.push(rest.into_future());
+                self.step(item)
+            }
+        }
+    }
+
     /// What a step becomes: an item for the caller, or nothing (a node to visit is stacked).
     fn step(&mut self, item: Result<ScanItem<Step<N, R>>>) -> Option<Result<ScanItem<R>>> {
         match item {
@@ -623,27 +678,29 @@ impl<N: Send + 'static, R: Send + 'static> Stream for Walk<N, R> {
         let me = &mut *self;
         loop {
             while me.active.len() < me.limit && me.active.len() + me.draining.len() < 2 * me.limit {
-                match me.pending.pop() {
-                    Some(n) => me.active.push((me.expand)(n).into_future()),
-                    None => break,
-                }
-            }
-            // Listings still sending first: an answer that is its listing's last frees the
-            // slot for the next node before any of its records is handed out.
-            match me.active.poll_next_unpin(cx) {
-                Poll::Ready(Some((Some(Ok(ScanItem::Record(Step::LastPage))), rest))) => {
-                    me.draining.push(rest.into_future());
-                    continue;
-                }
-                Poll::Ready(Some((Some(item), rest))) => {
-                    me.active.push(rest.into_future());
-                    match me.step(item) {
-                        Some(out) => return Poll::Ready(Some(out)),
-                        None => continue,
+                let Some(n) = me.pending.pop() else { break };
+                // Polled at once, so its request goes out before any answer already waiting is
+                // handled: a `FuturesUnordered` would poll it after every future woken before
+                // it, and when many answers arrive together, the next round of requests would
+                // wait for all of them to be parsed and go out together again.
+                let mut listing = (me.expand)(n).into_future();
+                match listing.poll_unpin(cx) {
+                    Poll::Pending => me.active.push(listing),
+                    Poll::Ready(first) => {
+                        if let Some(out) = me.arrived(first) {
+                            return Poll::Ready(Some(out));
+                        }
                     }
                 }
-                // A listing ended: its slot goes to the next node waiting.
-                Poll::Ready(Some((None, _))) => continue,
+            }
+            // Listings still sending before those being drained: an answer that is its
+            // listing's last frees the slot for the next node before its records are handed
+            // out.
+            match me.active.poll_next_unpin(cx) {
+                Poll::Ready(Some(next)) => match me.arrived(next) {
+                    Some(out) => return Poll::Ready(Some(out)),
+                    None => continue,
+                },
                 Poll::Ready(None) | Poll::Pending => {}
             }
             match me.draining.poll_next_unpin(cx) {
