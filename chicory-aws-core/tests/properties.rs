@@ -495,10 +495,22 @@ fn record_time_at_the_edges() {
     use aws_smithy_types::DateTime;
     let at = |s, n| chicory_aws_core::scan::record_time(Some(&DateTime::from_secs_and_nanos(s, n)));
     assert_eq!(at(0, 0).as_deref(), Some("1970-01-01T00:00:00Z"));
-    assert_eq!(at(1_714_557_600, 120_000_000).as_deref(), Some("2024-05-01T10:00:00.12Z"));
-    assert_eq!(at(951_782_400, 999).as_deref(), Some("2000-02-29T00:00:00Z"));
-    assert_eq!(at(-62_135_596_800, 0).as_deref(), Some("0001-01-01T00:00:00Z"));
-    assert_eq!(at(253_402_300_799, 999_999_999).as_deref(), Some("9999-12-31T23:59:59.999999Z"));
+    assert_eq!(
+        at(1_714_557_600, 120_000_000).as_deref(),
+        Some("2024-05-01T10:00:00.12Z")
+    );
+    assert_eq!(
+        at(951_782_400, 999).as_deref(),
+        Some("2000-02-29T00:00:00Z")
+    );
+    assert_eq!(
+        at(-62_135_596_800, 0).as_deref(),
+        Some("0001-01-01T00:00:00Z")
+    );
+    assert_eq!(
+        at(253_402_300_799, 999_999_999).as_deref(),
+        Some("9999-12-31T23:59:59.999999Z")
+    );
     assert_eq!(at(253_402_300_800, 0), None);
     assert_eq!(chicory_aws_core::scan::record_time(None), None);
 }

@@ -623,6 +623,9 @@ where
 
 type Listings<N, R> = FuturesUnordered<StreamFuture<ScanStream<Step<N, R>>>>;
 
+/// What a listing's [`StreamFuture`] resolves to: its next step (`None`: it ended) and the rest.
+type Next<N, R> = (Option<Result<ScanItem<Step<N, R>>>>, ScanStream<Step<N, R>>);
+
 struct Walk<N, R> {
     pending: Vec<N>,
     /// Listings that may still send requests.
@@ -640,7 +643,7 @@ impl<N, R> Walk<N, R> {
     /// listing drained beside), its end, or an item for the caller.
     fn arrived(
         &mut self,
-        (item, rest): (Option<Result<ScanItem<Step<N, R>>>>, ScanStream<Step<N, R>>),
+        (item, rest): Next<N, R>,
     ) -> Option<Result<ScanItem<R>>> {
         match item {
             // A listing ended: its slot goes to the next node waiting.

@@ -155,7 +155,14 @@ pub fn record_time(t: Option<&aws_smithy_types::DateTime>) -> Option<String> {
     put(17, 2, of_day % 60);
     let micros = i64::from(t.subsec_nanos() / 1_000);
     put(20, 6, micros);
-    for (i, c) in [(4, b'-'), (7, b'-'), (10, b'T'), (13, b':'), (16, b':'), (19, b'.')] {
+    for (i, c) in [
+        (4, b'-'),
+        (7, b'-'),
+        (10, b'T'),
+        (13, b':'),
+        (16, b':'),
+        (19, b'.'),
+    ] {
         out[i] = c;
     }
     let mut len = 19;
