@@ -641,10 +641,7 @@ impl<N, R> Unpin for Walk<N, R> {}
 impl<N, R> Walk<N, R> {
     /// What a sending listing's next step becomes: its slot given up ([`Step::LastPage`], the
     /// listing drained beside), its end, or an item for the caller.
-    fn arrived(
-        &mut self,
-        (item, rest): Next<N, R>,
-    ) -> Option<Result<ScanItem<R>>> {
+    fn arrived(&mut self, (item, rest): Next<N, R>) -> Option<Result<ScanItem<R>>> {
         match item {
             // A listing ended: its slot goes to the next node waiting.
             None => None,
