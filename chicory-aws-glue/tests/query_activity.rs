@@ -7,8 +7,8 @@
 use chicory_aws_core::scan::PageRetry;
 use chicory_aws_core::{AccessLevel, Connection, ErrorKind, ScanItem, Scanner};
 use chicory_aws_glue::{
-    LineageScanner, QueryActivityRecord, QueryActivityScanner, SqlErrorReason, StatementKind,
-    TableName, TablePopularityRecord, TablePopularityScanner, WriteTarget,
+    ColumnEdge, LineageScanner, QueryActivityRecord, QueryActivityScanner, SqlErrorReason,
+    StatementKind, TableName, TablePopularityRecord, TablePopularityScanner, WriteTarget,
 };
 use chicory_aws_testkit::glue::{
     athena_op as athena, error, error_status, ok as json, sts as fake,
@@ -41,7 +41,7 @@ const HISTORY: &[Execution] = &[
     ),
     (
         "q2",
-        "CREATE TABLE reporting.big_orders AS SELECT * FROM orders WHERE amount > 100",
+        "CREATE TABLE reporting.big_orders AS SELECT id, amount AS total FROM orders WHERE amount > 100",
         Some("AwsDataCatalog"),
         "sales",
         60.0,
@@ -407,9 +407,25 @@ async fn lineage_edges_of_ctas_insert_unload_and_merge() {
             ),
         ]
     );
+    // The CTAS copies two columns of orders directly (one renamed); the INSERT has no column
+    // list, the UNLOAD and the MERGE map none.
+    let edge = |column: &str, target: &str| ColumnEdge {
+        source_table: aws("sales", "orders"),
+        source_column: column.into(),
+        target_column: target.into(),
+    };
+    assert_eq!(
+        records[0].columns,
+        vec![edge("amount", "total"), edge("id", "id")]
+    );
+    assert!(
+        records[1..].iter().all(|e| e.columns.is_empty()),
+        "{records:?}"
+    );
     let v = serde_json::to_value(&records[0]).unwrap();
     assert_eq!(v["kind"], "lineage_edge");
     assert_eq!(v["target"]["type"], "table");
+    assert_eq!(v["columns"][0]["target_column"], "total");
 }
 
 #[tokio::test]

@@ -21,7 +21,8 @@ use crate::athena::cloudtrail::{
 };
 use crate::athena::queries::query_history;
 use crate::athena::{
-    analyze, QueryContext, SqlError, SqlErrorReason, StatementKind, TableName, WriteTarget,
+    analyze, ColumnEdge, QueryContext, SqlError, SqlErrorReason, StatementKind, TableName,
+    WriteTarget,
 };
 use crate::client::{unchecked_athena_client, unchecked_cloudtrail_client};
 use crate::records::time;
@@ -82,6 +83,9 @@ pub struct QueryActivityRecord {
     pub reads: Vec<TableName>,
     /// The table or S3 location written, if any.
     pub writes: Option<WriteTarget>,
+    /// Direct column mappings into the written table (`INSERT` with a column list, CTAS,
+    /// `CREATE VIEW`; the cases covered are listed on [`ColumnEdge`]).
+    pub columns: Vec<ColumnEdge>,
     /// Why the SQL could not be analysed (reason, parser message, position); `None` when it
     /// was. An execution without query text has reason `empty`.
     pub analysis_error: Option<SqlError>,
@@ -112,9 +116,9 @@ impl QueryActivityRecord {
                 column: None,
             }),
         };
-        let (statement_kind, reads, writes, analysis_error) = match analysis {
-            Ok(a) => (Some(a.kind), a.reads, a.writes, None),
-            Err(e) => (None, Vec::new(), None, Some(e)),
+        let (statement_kind, reads, writes, columns, analysis_error) = match analysis {
+            Ok(a) => (Some(a.kind), a.reads, a.writes, a.columns, None),
+            Err(e) => (None, Vec::new(), None, Vec::new(), Some(e)),
         };
         QueryActivityRecord {
             account_id: account_id.to_owned(),
@@ -136,6 +140,7 @@ impl QueryActivityRecord {
             statement_kind,
             reads,
             writes,
+            columns,
             analysis_error,
             principal: None,
             principal_type: None,
@@ -517,6 +522,9 @@ pub struct LineageEdgeRecord {
     pub source: TableName,
     /// The table or S3 location written.
     pub target: WriteTarget,
+    /// The columns of `source` the execution copies directly into columns of `target` (the
+    /// cases covered are listed on [`ColumnEdge`]; empty for the others).
+    pub columns: Vec<ColumnEdge>,
 }
 
 /// Table-level lineage from the query history: one [`LineageEdgeRecord`] per table read by
@@ -579,6 +587,12 @@ impl Scanner for LineageScanner {
                         submitted: a.submitted.clone(),
                         source: source.clone(),
                         target: target.clone(),
+                        columns: a
+                            .columns
+                            .iter()
+                            .filter(|c| c.source_table == *source)
+                            .cloned()
+                            .collect(),
                     })
                     .collect()
             })
