@@ -5,9 +5,7 @@
 //! request was SigV4-signed by the assumed role's session.
 
 use chicory_aws_core::scan::PageRetry;
-use chicory_aws_core::{
-    run_scan, AccessLevel, Connection, ErrorKind, JsonLinesSink, ScanItem, Scanner,
-};
+use chicory_aws_core::{run_scan, AccessLevel, Connection, ErrorKind, JsonLinesSink, Scanner};
 use chicory_aws_glue::{
     Attribution, IntegrationAuditEventRecord, IntegrationAuditScanner, QueryActivityRecord,
     QueryActivityScanner, TablePopularityScanner, TimeWindow, ATTRIBUTION_SLACK,
@@ -15,7 +13,6 @@ use chicory_aws_glue::{
 use chicory_aws_testkit::cloudtrail::{self, CloudTrailFake, Failure, FakeEvent, QUOTA_WINDOW};
 use chicory_aws_testkit::glue::{athena_op as athena, ok as json, sts as fake};
 use chicory_aws_testkit::FakeSts;
-use futures::StreamExt;
 use serde_json::{json, Value};
 use std::sync::Arc;
 use std::time::Duration;
@@ -136,25 +133,7 @@ async fn connect(sts: &FakeSts) -> Connection {
         .unwrap()
 }
 
-/// Every item of a scan: records, skipped parts, and the incomplete parts' errors.
-async fn collect<S: Scanner>(
-    s: &S,
-) -> (
-    Vec<S::Record>,
-    Vec<chicory_aws_core::Skipped>,
-    Vec<chicory_aws_core::Error>,
-) {
-    let (mut records, mut skipped, mut incomplete) = (vec![], vec![], vec![]);
-    let mut items = s.scan();
-    while let Some(item) = items.next().await {
-        match item {
-            Ok(ScanItem::Record(r)) => records.push(r),
-            Ok(ScanItem::Skipped(p)) => skipped.push(p),
-            Err(e) => incomplete.push(e),
-        }
-    }
-    (records, skipped, incomplete)
-}
+use chicory_aws_testkit::scan_outcomes as collect;
 
 fn principals(records: &[QueryActivityRecord]) -> Vec<(&str, Option<&str>, Attribution)> {
     records

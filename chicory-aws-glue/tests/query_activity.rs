@@ -5,7 +5,7 @@
 //! popularity scanner.
 
 use chicory_aws_core::scan::PageRetry;
-use chicory_aws_core::{AccessLevel, Connection, ErrorKind, ScanItem, Scanner};
+use chicory_aws_core::{AccessLevel, Connection, ErrorKind, Scanner};
 use chicory_aws_glue::{
     ColumnEdge, LineageScanner, QueryActivityRecord, QueryActivityScanner, SqlErrorReason,
     StatementKind, TableName, TablePopularityRecord, TablePopularityScanner, WriteTarget,
@@ -14,7 +14,6 @@ use chicory_aws_testkit::glue::{
     athena_op as athena, error, error_status, ok as json, sts as fake,
 };
 use chicory_aws_testkit::FakeSts;
-use futures::StreamExt;
 use serde_json::{json, Value};
 use wiremock::matchers::body_partial_json;
 
@@ -165,25 +164,7 @@ async fn connect(sts: &FakeSts) -> Connection {
         .unwrap()
 }
 
-/// Every item of a scan: records, skipped parts, and the incomplete parts' errors.
-async fn collect<S: Scanner>(
-    s: &S,
-) -> (
-    Vec<S::Record>,
-    Vec<chicory_aws_core::Skipped>,
-    Vec<chicory_aws_core::Error>,
-) {
-    let (mut records, mut skipped, mut incomplete) = (vec![], vec![], vec![]);
-    let mut items = s.scan();
-    while let Some(item) = items.next().await {
-        match item {
-            Ok(ScanItem::Record(r)) => records.push(r),
-            Ok(ScanItem::Skipped(p)) => skipped.push(p),
-            Err(e) => incomplete.push(e),
-        }
-    }
-    (records, skipped, incomplete)
-}
+use chicory_aws_testkit::scan_outcomes as collect;
 
 fn t(catalog: &str, db: &str, table: &str) -> TableName {
     TableName::new(catalog, db, table)

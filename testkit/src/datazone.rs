@@ -73,21 +73,7 @@ impl Match for Signed {
 /// Whether `req` carries a SigV4 signature for DataZone by a session whose access key id
 /// starts with `key_prefix`.
 pub fn signed(req: &Request, key_prefix: &str) -> bool {
-    let auth = req
-        .headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let cred = auth
-        .split("Credential=")
-        .nth(1)
-        .and_then(|c| c.split(',').next())
-        .unwrap_or("");
-    auth.starts_with("AWS4-HMAC-SHA256 ")
-        && cred.starts_with(key_prefix)
-        && cred.ends_with("/datazone/aws4_request")
-        && auth.contains("Signature=")
-        && req.headers.contains_key("x-amz-security-token")
+    crate::signed_by_session(req, "datazone", key_prefix)
 }
 
 /// An injected failure: `times` responses (None: all) of `status`/`code` to requests with this

@@ -353,3 +353,48 @@ pub fn unique(prefix: &str) -> String {
         &uuid::Uuid::new_v4().simple().to_string()[..12]
     )
 }
+
+/// Whether `req` carries a SigV4 signature for `service` (the credential scope's service) by a
+/// session: an access key id starting with `key_prefix` (e.g. `ASIAFAKE` for [`FakeSts`]
+/// sessions), signed headers, a signature and a session token. The fakes of the services
+/// moto lacks (DataZone, CloudTrail) answer only such requests.
+pub fn signed_by_session(req: &wiremock::Request, service: &str, key_prefix: &str) -> bool {
+    let auth = req
+        .headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let cred = auth
+        .split("Credential=")
+        .nth(1)
+        .and_then(|c| c.split(',').next())
+        .unwrap_or("");
+    auth.starts_with("AWS4-HMAC-SHA256 ")
+        && cred.starts_with(key_prefix)
+        && cred.ends_with(&format!("/{service}/aws4_request"))
+        && auth.contains("SignedHeaders=")
+        && auth.contains("Signature=")
+        && req.headers.contains_key("x-amz-security-token")
+}
+
+/// Every item of a scan, sorted by outcome: its records, its skipped parts and its incomplete
+/// parts' errors, in the order they came.
+pub async fn scan_outcomes<S: chicory_aws_core::Scanner>(
+    s: &S,
+) -> (
+    Vec<S::Record>,
+    Vec<chicory_aws_core::Skipped>,
+    Vec<chicory_aws_core::Error>,
+) {
+    use futures::StreamExt;
+    let (mut records, mut skipped, mut incomplete) = (vec![], vec![], vec![]);
+    let mut items = s.scan();
+    while let Some(item) = items.next().await {
+        match item {
+            Ok(chicory_aws_core::ScanItem::Record(r)) => records.push(r),
+            Ok(chicory_aws_core::ScanItem::Skipped(p)) => skipped.push(p),
+            Err(e) => incomplete.push(e),
+        }
+    }
+    (records, skipped, incomplete)
+}
