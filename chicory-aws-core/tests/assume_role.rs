@@ -147,6 +147,28 @@ impl std::io::Write for Captured {
     }
 }
 
+/// The events of every test of this binary, captured by its one global subscriber. A
+/// thread-scoped subscriber (`set_default`) raced with the callsites the tests running beside
+/// it register, and then missed the SDK's events now and then.
+fn captured_logs() -> &'static Captured {
+    static LOGS: std::sync::OnceLock<Captured> = std::sync::OnceLock::new();
+    LOGS.get_or_init(|| {
+        let captured = Captured::default();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .with_writer({
+                let c = captured.clone();
+                move || c.clone()
+            })
+            .finish();
+        tracing::subscriber::set_global_default(subscriber)
+            .expect("the only global subscriber of this test binary");
+        tracing::callsite::rebuild_interest_cache();
+        captured
+    })
+}
+
 /// An error and every error in its `source()` chain, each with `Debug`, `{:#?}` and `Display`.
 fn everything_shown(err: &chicory_aws_core::Error) -> String {
     let mut shown = format!("{err:?}\n{err:#?}\n{err}\n{:?}\n", err.hint());
@@ -160,16 +182,7 @@ fn everything_shown(err: &chicory_aws_core::Error) -> String {
 
 #[tokio::test]
 async fn an_assume_role_answer_that_cannot_be_used_is_refused_without_showing_its_secrets() {
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer({
-            let c = captured.clone();
-            move || c.clone()
-        })
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let captured = captured_logs();
     // An expiration that does not parse: the SDK fails on the body, and the body holds secrets.
     let unparsable = assume_with_answer(&answer("<Expiration>not-a-date</Expiration>")).await;
     // No expiration at all reads as 1970: a session over on arrival, refused rather than
