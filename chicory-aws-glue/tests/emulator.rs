@@ -423,8 +423,9 @@ async fn an_athena_query_runs_under_read_write_only() {
     assert_eq!(out.state, "SUCCEEDED");
     eprintln!("moto query output: {out:?}");
 
-    // moto has no BatchGetQueryExecution (HTTP 500), so the history scanner is tested on the
-    // Athena fake (tests/fake.rs); here the execution itself is checked.
+    // The history scanners are checked on the emulator in tests/query_activity_emulator.rs
+    // (moto answers BatchGetQueryExecution through the project's launcher); here the
+    // execution itself is checked.
     let q = athena
         .get_query_execution()
         .query_execution_id(&out.query_execution_id)
