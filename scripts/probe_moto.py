@@ -436,6 +436,19 @@ def probe_services(env: Env) -> None:
         st = ath.get_query_execution(QueryExecutionId=q)["QueryExecution"]["Status"]["State"]
         rows = ath.get_query_results(QueryExecutionId=q)["ResultSet"].get("Rows", [])
         record("svc", "athena StartQueryExecution -> state, result rows", f"{st}, {len(rows)} rows", None)
+        # The query-activity scanners read the history by BatchGetQueryExecution, which moto
+        # lacks and the launcher adds: as AWS, the known id answered as GetQueryExecution
+        # answers it, the unknown one listed as unprocessed.
+        unknown = "00000000-0000-0000-0000-000000000000"
+        check = "athena BatchGetQueryExecution: known id answered, unknown id unprocessed"
+        try:
+            batch = ath.batch_get_query_execution(QueryExecutionIds=[q, unknown])
+            same = [e["QueryExecutionId"] for e in batch["QueryExecutions"]] == [q] and \
+                batch["QueryExecutions"][0]["Query"] == "SELECT 1"
+            unprocessed = [u["QueryExecutionId"] for u in batch["UnprocessedQueryExecutionIds"]]
+            record("svc", check, f"{same}, {unprocessed}", f"True, ['{unknown}']")
+        except ClientError as e:
+            record("svc", check, error(e), f"True, ['{unknown}']")
     except ClientError as e:
         record("svc", "athena StartQueryExecution", error(e), None)
     record("svc", "athena StartQueryExecution without output location",
