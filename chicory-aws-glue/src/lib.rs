@@ -102,6 +102,12 @@ pub use athena::{
     DEFAULT_DATABASE,
 };
 pub use athena::{
+    check_input_workgroup, input_window, AttributionStatus, Direction, LineageLink, LinkSource,
+    PartNote, PrincipalUse, TableLineage, TableLineageInput, TableLineageOutput, TablePopularity,
+    TablePopularityInput, TablePopularityOutput, WhoQueried, WhoQueriedInput, WhoQueriedOutput,
+    DEFAULT_DAYS, EXAMPLE_IDS,
+};
+pub use athena::{
     typed_value, AthenaDatabaseRecord, AthenaDatabaseScanner, AthenaTableRecord, CatalogType,
     CreateWorkGroup, DataCatalogOutcome, DataCatalogScanner, DeleteWorkGroup,
     GetAthenaQueryResults, LineageEdgeRecord, LineageScanner, QueryActivityRecord,
@@ -114,12 +120,6 @@ pub use athena::{
 pub use athena::{
     Attribution, AuditResource, IntegrationAuditEventRecord, IntegrationAuditScanner, TimeWindow,
     ATTRIBUTION_SLACK, LOOKUP_PAGE,
-};
-pub use athena::{
-    AttributionStatus, Direction, LineageLink, LinkSource, PartNote, PrincipalUse, TableLineage,
-    TableLineageInput, TableLineageOutput, TablePopularity, TablePopularityInput,
-    TablePopularityOutput, WhoQueried, WhoQueriedInput, WhoQueriedOutput, DEFAULT_DAYS,
-    EXAMPLE_IDS,
 };
 pub use catalog::{
     CatalogRecord, CatalogScanner, FederatedCatalog, GlueCatalogRecord, GlueCatalogScanner,

@@ -237,50 +237,14 @@ pub struct WindowInput {
     pub until: Option<String>,
 }
 
-/// The window of `since`/`until` (RFC 3339; `since` default: the last
-/// [`DEFAULT_DAYS`](chicory_aws_glue::DEFAULT_DAYS) days), as the activity operators read it.
+/// The window of `since`/`until`, as the activity operators read it.
 fn window(since: Option<String>, until: Option<String>) -> Result<chicory_aws_glue::TimeWindow> {
-    use chicory_aws_glue::aws_sdk_athena::primitives::{DateTime, DateTimeFormat};
-    use chicory_aws_glue::TimeWindow;
-    let parse = |field: &'static str, v: &str| {
-        DateTime::from_str(v, DateTimeFormat::DateTime).map_err(|_| {
-            Error::invalid(
-                field,
-                "must be an RFC 3339 time such as 2024-05-01T00:00:00Z",
-            )
-        })
-    };
-    let since = match since {
-        Some(s) => parse("since", &s)?,
-        None => TimeWindow::last(Duration::from_secs(chicory_aws_glue::DEFAULT_DAYS * 86_400))
-            .since()
-            .expect("a bounded window"),
-    };
-    let until = until.map(|u| parse("until", &u)).transpose()?;
-    if until.is_some_and(|u| u < since) {
-        return Err(Error::invalid(
-            "until",
-            "must not be before since (give since <= until, or leave until out for now)",
-        ));
-    }
-    TimeWindow::new("since", Some(since), until)
+    chicory_aws_glue::input_window(&since, &until)
 }
 
-/// The workgroup (Athena's rule: 1-128 characters of `A-Za-z0-9._-`).
+/// The workgroup, checked as the activity operators check it.
 fn workgroup(w: Option<String>) -> Result<Option<String>> {
-    if let Some(name) = &w {
-        let ok = (1..=128).contains(&name.len())
-            && name
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
-        if !ok {
-            return Err(Error::invalid(
-                "workgroup",
-                "must be 1-128 characters of A-Za-z0-9._- (an Athena workgroup name, e.g. \
-                 primary); leave it out for the caller's default workgroup",
-            ));
-        }
-    }
+    chicory_aws_glue::check_input_workgroup(&w)?;
     Ok(w)
 }
 

@@ -81,23 +81,17 @@ impl Gaps {
     }
 }
 
-/// The workgroup (Athena's rule: 1-128 characters of `A-Za-z0-9._-`).
-fn check_workgroup(w: &Option<String>) -> Result<()> {
-    if let Some(name) = w {
-        if name.is_empty()
-            || name.len() > 128
-            || !name
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
-        {
-            return Err(Error::invalid(
-                "workgroup",
-                "must be 1-128 characters of A-Za-z0-9._- (an Athena workgroup name, e.g. \
-                 primary); leave it out for the caller's default workgroup",
-            ));
-        }
+/// Checks an input's workgroup (Athena's rule: 1-128 characters of `A-Za-z0-9._-`); the error
+/// names the field `workgroup`. The activity operators and scan tools check theirs with it.
+pub fn check_input_workgroup(w: &Option<String>) -> Result<()> {
+    match w {
+        Some(name) if !crate::athena::workgroups::is_workgroup_name(name) => Err(Error::invalid(
+            "workgroup",
+            "must be 1-128 characters of A-Za-z0-9._- (an Athena workgroup name, e.g. \
+             primary); leave it out for the caller's default workgroup",
+        )),
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 fn parse_time(field: &'static str, v: &str) -> Result<DateTime> {
@@ -109,8 +103,10 @@ fn parse_time(field: &'static str, v: &str) -> Result<DateTime> {
     })
 }
 
-/// The window of `since`/`until` (RFC 3339; `since` default: [`DEFAULT_DAYS`] ago).
-fn window(since: &Option<String>, until: &Option<String>) -> Result<TimeWindow> {
+/// The window of an input's `since`/`until` (RFC 3339; `since` default: [`DEFAULT_DAYS`]
+/// ago; `until` default: now); errors name the field. The activity operators and scan tools
+/// read theirs with it.
+pub fn input_window(since: &Option<String>, until: &Option<String>) -> Result<TimeWindow> {
     let since = match since {
         Some(s) => parse_time("since", s)?,
         None => TimeWindow::last(Duration::from_secs(DEFAULT_DAYS * 86_400))
@@ -372,8 +368,8 @@ impl Operator for TableLineage {
         if !(1..=10).contains(&depth) {
             return Err(Error::invalid("depth", "must be between 1 and 10 (hops)"));
         }
-        check_workgroup(&input.workgroup)?;
-        let window = window(&input.since, &input.until)?;
+        check_input_workgroup(&input.workgroup)?;
+        let window = input_window(&input.since, &input.until)?;
         let direction = input.direction.unwrap_or_default();
 
         let mut links: HashMap<LinkKey, Link> = HashMap::new();
@@ -488,8 +484,8 @@ impl Operator for TablePopularity {
         if !(1..=1000).contains(&top) {
             return Err(Error::invalid("top", "must be between 1 and 1000 (tables)"));
         }
-        check_workgroup(&input.workgroup)?;
-        let window = window(&input.since, &input.until)?;
+        check_input_workgroup(&input.workgroup)?;
+        let window = input_window(&input.since, &input.until)?;
         let scanner = TablePopularityScanner::new(&self.conn, input.workgroup).with_window(window);
         let mut gaps = Gaps::default();
         let mut tables = Vec::new();
@@ -615,8 +611,8 @@ impl Operator for WhoQueried {
         _: AccessChecked<Self>,
     ) -> Result<WhoQueriedOutput> {
         let table = parse_table(&input.table)?;
-        check_workgroup(&input.workgroup)?;
-        let window = window(&input.since, &input.until)?;
+        check_input_workgroup(&input.workgroup)?;
+        let window = input_window(&input.since, &input.until)?;
         let scanner = QueryActivityScanner::new(&self.conn, input.workgroup)
             .with_window(window)
             .with_cloudtrail(true);
@@ -715,15 +711,15 @@ mod tests {
             assert_eq!(e.kind(), ErrorKind::InvalidConfig, "{bad}");
             assert!(e.to_string().contains("table"), "{e}");
         }
-        let e = window(&Some("yesterday".into()), &None).unwrap_err();
+        let e = input_window(&Some("yesterday".into()), &None).unwrap_err();
         assert!(e.to_string().contains("since") && e.to_string().contains("RFC 3339"));
-        let e = window(
+        let e = input_window(
             &Some("2024-05-02T00:00:00Z".into()),
             &Some("2024-05-01T00:00:00Z".into()),
         )
         .unwrap_err();
         assert!(e.to_string().contains("until"), "{e}");
-        assert!(check_workgroup(&Some("a b".into()))
+        assert!(check_input_workgroup(&Some("a b".into()))
             .unwrap_err()
             .to_string()
             .contains("workgroup"));

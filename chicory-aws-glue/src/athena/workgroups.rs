@@ -110,13 +110,16 @@ pub struct WorkGroupOutcome {
     pub name: String,
 }
 
-pub(crate) fn check_workgroup(name: &str) -> Result<()> {
-    if name.is_empty()
-        || name.len() > 128
-        || !name
+/// Athena's rule for a workgroup name: 1-128 characters of `A-Za-z0-9._-`.
+pub(crate) fn is_workgroup_name(name: &str) -> bool {
+    (1..=128).contains(&name.len())
+        && name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
-    {
+}
+
+pub(crate) fn check_workgroup(name: &str) -> Result<()> {
+    if !is_workgroup_name(name) {
         return Err(Error::invalid("name", "1-128 characters of A-Za-z0-9._-"));
     }
     Ok(())
