@@ -536,3 +536,32 @@ async fn the_audit_scanner_lists_only_the_integration_session() {
     );
     assert_eq!(ct.unsigned(), 0);
 }
+
+/// A StartQueryExecution event whose document does not parse can be neither attributed nor
+/// audited: the lookup is incomplete, and the executions say `lookup_incomplete`, rather than
+/// the event being left out and its query read as started by nobody (`no_event`).
+#[tokio::test]
+async fn an_event_whose_document_does_not_parse_makes_the_lookup_incomplete() {
+    let (sts, ct) = setup(0).await;
+    let mut broken = FakeEvent::start_query("q-broken", CAROL, T0 + 5.0);
+    broken.detail = serde_json::Value::String("{\"userIdentity\": {\"arn\": ".into());
+    ct.add([broken]);
+    let conn = connect(&sts).await;
+    let (records, skipped, incomplete) = collect(&activity(&conn)).await;
+    assert!(skipped.is_empty(), "{skipped:?}");
+    assert_eq!(incomplete.len(), 1, "{incomplete:?}");
+    assert_eq!(incomplete[0].operation(), Some("cloudtrail:LookupEvents"));
+    assert!(
+        incomplete[0].to_string().contains("q-broken")
+            || incomplete[0].to_string().contains("parses"),
+        "{}",
+        incomplete[0]
+    );
+    assert_eq!(records.len(), HISTORY.len());
+    assert!(
+        records
+            .iter()
+            .all(|r| r.attribution == Attribution::LookupIncomplete),
+        "{records:?}"
+    );
+}

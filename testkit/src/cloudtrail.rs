@@ -48,7 +48,8 @@ pub struct FakeEvent {
     pub read_only: bool,
     /// `Resources`: (type, name).
     pub resources: Vec<(String, String)>,
-    /// The `CloudTrailEvent` document (sent as a JSON string).
+    /// The `CloudTrailEvent` document (sent as a JSON string). A `Value::String` is sent as it
+    /// is, not encoded: a document that does not parse, for tests.
     pub detail: Value,
 }
 
@@ -136,7 +137,10 @@ impl FakeEvent {
             "Resources": self.resources.iter()
                 .map(|(t, n)| json!({"ResourceType": t, "ResourceName": n}))
                 .collect::<Vec<_>>(),
-            "CloudTrailEvent": self.detail.to_string(),
+            "CloudTrailEvent": match &self.detail {
+                Value::String(raw) => raw.clone(),
+                d => d.to_string(),
+            },
         })
     }
 

@@ -36,10 +36,6 @@ pub const LOOKUP_PAGE: i32 = 50;
 /// later, and CloudTrail delivers events some minutes after the call.
 pub const ATTRIBUTION_SLACK: Duration = Duration::from_secs(15 * 60);
 
-/// An SDK error of a CloudTrail call.
-type CloudTrailError<E> =
-    aws_sdk_cloudtrail::error::SdkError<E, aws_sdk_cloudtrail::config::http::HttpResponse>;
-
 /// A time window (either bound may be open): the executions of the query history submitted in
 /// it, and the CloudTrail events of it.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -253,6 +249,7 @@ fn lookup(
         .attribute_value(attribute.1)
         .build()
         .expect("key and value are set");
+    let page_part = part.clone();
     paged(part, retry, move |token| {
         let req = client
             .lookup_events()
@@ -261,9 +258,28 @@ fn lookup(
             .set_end_time(end)
             .max_results(LOOKUP_PAGE)
             .set_next_token(token);
+        let part = page_part.clone();
         async move {
-            let p = req.send().await?;
-            Ok::<_, CloudTrailError<_>>(Page::new(p.events.unwrap_or_default(), p.next_token))
+            let p = req.send().await.map_err(|e| part.error(e))?;
+            let events = p.events.unwrap_or_default();
+            // An event whose document does not parse can be neither attributed nor audited:
+            // the page fails (incomplete), rather than the event being left out or read as
+            // naming nobody.
+            if let Some(e) = events.iter().find(|e| {
+                e.cloud_trail_event
+                    .as_deref()
+                    .and_then(|s| serde_json::from_str::<Value>(s).ok())
+                    .is_none()
+            }) {
+                return Err(part.error(chicory_aws_core::Error::new(
+                    chicory_aws_core::ErrorKind::Service,
+                    format!(
+                        "CloudTrail gave event {} without a CloudTrailEvent document that parses",
+                        e.event_id.as_deref().unwrap_or("(no id)")
+                    ),
+                )));
+            }
+            Ok(Page::new(events, p.next_token))
         }
     })
 }
